@@ -1,0 +1,131 @@
+/** loadConfig(env, argv): pure parsing of flags and environment (CONTRACT §2). Keys come from env only. */
+import { parseArgs } from 'node:util';
+import { ConfigError } from './errors.js';
+import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
+import type { ProviderId, ProviderSettings } from './providers/types.js';
+
+export type Command = 'serve' | 'doctor' | 'help' | 'version';
+
+export interface Config {
+  command: Command;
+  /** Serve every provider from the built-in sandbox; real keys are ignored. */
+  demo: boolean;
+  /** Enabled providers in registry order (empty with --demo: the sandbox supplies them). */
+  providers: { entry: ProviderEntry; settings: ProviderSettings }[];
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export const USAGE = `Usage: billing-customers-mcp [--demo] [doctor]
+
+An MCP server (stdio) for customer lookups in Quentli, Flexprice and Maple Billing.
+
+Commands:
+  (none)      serve MCP over stdio
+  doctor      check each configured provider with one cheap read, then exit
+
+Options:
+  --demo      serve all three providers from the built-in sandbox (no keys needed)
+  --help      print this text
+  --version   print the version
+
+Environment (keys only ever from here, never from flags):
+  QUENTLI_API_KEY, QUENTLI_BASE_URL
+  FLEXPRICE_API_KEY, FLEXPRICE_BASE_URL
+  MAPLE_API_KEY, MAPLE_COMPANY_ID, MAPLE_BASE_URL
+  BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
+`;
+
+const PROVIDER_ENV_LIST = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
+
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
+  const { values, positionals } = parseFlags(argv);
+  const command = commandOf(values, positionals);
+  const demo = values.demo === true;
+  const timeoutMs = intFromEnv(env, 'BILLING_MCP_TIMEOUT_MS', 15_000, 1, 600_000);
+  const maxRetries = intFromEnv(env, 'BILLING_MCP_MAX_RETRIES', 2, 0, 10);
+  const providers = demo ? [] : configuredProviders(env);
+  if (command === 'serve' && !demo && providers.length === 0) {
+    throw new ConfigError(
+      `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo to try the built-in sandbox.`,
+    );
+  }
+  return { command, demo, providers, timeoutMs, maxRetries };
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        demo: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+}
+
+function commandOf(values: { help?: boolean; version?: boolean }, positionals: string[]): Command {
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  if (positionals.length === 0) return 'serve';
+  if (positionals.length === 1 && positionals[0] === 'doctor') return 'doctor';
+  throw new ConfigError(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+}
+
+function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
+  const enabled: Config['providers'] = [];
+  for (const entry of PROVIDERS) {
+    const set = entry.requiredEnv.filter((name) => nonEmpty(env[name]));
+    if (set.length === 0) continue;
+    const missing = entry.requiredEnv.filter((name) => !nonEmpty(env[name]));
+    if (missing.length > 0) {
+      throw new ConfigError(`${entry.displayName}: ${set.join(', ')} is set but ${missing.join(', ')} is not.`);
+    }
+    const settings: ProviderSettings = {
+      baseUrl: normalizeBaseUrl(env[entry.baseUrlEnv], entry),
+      apiKey: (env[entry.secretEnv] as string).trim(),
+    };
+    if (entry.id === 'maple') settings.companyId = (env.MAPLE_COMPANY_ID as string).trim();
+    enabled.push({ entry, settings });
+  }
+  return enabled;
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/** Origin (plus any proxy path) + the provider's API prefix; a trailing `/`, `/v1` or `/api/v1` is tolerated. */
+export function normalizeBaseUrl(raw: string | undefined, entry: Pick<ProviderEntry, 'baseUrlEnv' | 'defaultOrigin' | 'apiPrefix'>): string {
+  const value = nonEmpty(raw) ? raw.trim() : entry.defaultOrigin;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${entry.baseUrlEnv} is not a valid URL: expected something like ${entry.defaultOrigin}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${entry.baseUrlEnv} must be an http(s) URL, like ${entry.defaultOrigin}`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`${entry.baseUrlEnv} must not carry credentials, a query or a fragment`);
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/(api\/)?v1$/, '');
+  return `${url.origin}${path}${entry.apiPrefix}`;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (!nonEmpty(raw)) return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}

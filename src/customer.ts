@@ -1,0 +1,65 @@
+/** The normalized customer (CONTRACT §4): one zod schema that is the type, the outputSchema and the test oracle. */
+import { z } from 'zod';
+
+export const PROVIDER_IDS = ['quentli', 'flexprice', 'maple'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+const nullableText = z.string().nullable();
+
+export const addressSchema = z
+  .object({
+    line1: nullableText,
+    line2: nullableText,
+    city: nullableText,
+    state: nullableText,
+    postal_code: nullableText,
+    country: nullableText,
+  });
+
+export type Address = z.infer<typeof addressSchema>;
+
+export const customerSchema = z.object({
+  provider: z.enum(PROVIDER_IDS),
+  id: z.string(),
+  external_id: nullableText,
+  name: nullableText,
+  email: nullableText,
+  phone: nullableText,
+  status: z.string(),
+  created_at: nullableText,
+  updated_at: nullableText,
+  metadata: z.record(z.string(), z.string()),
+  // Only with detail "full"; descriptions stay off the output schema: clients do not show it to the model.
+  address: addressSchema.nullable().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type Customer = z.infer<typeof customerSchema>;
+
+/** A customer as a provider returns it: always the full shape; tools cut it to a summary. */
+export type FullCustomer = Customer & { address: Address | null; details: Record<string, unknown> };
+
+export const DETAIL_LEVELS = ['summary', 'full'] as const;
+export type DetailLevel = (typeof DETAIL_LEVELS)[number];
+
+export function projectCustomer(customer: FullCustomer, detail: DetailLevel): Customer {
+  if (detail === 'full') return customer;
+  const { address: _address, details: _details, ...summary } = customer;
+  return summary;
+}
+
+export const getCustomerOutputSchema = z.object({ customer: customerSchema });
+
+export const listCustomersOutputSchema = z.object({
+  provider: z.enum(PROVIDER_IDS),
+  items: z.array(customerSchema),
+  skip: z.number().int(),
+  take: z.number().int(),
+  returned: z.number().int(),
+  has_more: z.boolean(),
+  next_skip: z.number().int().nullable(),
+  next_cursor: z.string().nullable(),
+  total: z.number().int().nullable(),
+});
+
+export type ListCustomersOutput = z.infer<typeof listCustomersOutputSchema>;

@@ -1,0 +1,261 @@
+/**
+ * The one place that talks HTTP: undici on a shared keep-alive dispatcher, a timeout per attempt,
+ * the caller's abort signal, a body-size cap, retries for reads, and status → coded ToolError.
+ */
+import { type Dispatcher, request } from 'undici';
+import type { z } from 'zod';
+import { ToolError, trimProviderMessage } from '../errors.js';
+import { logError } from '../log.js';
+import {
+  backoffDelayMs,
+  connectionErrorCode,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+  sleep,
+} from './retry.js';
+
+export interface HttpSettings {
+  /** Per attempt: no complete answer within this → `timeout`. */
+  timeoutMs: number;
+  /** Retries after the first attempt, for retryable failures. */
+  maxRetries: number;
+  dispatcher?: Dispatcher;
+  /** Bodies larger than this are cut off and reported, never buffered. */
+  maxBodyBytes?: number;
+  /** A `Retry-After` longer than this is not waited for: the call fails with `rate_limited`. */
+  retryAfterCapSeconds?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface UpstreamOptions {
+  /** As users know it, for messages: 'Quentli'. */
+  displayName: string;
+  /** For the `provider` field of errors: 'quentli'. */
+  providerId: string;
+  /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
+  baseUrl: string;
+  /** Auth and any fixed headers. Never logged, never in a message. */
+  headers: Record<string, string>;
+  /** The variable(s) to check when the provider rejects the credentials. */
+  credentialHint: string;
+  /** Pulls the provider's own message out of a parsed error body (each provider has its shapes). */
+  errorMessage: (body: unknown) => unknown;
+  http: HttpSettings;
+}
+
+export interface UpstreamRequest<T> {
+  method: 'GET' | 'POST';
+  /** Already encoded: every id segment went through encodeURIComponent. */
+  path: string;
+  /** Already encoded query string, without '?'. */
+  query?: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+  signal?: AbortSignal;
+  /** The message for a 404, written for the model (what to try next). */
+  notFoundMessage?: string;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_RETRY_AFTER_CAP_SECONDS = 10;
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export class Upstream {
+  constructor(private readonly options: UpstreamOptions) {}
+
+  get displayName(): string {
+    return this.options.displayName;
+  }
+
+  async request<T>(req: UpstreamRequest<T>): Promise<T> {
+    const { http } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      const lastAttempt = attempt >= http.maxRetries;
+      let response: RawResponse;
+      try {
+        response = await this.attempt(req);
+      } catch (error) {
+        const failure = this.toToolError(error, req.signal);
+        if (lastAttempt || !failure.retryable || failure.code !== 'upstream_error') throw failure;
+        await sleep(this.backoff(attempt), req.signal);
+        continue;
+      }
+      if (response.status >= 200 && response.status < 300) return this.parse(response, req);
+      const failure = this.statusError(response, req);
+      if (lastAttempt || !RETRYABLE_STATUSES.has(response.status)) throw failure;
+      const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
+      const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
+      if (retryAfter !== undefined && retryAfter > cap) throw failure;
+      await sleep(
+        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
+        req.signal,
+      );
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const { backoffBaseMs = 200, backoffMaxMs = 2000 } = this.options.http;
+    return backoffDelayMs(attempt, { baseMs: backoffBaseMs, maxMs: backoffMaxMs });
+  }
+
+  /** One HTTP exchange; the body is always read to the end or destroyed. */
+  private async attempt(req: UpstreamRequest<unknown>): Promise<RawResponse> {
+    const { baseUrl, headers, http } = this.options;
+    const timeout = AbortSignal.timeout(http.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
+    const hasBody = req.body !== undefined;
+    const response = await request(url, {
+      method: req.method,
+      headers: {
+        accept: 'application/json',
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: hasBody ? JSON.stringify(req.body) : undefined,
+      signal,
+      dispatcher: http.dispatcher,
+      headersTimeout: http.timeoutMs,
+      bodyTimeout: http.timeoutMs,
+    });
+    const text = await readCapped(response.body, http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (text === undefined) {
+      throw new ToolError(
+        'upstream_invalid_response',
+        `${this.options.displayName} sent a response larger than this server accepts; ask for fewer rows (smaller take) or detail "summary".`,
+        { provider: this.options.providerId, httpStatus: response.statusCode },
+      );
+    }
+    return { status: response.statusCode, headers: response.headers, text };
+  }
+
+  private parse<T>(response: RawResponse, req: UpstreamRequest<T>): T {
+    const json = parseJson(response.text);
+    const parsed = json.ok ? req.schema.safeParse(json.value) : undefined;
+    if (parsed?.success) return parsed.data;
+    const what = json.ok ? 'JSON of an unexpected shape' : 'a body that is not JSON';
+    logError(
+      `${this.options.displayName} ${req.method} ${req.path}: ${what}${parsed ? ` (${parsed.error.issues.length} schema issues)` : ''}`,
+    );
+    throw new ToolError(
+      'upstream_invalid_response',
+      `${this.options.displayName} answered with ${what}, not the response its API documents. Try again; if it persists, check the base URL.`,
+      { provider: this.options.providerId, httpStatus: response.status, retryable: false },
+    );
+  }
+
+  private statusError(response: RawResponse, req: UpstreamRequest<unknown>): ToolError {
+    const { displayName, providerId, credentialHint } = this.options;
+    const { status } = response;
+    const json = parseJson(response.text);
+    const providerMessage = json.ok ? trimProviderMessage(this.options.errorMessage(json.value)) : undefined;
+    const said = providerMessage ? `: ${providerMessage}` : '';
+    const details = { provider: providerId, httpStatus: status };
+    if (status === 401 || status === 403) {
+      return new ToolError(
+        'unauthorized',
+        `${displayName} rejected the credentials (HTTP ${status}${said}). Check ${credentialHint}.`,
+        { ...details, retryable: false },
+      );
+    }
+    if (status === 404) {
+      return new ToolError(
+        'not_found',
+        req.notFoundMessage ?? `${displayName} found nothing at that address (HTTP 404${said}).`,
+        { ...details, retryable: false },
+      );
+    }
+    if (status === 429) {
+      const retryAfterSeconds = parseRetryAfter(header(response.headers, 'retry-after'));
+      return new ToolError(
+        'rate_limited',
+        `${displayName} is rate limiting requests (HTTP 429${said}). Wait${retryAfterSeconds === undefined ? ' a little' : ` ${retryAfterSeconds} s`} and retry, or narrow the query.`,
+        { ...details, retryable: true, retryAfterSeconds },
+      );
+    }
+    const retryable = status >= 500;
+    const next = retryable ? 'Try again shortly.' : 'Check the arguments.';
+    return new ToolError(
+      'upstream_error',
+      `${displayName} answered HTTP ${status}${said}. ${next}`,
+      { ...details, retryable },
+    );
+  }
+
+  private toToolError(error: unknown, callerSignal: AbortSignal | undefined): ToolError {
+    const { displayName, providerId, http, baseUrl } = this.options;
+    if (error instanceof ToolError) return error;
+    if (callerSignal?.aborted) {
+      return new ToolError('upstream_error', `The request to ${displayName} was cancelled.`, {
+        provider: providerId,
+        retryable: false,
+      });
+    }
+    if (isTimeout(error)) {
+      return new ToolError(
+        'timeout',
+        `${displayName} did not answer within ${http.timeoutMs} ms. Try again, or narrow the query.`,
+        { provider: providerId, retryable: true },
+      );
+    }
+    const code = connectionErrorCode(error);
+    if (code) {
+      return new ToolError(
+        'upstream_error',
+        `Could not reach ${displayName} at ${new URL(baseUrl).origin} (${code}). Check the base URL setting, or try again.`,
+        { provider: providerId, retryable: true },
+      );
+    }
+    logError(`${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`);
+    return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {
+      provider: providerId,
+      retryable: true,
+    });
+  }
+}
+
+function header(headers: RawResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (current.name === 'TimeoutError') return true;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Reads the body as UTF-8 up to `limit` bytes; past it, destroys the stream and returns undefined. */
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/** The bin: config → providers → server → stdio. Everything else lives in modules without I/O. */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { Agent } from 'undici';
+import { type Config, loadConfig, USAGE } from './config.js';
+import { ConfigError } from './errors.js';
+import type { HttpSettings } from './http/upstream.js';
+import { logError, registerSecret } from './log.js';
+import { PROVIDERS } from './providers/registry.js';
+import { createServer } from './server.js';
+import { VERSION } from './version.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, process.argv.slice(2));
+  if (config.command === 'help') return void process.stdout.write(USAGE);
+  if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  for (const entry of PROVIDERS) registerSecret(process.env[entry.secretEnv]);
+
+  // One keep-alive pool for every upstream; a few connections per origin is plenty for reads.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, dispatcher };
+  const { providers, closeSandbox } = await buildProviders(config, http);
+
+  if (config.command === 'doctor') {
+    const { runDoctor } = await import('./doctor.js');
+    process.exitCode = await runDoctor(providers, config, process.stdout);
+    await Promise.all([closeSandbox(), dispatcher.close()]);
+    return;
+  }
+
+  const server = createServer({ providers: providers.map((p) => p.provider), version: VERSION });
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close().catch(() => undefined);
+    await Promise.all([closeSandbox(), dispatcher.destroy()]);
+    process.exit(0);
+  };
+  process.stdin.on('end', shutdown);
+  process.stdin.on('close', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  await server.connect(new StdioServerTransport());
+  const names = providers.map((p) => p.provider.id).join(', ');
+  logError(`v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`);
+}
+
+async function buildProviders(config: Config, http: HttpSettings) {
+  if (!config.demo) {
+    const providers = config.providers.map(({ entry, settings }) => ({
+      provider: entry.create(settings, http),
+      baseUrl: settings.baseUrl,
+    }));
+    return { providers, closeSandbox: async () => undefined };
+  }
+  if (PROVIDERS.some((entry) => process.env[entry.secretEnv])) {
+    logError('--demo: ignoring the configured API keys; every provider is served by the sandbox.');
+  }
+  const { startSandbox } = await import('./sandbox/index.js');
+  const sandbox = await startSandbox();
+  const providers = PROVIDERS.map((entry) => ({
+    provider: entry.create(sandbox.settings[entry.id], http),
+    baseUrl: sandbox.settings[entry.id].baseUrl,
+  }));
+  return { providers, closeSandbox: () => sandbox.close() };
+}
+
+// A bug must never take the server down mid-session: log it (stderr) and keep serving.
+process.on('unhandledRejection', (reason) => logError(`unhandled rejection: ${String(reason)}`));
+process.on('uncaughtException', (error) => logError(`uncaught exception: ${error.stack ?? error.message}`));
+
+main().catch((error: unknown) => {
+  logError(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+/** Diagnostics go to stderr only (stdout is the JSON-RPC channel), with every known secret redacted. */
+
+const secrets = new Set<string>();
+
+/** Registers a value that must never appear in a log line (API keys, tokens). */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+export function logError(message: string): void {
+  process.stderr.write(`${redact(`billing-customers-mcp: ${message}`)}\n`);
+}

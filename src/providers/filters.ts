@@ -1,0 +1,39 @@
+/** Filter inputs whose meaning is shared across providers (CONTRACT §3.2): same name, same wording. */
+import { z } from 'zod';
+
+/** No control characters: they have no business in an id or a filter value. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
+export function safeString(description: string, max = 255) {
+  return z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(NO_CONTROL, { error: 'must not contain control characters' })
+    .describe(description);
+}
+
+export const isoDateTime = (description: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z' })
+    .describe(description);
+
+export const sharedFilters = {
+  email: () => safeString('Exact email address (exact match).'),
+  external_id: () => safeString("Exact id of the customer in your own system."),
+  name: () => safeString('Part of the customer name (contains).'),
+  search: () => safeString('Free text matched against several fields (contains).'),
+  created_after: () => isoDateTime('Only customers created after this instant (ISO 8601).'),
+  created_before: () => isoDateTime('Only customers created before this instant (ISO 8601).'),
+  status: <const T extends readonly [string, ...string[]]>(values: T, description: string) =>
+    z.enum(values).describe(description),
+  order_by: <const T extends readonly [string, ...string[]]>(fields: T) =>
+    z
+      .object({
+        field: z.enum(fields).describe('Field to sort by.'),
+        direction: z.enum(['asc', 'desc']).default('desc').describe('asc or desc (default desc).'),
+      })
+      .strict()
+      .describe('Sort order of the results.'),
+};

@@ -1,0 +1,52 @@
+/** Pure helpers every provider's normalize.ts uses to reach the CONTRACT §4 shape. */
+
+/** Missing, null and empty (or blank) strings become null; other values pass as strings. */
+export function text(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const str = typeof value === 'string' ? value : String(value);
+  return str.trim() === '' ? null : str;
+}
+
+/** A metadata map with every value as a string; null/absent → {}. */
+export function stringMap(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry === undefined || entry === null) continue;
+    out[key] = typeof entry === 'string' ? entry : JSON.stringify(entry);
+  }
+  return out;
+}
+
+export function snakeCase(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[-\s]+/g, '_')
+    .toLowerCase();
+}
+
+/** Deep copy with every object key in snake_case (CONTRACT §4 `details`). */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) out[snakeCase(key)] = snakeCaseKeys(entry);
+  return out;
+}
+
+/** Everything in `raw` not already mapped to a top-level Customer key, for `details`. */
+export function remainingDetails(
+  raw: Record<string, unknown>,
+  mappedKeys: readonly string[],
+): Record<string, unknown> {
+  const mapped = new Set(mappedKeys);
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) if (!mapped.has(key)) rest[key] = value;
+  return snakeCaseKeys(rest) as Record<string, unknown>;
+}
+
+/** Path segment encoding: an id like `../../v1/customers` can never reach another route. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}

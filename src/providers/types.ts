@@ -1,0 +1,53 @@
+/** The one provider interface: tools and the server see only this, never a provider's HTTP or JSON. */
+import type { z } from 'zod';
+import type { FullCustomer, ProviderId } from '../customer.js';
+
+export type { ProviderId } from '../customer.js';
+
+export interface CallContext {
+  /** From the MCP request: aborts the upstream call when the client cancels. */
+  signal?: AbortSignal;
+}
+
+/** Exactly one of the two, already validated. */
+export type CustomerRef = { id: string } | { externalId: string };
+
+export interface PageRequest<F> {
+  /** The provider's own filter inputs, already validated by `listFilters`. */
+  filters: F;
+  skip: number;
+  take: number;
+  /** Continuation state this provider put in the previous page's cursor (Maple's `from_key`), else null. */
+  resume: string | null;
+}
+
+export interface ProviderPage {
+  items: FullCustomer[];
+  /** Exact: true only if at least one row exists after this page. */
+  hasMore: boolean;
+  /** The provider's match count where it reports one. */
+  total: number | null;
+  /** State to carry in `next_cursor` so the next page costs one request (Maple); else omitted. */
+  resume?: string | null;
+}
+
+export interface BillingProvider<F extends Record<string, unknown> = Record<string, unknown>> {
+  readonly id: ProviderId;
+  /** As users know it: 'Quentli', 'Flexprice', 'Maple Billing'. */
+  readonly displayName: string;
+  /** The filters this provider's API applies server-side (CONTRACT §3.2), merged into list_customers' input. */
+  readonly listFilters: z.ZodObject<z.ZodRawShape>;
+  /** One sentence per provider for tool descriptions: what its ids look like, quirks worth knowing. */
+  readonly idHint: string;
+  getCustomer(ref: CustomerRef, context: CallContext): Promise<FullCustomer>;
+  listCustomers(request: PageRequest<F>, context: CallContext): Promise<ProviderPage>;
+}
+
+/** What a provider needs from configuration; the bin builds it from env, the sandbox from its emulators. */
+export interface ProviderSettings {
+  /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
+  baseUrl: string;
+  apiKey: string;
+  /** Maple only: the `cmp_…` company every path is scoped by. */
+  companyId?: string;
+}

@@ -1,0 +1,53 @@
+/** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { BillingProvider } from './providers/types.js';
+import { bindProviderTools } from './tools/register.js';
+
+export const SERVER_NAME = 'billing-customers-mcp';
+
+export interface ServerOptions {
+  providers: readonly BillingProvider[];
+  version: string;
+}
+
+/**
+ * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
+ * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
+ */
+export function createServer({ providers, version }: ServerOptions): Server {
+  const tools = bindProviderTools(providers);
+  const byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
+  const listing = { tools: tools.map((tool) => tool.definition) };
+
+  const server = new Server(
+    { name: SERVER_NAME, version },
+    { capabilities: { tools: {} }, instructions: instructions(providers) },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, () => listing);
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = byName.get(request.params.name);
+    if (!tool) {
+      const known = [...byName.keys()].join(', ');
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}. Tools: ${known}`);
+    }
+    return tool.call(request.params.arguments, { signal: extra.signal });
+  });
+  return server;
+}
+
+function instructions(providers: readonly BillingProvider[]): string {
+  const names = providers.map((p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`);
+  return [
+    `Read-only customer lookup in billing systems. Tools: ${names.join('; ')}.`,
+    'Each provider has its own customer ids: an id from one provider means nothing to another; external_id is the id in the customer’s own system.',
+    'To find a customer, call <provider>_list_customers with email, external_id, name or search rather than paging through everything; use <provider>_get_customer when you hold an id.',
+    'Results are normalized (detail "summary"); ask for detail "full" only when you need the address or provider-specific fields. Page with next_cursor.',
+    'Errors come back as JSON {"error":{code,message,retryable}}: invalid_argument means fix the arguments; not_found means try a list filter.',
+  ].join('\n');
+}

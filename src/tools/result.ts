@@ -1,0 +1,24 @@
+/** The one mapping point from a tool's outcome to a CallToolResult (CONTRACT §3, §5). */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolError } from '../errors.js';
+import { logError } from '../log.js';
+
+/** Success: structuredContent plus one text item that is exactly its JSON. */
+export function successResult(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+}
+
+/** Failure: coded JSON in the text, since clients show only content[0].text on errors. */
+export function errorResult(error: unknown, provider?: string): CallToolResult {
+  const toolError =
+    error instanceof ToolError
+      ? error
+      : new ToolError('upstream_error', 'Unexpected internal error; the details went to the server log.', {
+          provider,
+          retryable: false,
+        });
+  if (!(error instanceof ToolError)) {
+    logError(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  return { content: [{ type: 'text', text: JSON.stringify(toolError.toJSON()) }], isError: true };
+}
