@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
-import type { ProviderId, ProviderSettings } from './providers/types.js';
+import type { ProviderSettings } from './providers/types.js';
 
 export type Command = 'serve' | 'doctor' | 'help' | 'version';
 
@@ -85,7 +85,9 @@ function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
     if (set.length === 0) continue;
     const missing = entry.requiredEnv.filter((name) => !nonEmpty(env[name]));
     if (missing.length > 0) {
-      throw new ConfigError(`${entry.displayName}: ${set.join(', ')} is set but ${missing.join(', ')} is not.`);
+      throw new ConfigError(
+        `${entry.displayName}: ${set.join(', ')} is set but ${missing.join(', ')} is not.`,
+      );
     }
     const settings: ProviderSettings = {
       baseUrl: normalizeBaseUrl(env[entry.baseUrlEnv], entry),
@@ -102,16 +104,23 @@ function nonEmpty(value: string | undefined): value is string {
 }
 
 /** Origin (plus any proxy path) + the provider's API prefix; a trailing `/`, `/v1` or `/api/v1` is tolerated. */
-export function normalizeBaseUrl(raw: string | undefined, entry: Pick<ProviderEntry, 'baseUrlEnv' | 'defaultOrigin' | 'apiPrefix'>): string {
+export function normalizeBaseUrl(
+  raw: string | undefined,
+  entry: Pick<ProviderEntry, 'baseUrlEnv' | 'defaultOrigin' | 'apiPrefix'>,
+): string {
   const value = nonEmpty(raw) ? raw.trim() : entry.defaultOrigin;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${entry.baseUrlEnv} is not a valid URL: expected something like ${entry.defaultOrigin}`);
+    throw new ConfigError(
+      `${entry.baseUrlEnv} is not a valid URL: expected something like ${entry.defaultOrigin}`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`${entry.baseUrlEnv} must be an http(s) URL, like ${entry.defaultOrigin}`);
+    throw new ConfigError(
+      `${entry.baseUrlEnv} must be an http(s) URL, like ${entry.defaultOrigin}`,
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigError(`${entry.baseUrlEnv} must not carry credentials, a query or a fragment`);
@@ -120,12 +129,20 @@ export function normalizeBaseUrl(raw: string | undefined, entry: Pick<ProviderEn
   return `${url.origin}${path}${entry.apiPrefix}`;
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function intFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (!nonEmpty(raw)) return fallback;
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(
+      `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`,
+    );
   }
   return value;
 }

@@ -6,15 +6,14 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 const nullableText = z.string().nullable();
 
-export const addressSchema = z
-  .object({
-    line1: nullableText,
-    line2: nullableText,
-    city: nullableText,
-    state: nullableText,
-    postal_code: nullableText,
-    country: nullableText,
-  });
+export const addressSchema = z.object({
+  line1: nullableText,
+  line2: nullableText,
+  city: nullableText,
+  state: nullableText,
+  postal_code: nullableText,
+  country: nullableText,
+});
 
 export type Address = z.infer<typeof addressSchema>;
 

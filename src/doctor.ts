@@ -44,9 +44,13 @@ export async function runDoctor(
   const rows = await Promise.all(targets.map(check));
   const width = Math.max(8, ...rows.map((r) => r.baseUrl.length));
   out.write(`${'provider'.padEnd(10)} ${'base URL'.padEnd(width)} result\n`);
-  for (const r of rows) out.write(`${r.provider.padEnd(10)} ${r.baseUrl.padEnd(width)} ${r.outcome}\n`);
+  for (const r of rows)
+    out.write(`${r.provider.padEnd(10)} ${r.baseUrl.padEnd(width)} ${r.outcome}\n`);
   const working = rows.filter((r) => r.ok).map((r) => r.provider);
-  if (working.length > 0) out.write(`\nClaude Desktop config for the working providers:\n${desktopConfig(working, config)}\n`);
+  if (working.length > 0)
+    out.write(
+      `\nClaude Desktop config for the working providers:\n${desktopConfig(working, config)}\n`,
+    );
   return rows.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -54,13 +58,16 @@ export async function runDoctor(
 function desktopConfig(working: readonly string[], config: Config): string {
   const env: Record<string, string> = {};
   for (const entry of PROVIDERS.filter((p) => working.includes(p.id))) {
-    for (const name of entry.requiredEnv) env[name] = name === entry.secretEnv ? '<your key>' : '<value>';
+    for (const name of entry.requiredEnv)
+      env[name] = name === entry.secretEnv ? '<your key>' : '<value>';
     const configured = config.providers.find((p) => p.entry.id === entry.id);
     if (configured && !configured.settings.baseUrl.startsWith(entry.defaultOrigin)) {
       env[entry.baseUrlEnv] = configured.settings.baseUrl;
     }
   }
-  const args = config.demo ? ['-y', 'billing-customers-mcp', '--demo'] : ['-y', 'billing-customers-mcp'];
+  const args = config.demo
+    ? ['-y', 'billing-customers-mcp', '--demo']
+    : ['-y', 'billing-customers-mcp'];
   const server = config.demo ? { command: 'npx', args } : { command: 'npx', args, env };
   return JSON.stringify({ mcpServers: { 'billing-customers': server } }, null, 2);
 }

@@ -18,7 +18,11 @@ async function main(): Promise<void> {
 
   // One keep-alive pool for every upstream; a few connections per origin is plenty for reads.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
-  const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, dispatcher };
+  const http: HttpSettings = {
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    dispatcher,
+  };
   const { providers, closeSandbox } = await buildProviders(config, http);
 
   if (config.command === 'doctor') {
@@ -43,7 +47,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   await server.connect(new StdioServerTransport());
   const names = providers.map((p) => p.provider.id).join(', ');
-  logError(`v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`);
+  logError(
+    `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,
+  );
 }
 
 async function buildProviders(config: Config, http: HttpSettings) {
@@ -68,7 +74,9 @@ async function buildProviders(config: Config, http: HttpSettings) {
 
 // A bug must never take the server down mid-session: log it (stderr) and keep serving.
 process.on('unhandledRejection', (reason) => logError(`unhandled rejection: ${String(reason)}`));
-process.on('uncaughtException', (error) => logError(`uncaught exception: ${error.stack ?? error.message}`));
+process.on('uncaughtException', (error) =>
+  logError(`uncaught exception: ${error.stack ?? error.message}`),
+);
 
 main().catch((error: unknown) => {
   logError(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);

@@ -34,7 +34,10 @@ export function createServer({ providers, version }: ServerOptions): Server {
     const tool = byName.get(request.params.name);
     if (!tool) {
       const known = [...byName.keys()].join(', ');
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}. Tools: ${known}`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown tool ${request.params.name}. Tools: ${known}`,
+      );
     }
     return tool.call(request.params.arguments, { signal: extra.signal });
   });
@@ -42,7 +45,9 @@ export function createServer({ providers, version }: ServerOptions): Server {
 }
 
 function instructions(providers: readonly BillingProvider[]): string {
-  const names = providers.map((p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`);
+  const names = providers.map(
+    (p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`,
+  );
   return [
     `Read-only customer lookup in billing systems. Tools: ${names.join('; ')}.`,
     'Each provider has its own customer ids: an id from one provider means nothing to another; external_id is the id in the customer’s own system.',

@@ -44,7 +44,11 @@ export interface BackoffPolicy {
 }
 
 /** Exponential backoff with full jitter: a random wait in [0, min(max, base·2^attempt)]. */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy,
+  random = Math.random,
+): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }

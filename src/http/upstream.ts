@@ -92,10 +92,7 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      await sleep(
-        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
-        req.signal,
-      );
+      await sleep(retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000, req.signal);
     }
   }
 
@@ -154,7 +151,9 @@ export class Upstream {
     const { displayName, providerId, credentialHint } = this.options;
     const { status } = response;
     const json = parseJson(response.text);
-    const providerMessage = json.ok ? trimProviderMessage(this.options.errorMessage(json.value)) : undefined;
+    const providerMessage = json.ok
+      ? trimProviderMessage(this.options.errorMessage(json.value))
+      : undefined;
     const said = providerMessage ? `: ${providerMessage}` : '';
     const details = { provider: providerId, httpStatus: status };
     if (status === 401 || status === 403) {
@@ -212,7 +211,9 @@ export class Upstream {
         { provider: providerId, retryable: true },
       );
     }
-    logError(`${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`);
+    logError(
+      `${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {
       provider: providerId,
       retryable: true,
@@ -245,7 +246,10 @@ function isTimeout(error: unknown): boolean {
 }
 
 /** Reads the body as UTF-8 up to `limit` bytes; past it, destroys the stream and returns undefined. */
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -21,7 +21,7 @@ export const isoDateTime = (description: string) =>
 
 export const sharedFilters = {
   email: () => safeString('Exact email address (exact match).'),
-  external_id: () => safeString("Exact id of the customer in your own system."),
+  external_id: () => safeString('Exact id of the customer in your own system.'),
   name: () => safeString('Part of the customer name (contains).'),
   search: () => safeString('Free text matched against several fields (contains).'),
   created_after: () => isoDateTime('Only customers created after this instant (ISO 8601).'),

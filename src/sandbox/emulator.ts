@@ -99,7 +99,11 @@ export class Emulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, handler: EmulatorHandler): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: EmulatorHandler,
+  ): Promise<void> {
     const rawBody = await readBody(req);
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
     const request: EmulatorRequest = {
@@ -147,7 +151,10 @@ export class Emulator {
 
 function serialize(response: EmulatorResponse): { body: string; contentType: string } {
   if (response.text !== undefined) {
-    return { body: response.text, contentType: response.contentType ?? 'text/plain; charset=utf-8' };
+    return {
+      body: response.text,
+      contentType: response.contentType ?? 'text/plain; charset=utf-8',
+    };
   }
   return {
     body: response.json === undefined ? '' : JSON.stringify(response.json),

@@ -54,7 +54,9 @@ export function decodeCursor(cursor: string, provider: string, query: string): C
     );
   let payload: z.infer<typeof payloadSchema>;
   try {
-    const parsed = payloadSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const parsed = payloadSchema.safeParse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
     if (!parsed.success) throw new Error('shape');
     payload = parsed.data;
   } catch {

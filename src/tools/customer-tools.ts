@@ -23,13 +23,19 @@ export interface ToolDefinition {
   description: (provider: BillingProvider) => string;
   inputSchema: (provider: BillingProvider) => z.ZodType<Record<string, unknown>>;
   outputSchema: z.ZodObject;
-  run: (provider: BillingProvider, args: never, context: CallContext) => Promise<Record<string, unknown>>;
+  run: (
+    provider: BillingProvider,
+    args: never,
+    context: CallContext,
+  ) => Promise<Record<string, unknown>>;
 }
 
 const detailInput = z
   .enum(DETAIL_LEVELS)
   .default('summary')
-  .describe('"summary" (default): the normalized fields. "full": adds address and every other provider field in details.');
+  .describe(
+    '"summary" (default): the normalized fields. "full": adds address and every other provider field in details.',
+  );
 
 const PAGE_INPUTS = {
   skip: z
@@ -70,7 +76,8 @@ const listInputSchema = (provider: BillingProvider) =>
   z.object({ ...provider.listFilters.shape, ...PAGE_INPUTS }).strict();
 
 type GetArgs = z.infer<ReturnType<typeof getInputSchema>>;
-type ListArgs = z.infer<ReturnType<typeof listInputSchema>> & z.infer<z.ZodObject<typeof PAGE_INPUTS>>;
+type ListArgs = z.infer<ReturnType<typeof listInputSchema>> &
+  z.infer<z.ZodObject<typeof PAGE_INPUTS>>;
 
 const getCustomer: ToolDefinition = {
   operation: 'get_customer',
@@ -81,7 +88,8 @@ const getCustomer: ToolDefinition = {
   inputSchema: getInputSchema,
   outputSchema: getCustomerOutputSchema,
   run: async (provider, args: GetArgs, context) => {
-    const ref = args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
+    const ref =
+      args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
     const customer = await provider.getCustomer(ref, context);
     return { customer: projectCustomer(customer, args.detail) };
   },
@@ -112,7 +120,9 @@ const listCustomers: ToolDefinition = {
       has_more: hasMore,
       next_skip: nextSkip,
       next_cursor:
-        nextSkip === null ? null : encodeCursor(provider.id, query, { skip: nextSkip, resume: page.resume ?? null }),
+        nextSkip === null
+          ? null
+          : encodeCursor(provider.id, query, { skip: nextSkip, resume: page.resume ?? null }),
       total: page.total,
     };
   },

@@ -24,7 +24,11 @@ function compact(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
-    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
+    if (
+      (key === 'minimum' || key === 'maximum') &&
+      Math.abs(value as number) === Number.MAX_SAFE_INTEGER
+    )
+      continue;
     out[key] = compact(value);
   }
   return out;

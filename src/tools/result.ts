@@ -13,12 +13,18 @@ export function errorResult(error: unknown, provider?: string): CallToolResult {
   const toolError =
     error instanceof ToolError
       ? error
-      : new ToolError('upstream_error', 'Unexpected internal error; the details went to the server log.', {
-          provider,
-          retryable: false,
-        });
+      : new ToolError(
+          'upstream_error',
+          'Unexpected internal error; the details went to the server log.',
+          {
+            provider,
+            retryable: false,
+          },
+        );
   if (!(error instanceof ToolError)) {
-    logError(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    logError(
+      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
   return { content: [{ type: 'text', text: JSON.stringify(toolError.toJSON()) }], isError: true };
 }

@@ -10,7 +10,10 @@ const MAX_ARGUMENT_ELEMENTS = 2000;
 
 export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider: string): T {
   if (countElements(args, MAX_ARGUMENT_ELEMENTS) > MAX_ARGUMENT_ELEMENTS) {
-    throw invalidArgument(`arguments: too large (more than ${MAX_ARGUMENT_ELEMENTS} values).`, provider);
+    throw invalidArgument(
+      `arguments: too large (more than ${MAX_ARGUMENT_ELEMENTS} values).`,
+      provider,
+    );
   }
   const parsed = schema.safeParse(args ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;

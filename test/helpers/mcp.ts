@@ -32,13 +32,23 @@ export function structured<T = Record<string, unknown>>(result: unknown): T {
   const r = result as CallToolResult;
   if (r.isError) throw new Error(`tool error: ${JSON.stringify(r.content)}`);
   const text = (r.content[0] as { text: string }).text;
-  if (text !== JSON.stringify(r.structuredContent)) throw new Error('text is not JSON.stringify(structuredContent)');
+  if (text !== JSON.stringify(r.structuredContent))
+    throw new Error('text is not JSON.stringify(structuredContent)');
   return r.structuredContent as T;
 }
 
 /** The coded error of an isError result (CONTRACT §5). */
-export function toolError(result: unknown): { code: string; message: string; provider?: string; http_status?: number; retryable: boolean; retry_after_seconds?: number } {
+export function toolError(result: unknown): {
+  code: string;
+  message: string;
+  provider?: string;
+  http_status?: number;
+  retryable: boolean;
+  retry_after_seconds?: number;
+} {
   const r = result as CallToolResult;
   if (!r.isError) throw new Error(`expected an error, got ${JSON.stringify(r.structuredContent)}`);
-  return (JSON.parse((r.content[0] as { text: string }).text) as { error: ReturnType<typeof toolError> }).error;
+  return (
+    JSON.parse((r.content[0] as { text: string }).text) as { error: ReturnType<typeof toolError> }
+  ).error;
 }

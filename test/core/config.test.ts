@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, normalizeBaseUrl } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+
+const quentliOnly = { QUENTLI_API_KEY: 'sk_test_config' };
+
+function configError(env: NodeJS.ProcessEnv, argv: string[] = []): string {
+  try {
+    loadConfig(env, argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('enables exactly the providers whose credentials are set, in registry order', () => {
+    const config = loadConfig(
+      { MAPLE_API_KEY: 'mk', MAPLE_COMPANY_ID: 'cmp_1', QUENTLI_API_KEY: 'qk' },
+      [],
+    );
+    expect(config.providers.map((p) => p.entry.id)).toEqual(['quentli', 'maple']);
+    expect(config.providers[1]?.settings).toEqual({
+      baseUrl: 'https://api.maplebilling.com/api/v1',
+      apiKey: 'mk',
+      companyId: 'cmp_1',
+    });
+    expect(config).toMatchObject({
+      command: 'serve',
+      demo: false,
+      timeoutMs: 15000,
+      maxRetries: 2,
+    });
+  });
+
+  it('fails with the list of variables when no provider is configured', () => {
+    const message = configError({});
+    for (const name of [
+      'QUENTLI_API_KEY',
+      'FLEXPRICE_API_KEY',
+      'MAPLE_API_KEY',
+      'MAPLE_COMPANY_ID',
+      '--demo',
+    ]) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('treats blank keys as unset', () => {
+    expect(configError({ QUENTLI_API_KEY: '   ' })).toContain('No billing provider');
+  });
+
+  it('requires MAPLE_COMPANY_ID together with MAPLE_API_KEY', () => {
+    expect(configError({ MAPLE_API_KEY: 'mk' })).toMatch(/MAPLE_COMPANY_ID is not/);
+  });
+
+  it('starts with no provider in --demo mode, ignoring real keys', () => {
+    const config = loadConfig(quentliOnly, ['--demo']);
+    expect(config).toMatchObject({ demo: true, providers: [] });
+  });
+
+  it('parses help, version and doctor, and rejects unknown flags and commands with usage', () => {
+    expect(loadConfig({}, ['--help']).command).toBe('help');
+    expect(loadConfig({}, ['--version']).command).toBe('version');
+    expect(loadConfig(quentliOnly, ['doctor']).command).toBe('doctor');
+    expect(configError(quentliOnly, ['--api-key=sk_x'])).toMatch(/Unknown option[\s\S]*Usage:/);
+    expect(configError(quentliOnly, ['serve', 'now'])).toMatch(/Unknown command[\s\S]*Usage:/);
+  });
+
+  it('reads the timeout and retry settings and rejects nonsense naming the variable', () => {
+    const config = loadConfig(
+      { ...quentliOnly, BILLING_MCP_TIMEOUT_MS: '2500', BILLING_MCP_MAX_RETRIES: '0' },
+      [],
+    );
+    expect(config).toMatchObject({ timeoutMs: 2500, maxRetries: 0 });
+    expect(configError({ ...quentliOnly, BILLING_MCP_TIMEOUT_MS: 'soon' })).toContain(
+      'BILLING_MCP_TIMEOUT_MS',
+    );
+    expect(configError({ ...quentliOnly, BILLING_MCP_MAX_RETRIES: '-1' })).toContain(
+      'BILLING_MCP_MAX_RETRIES',
+    );
+  });
+});
+
+describe('normalizeBaseUrl', () => {
+  const quentli = {
+    baseUrlEnv: 'QUENTLI_BASE_URL',
+    defaultOrigin: 'https://api.quentli.com',
+    apiPrefix: '/v1',
+  };
+  const maple = {
+    baseUrlEnv: 'MAPLE_BASE_URL',
+    defaultOrigin: 'https://api.maplebilling.com',
+    apiPrefix: '/api/v1',
+  };
+
+  it.each([
+    'https://api.demo.quentli.com',
+    'https://api.demo.quentli.com/',
+    'https://api.demo.quentli.com/v1',
+    'https://api.demo.quentli.com/v1/',
+  ])('treats %s as the bare origin', (raw) => {
+    expect(normalizeBaseUrl(raw, quentli)).toBe('https://api.demo.quentli.com/v1');
+  });
+
+  it('accepts /api/v1 for Maple and keeps a proxy path', () => {
+    expect(normalizeBaseUrl('https://api.getmeasure.com/api/v1/', maple)).toBe(
+      'https://api.getmeasure.com/api/v1',
+    );
+    expect(normalizeBaseUrl('http://127.0.0.1:9000/proxy/maple', maple)).toBe(
+      'http://127.0.0.1:9000/proxy/maple/api/v1',
+    );
+  });
+
+  it('uses the default origin when unset', () => {
+    expect(normalizeBaseUrl(undefined, quentli)).toBe('https://api.quentli.com/v1');
+  });
+
+  it.each([
+    'not a url',
+    'ftp://api.quentli.com',
+    'https://user:pw@api.quentli.com',
+    'https://x.test/?a=1',
+  ])('rejects %s naming the variable', (raw) => {
+    expect(() => normalizeBaseUrl(raw, quentli)).toThrow(/QUENTLI_BASE_URL/);
+  });
+});

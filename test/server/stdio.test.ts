@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { structured, toolError } from '../helpers/mcp.js';
+import { sandboxEnv } from '../helpers/sandbox.js';
+
+const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+/** No inherited keys: each test says exactly which providers are configured. */
+const BASE_ENV = { PATH: process.env.PATH ?? '', BILLING_MCP_TIMEOUT_MS: '5000' };
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+function quentliEnv(): Record<string, string> {
+  const { QUENTLI_API_KEY, QUENTLI_BASE_URL } = sandboxEnv(sandbox);
+  return { ...BASE_ENV, QUENTLI_API_KEY, QUENTLI_BASE_URL } as Record<string, string>;
+}
+
+/** Runs the bin with the given stdin lines; resolves with everything it wrote once it exits. */
+function run(
+  env: Record<string, string>,
+  args: string[],
+  stdinLines: string[] = [],
+  closeAfterMs = 0,
+) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    for (const line of stdinLines) child.stdin.write(`${line}\n`);
+    setTimeout(() => child.stdin.end(), closeAfterMs);
+  });
+}
+
+describe('the built bin over stdio', () => {
+  it('serves exactly the two Quentli tools to a real client when only Quentli is configured', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN],
+      env: quentliEnv(),
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(['quentli_get_customer', 'quentli_list_customers']);
+      const page = structured<{ items: { id: string; provider: string }[]; has_more: boolean }>(
+        await client.callTool({ name: 'quentli_list_customers', arguments: { take: 3 } }),
+      );
+      expect(page.items).toHaveLength(3);
+      expect(page.has_more).toBe(true);
+      const first = page.items[0] as { id: string };
+      const got = structured<{ customer: { id: string } }>(
+        await client.callTool({ name: 'quentli_get_customer', arguments: { id: first.id } }),
+      );
+      expect(got.customer.id).toBe(first.id);
+      const missing = toolError(
+        await client.callTool({ name: 'quentli_get_customer', arguments: { id: 'cus_nobody' } }),
+      );
+      expect(missing.code).toBe('not_found');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('serves six tools with all three providers configured', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN],
+      env: { ...BASE_ENV, ...sandboxEnv(sandbox) },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(6);
+      for (const provider of ['quentli', 'flexprice', 'maple']) {
+        const page = structured<{ returned: number }>(
+          await client.callTool({ name: `${provider}_list_customers`, arguments: { take: 2 } }),
+        );
+        expect(page.returned).toBe(2);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('writes only JSON-RPC to stdout, names the providers on stderr, and exits 0 when stdin closes', async () => {
+    const messages = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '0' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'quentli_list_customers', arguments: { take: 2 } },
+      },
+      {
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'tools/call',
+        params: { name: 'quentli_list_customers', arguments: { take: 0 } },
+      },
+      {
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'tools/call',
+        params: { name: 'quentli_get_customer', arguments: { id: 'nope' } },
+      },
+    ].map((m) => JSON.stringify(m));
+    const result = await run(quentliEnv(), [], messages, 1500);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    const ids = lines.map((line) => JSON.parse(line).id);
+    expect(ids).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
+    expect(result.stderr).toContain('serving quentli');
+    expect(result.stderr).not.toContain(quentliEnv().QUENTLI_API_KEY);
+  });
+
+  it('exits non-zero listing the variables when no provider is configured', async () => {
+    const result = await run(BASE_ENV, []);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/QUENTLI_API_KEY[\s\S]*FLEXPRICE_API_KEY[\s\S]*MAPLE_API_KEY/);
+  });
+
+  it('prints usage for --help, the version for --version, and fails on unknown flags', async () => {
+    expect((await run(BASE_ENV, ['--help'])).stdout).toContain('Usage: billing-customers-mcp');
+    expect((await run(BASE_ENV, ['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const bad = await run(BASE_ENV, ['--api-key', 'sk_x']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Usage:');
+    expect(bad.stderr).not.toContain('sk_x');
+  });
+});
