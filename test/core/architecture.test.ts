@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+const PROVIDER_IDS = ['quentli', 'flexprice', 'maple'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+const files = sourceFiles(SRC).map((path) => ({
+  path: relative(SRC, path),
+  imports: [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] as string),
+}));
+
+describe('import boundaries', () => {
+  it('keeps each provider folder free of tools, server and other providers', () => {
+    for (const file of files.filter((f) => /^providers\/[a-z]+\//.test(f.path))) {
+      const own = file.path.split('/')[1] as string;
+      for (const spec of file.imports) {
+        expect(spec, file.path).not.toMatch(/tools\/|server\.js|@modelcontextprotocol/);
+        for (const other of PROVIDER_IDS.filter((id) => id !== own))
+          expect(spec, file.path).not.toContain(`/${other}/`);
+      }
+    }
+  });
+
+  it('lets tools see providers only through the interface', () => {
+    for (const file of files.filter((f) => f.path.startsWith('tools/'))) {
+      for (const spec of file.imports) {
+        for (const id of PROVIDER_IDS) expect(spec, file.path).not.toContain(`providers/${id}/`);
+      }
+    }
+  });
+
+  it('confines the MCP SDK to the server, the bin and the tools layer', () => {
+    const allowed = /^(server\.ts|index\.ts|tools\/)/;
+    for (const file of files.filter((f) => !allowed.test(f.path))) {
+      expect(
+        file.imports.filter((s) => s.startsWith('@modelcontextprotocol')),
+        file.path,
+      ).toEqual([]);
+    }
+  });
+
+  it('writes nothing to stdout from src/ but --help/--version and doctor', () => {
+    for (const file of files) {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      expect(text, file.path).not.toMatch(/console\.(log|info|debug)\(/);
+      if (!['index.ts', 'doctor.ts'].includes(file.path))
+        expect(text, file.path).not.toContain('process.stdout');
+    }
+  });
+});
