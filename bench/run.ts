@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: billing-customers-mcp side by side with its physical limits on this machine
+ * (node -e 0, a minimal SDK reference server, a raw undici request), every target a ratio taken in
+ * the same run. Prints a table and writes bench/results/latest.json. `--strict`: exit 1 on a miss.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { bench, resolvePaths } from './lib/context.js';
+import { EmulatorHost } from './lib/host.js';
+import { renderTable, writeResults } from './lib/report.js';
+import { measureColdStart } from './sections/cold-start.js';
+import { measureCalls } from './sections/latency.js';
+import { measurePaging } from './sections/paging.js';
+import { discoverAndMeasureTokens } from './sections/tokens.js';
+
+// Compiled to bench/.build/bench/run.js.
+const buildRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(buildRoot, '..', '..');
+
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    return `${head.trim()}${dirty.trim() ? ' (src/ modified)' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const paths = resolvePaths(repo, buildRoot);
+  if (!existsSync(paths.serverEntry))
+    throw new Error(`${paths.serverEntry} missing: run npm run build`);
+  const loadBefore = os.loadavg();
+  const host = await EmulatorHost.start(paths.emulatorHostEntry);
+  const b = bench(paths, host);
+  const step = async (name: string, run: () => Promise<void>) => {
+    const t = performance.now();
+    process.stderr.write(`bench: ${name}…`);
+    await run();
+    process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  };
+  try {
+    await step('tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b));
+    await step('cold start', () => measureColdStart(b));
+    await step('latency, throughput, memory', () => measureCalls(b));
+    await step('maple paging', () => measurePaging(b));
+  } finally {
+    host.close();
+  }
+  const loadAfter = os.loadavg();
+  const seconds = (performance.now() - started) / 1000;
+  const machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    loadavgBefore: loadBefore,
+    loadavgAfter: loadAfter,
+    quiet: loadBefore[0] !== undefined && loadBefore[0] < 0.5 * os.cpus().length,
+  };
+  const file = writeResults(paths.results, {
+    at: new Date().toISOString(),
+    commit: gitCommit(),
+    seconds,
+    machine,
+    rows: b.rows,
+    facts: b.facts,
+  });
+  console.log(renderTable(b.rows));
+  const missed = b.rows.filter((row) => row.met === false);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(
+    `\n${b.rows.filter((r) => r.met === true).length} targets met, ${missed.length} missed` +
+      ` · ${seconds.toFixed(0)} s · node ${process.version} · ${machine.cpus} cpus` +
+      ` · load ${load(loadBefore)} → ${load(loadAfter)}${machine.quiet ? '' : ' (machine busy: noisy figures)'}` +
+      `\nresults: ${file}`,
+  );
+  if (process.argv.includes('--strict') && missed.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
