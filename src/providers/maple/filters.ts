@@ -1,0 +1,113 @@
+/** list_customers inputs for Maple (CONTRACT §3.2) and their mapping onto the find body. */
+import { z } from 'zod';
+import { invalidArgument } from '../../errors.js';
+import { sharedFilters } from '../filters.js';
+import {
+  DEFAULT_SORT_KEY,
+  MATCH_ALL,
+  MATCH_ANY,
+  SORT_KEYS,
+  STATUS_TO_WIRE,
+} from './assumptions.js';
+
+const STATUSES = ['active', 'archived'] as const;
+
+// The extras carry no per-field descriptions and a flat shape: the 1,800-character schema budget
+// cannot afford more, so the one description of `query` documents them all. Lengths and whole
+// cents are checked in code (checkQuery); these values go into a JSON body, never a path.
+const QUERY_HELP =
+  'Exact: org_name, title, parent_customer_id. Any of: owner_ids. All of: tags, metadata ' +
+  '("key:value"). mrr_min/mrr_max: cents.';
+
+export const mapleQuery = z
+  .object({
+    org_name: z.string(),
+    title: z.string(),
+    owner_ids: z.array(z.string()),
+    parent_customer_id: z.string(),
+    has_parent: z.boolean(),
+    managed_externally: z.boolean(),
+    exclude_from_metrics: z.boolean(),
+    mrr_min: z.number(),
+    mrr_max: z.number(),
+    tags: z.array(z.string()),
+    metadata: z.array(z.string()),
+  })
+  .partial()
+  .strict()
+  .describe(QUERY_HELP);
+
+export const mapleListFilters = z.object({
+  email: sharedFilters.email().optional(),
+  external_id: sharedFilters.external_id().optional(),
+  name: sharedFilters.name().optional(),
+  search: sharedFilters.search().optional(),
+  status: sharedFilters.status(STATUSES, 'active or archived.').optional(),
+  order_by: sharedFilters.order_by(['created_at', 'updated_at']).optional(),
+  query: mapleQuery.optional(),
+});
+
+export type MapleFilters = z.infer<typeof mapleListFilters>;
+
+/** The find body's `sort_key` and `query`; throws invalid_argument before any request on bad input. */
+export function toFindQuery(filters: MapleFilters): {
+  sortKey: string;
+  query: Record<string, unknown>;
+} {
+  const { query: extras = {}, order_by, email, external_id, name, search, status } = filters;
+  checkQuery(extras);
+  const { owner_ids, mrr_min, mrr_max, tags, metadata, ...same } = extras;
+  const query: Record<string, unknown> = {
+    ...same,
+    email,
+    identifier: external_id,
+    name,
+    search,
+    status: status && STATUS_TO_WIRE[status],
+    // One owner is the confirmed `owner_id`; several need `owner_ids` (newer docs), and since a
+    // customer has one owner only "any of" makes sense.
+    owner_id: owner_ids?.length === 1 ? owner_ids[0] : undefined,
+    owner_ids:
+      owner_ids && owner_ids.length > 1 ? { condition: MATCH_ANY, values: owner_ids } : undefined,
+    mrr:
+      mrr_min === undefined && mrr_max === undefined ? undefined : { gte: mrr_min, lte: mrr_max },
+    tags: tags && { condition: MATCH_ALL, values: tags },
+    metadata: metadata && { condition: MATCH_ALL, values: metadata },
+  };
+  const sortKey = order_by ? SORT_KEYS[order_by.field][order_by.direction] : DEFAULT_SORT_KEY;
+  return { sortKey, query: JSON.parse(JSON.stringify(query)) };
+}
+
+type Query = z.infer<typeof mapleQuery>;
+const MAX_TEXT = 200;
+const MAX_VALUES = 20;
+
+/** The checks the small schema leaves out (see the comment on QUERY_HELP). */
+function checkQuery(query: Query): void {
+  const bad = (field: string, what: string) => invalidArgument(`query.${field}: ${what}`, 'maple');
+  for (const field of ['org_name', 'title', 'parent_customer_id'] as const) {
+    const value = query[field];
+    if (value !== undefined && !textOk(value))
+      throw bad(field, `must be 1 to ${MAX_TEXT} characters.`);
+  }
+  for (const field of ['owner_ids', 'tags', 'metadata'] as const) {
+    const list = query[field];
+    if (list === undefined) continue;
+    if (list.length < 1 || list.length > MAX_VALUES || !list.every(textOk)) {
+      throw bad(field, `must be 1 to ${MAX_VALUES} strings of 1 to ${MAX_TEXT} characters.`);
+    }
+  }
+  for (const field of ['mrr_min', 'mrr_max'] as const) {
+    const value = query[field];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw bad(field, 'must be a whole number of cents ≥ 0.');
+    }
+  }
+  if ((query.mrr_min ?? 0) > (query.mrr_max ?? Number.MAX_SAFE_INTEGER)) {
+    throw bad('mrr_min', 'must not be above mrr_max.');
+  }
+}
+
+function textOk(value: string): boolean {
+  return value.length >= 1 && value.length <= MAX_TEXT;
+}

@@ -1,0 +1,84 @@
+/** Maple Billing: GET by id or identifier, list through POST …/customers/find (providers/maple.md). */
+import { ConfigError, invalidArgument } from '../../errors.js';
+import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { registerSecret } from '../../log.js';
+import { segment } from '../normalize-shared.js';
+import type { BillingProvider, ProviderSettings } from '../types.js';
+import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
+import { createCustomerLookup } from './lookup.js';
+import { errorMessage, findResponseSchema, normalizeCustomer, reportedTotal } from './normalize.js';
+import { type FetchPage, MAX_WALK_ROWS, readWindow, type Start } from './paging.js';
+import { PositionCache, queryKey } from './position-cache.js';
+import { decodeResume, encodeResume } from './resume.js';
+
+export function createMapleProvider(
+  settings: ProviderSettings,
+  http: HttpSettings,
+): BillingProvider<MapleFilters> {
+  if (!settings.companyId)
+    throw new ConfigError('MAPLE_COMPANY_ID is required with MAPLE_API_KEY.');
+  registerSecret(settings.apiKey);
+  const upstream = new Upstream({
+    displayName: 'Maple Billing',
+    providerId: 'maple',
+    baseUrl: settings.baseUrl,
+    headers: { authorization: `Bearer ${settings.apiKey}` },
+    credentialHint: 'MAPLE_API_KEY and MAPLE_COMPANY_ID',
+    errorMessage,
+    http,
+  });
+  const customersPath = `/companies/${segment(settings.companyId)}/customers`;
+  const positions = new PositionCache();
+  const lookup = createCustomerLookup(upstream, customersPath);
+
+  return {
+    id: 'maple',
+    displayName: 'Maple Billing',
+    listFilters: mapleListFilters,
+    idHint: 'Maple ids look like cus_2Mk…; external_id is the Maple "identifier".',
+    getCustomer: lookup,
+    async listCustomers({ filters, skip, take, resume }, { signal }) {
+      const { sortKey, query } = toFindQuery(filters);
+      const key = queryKey(query, sortKey);
+      const start = startFor(key, skip, resume, positions);
+      const fetchPage: FetchPage = async (fromKey, limit) => {
+        // No Idempotency-Key: find is a POST, and a reused key would replay page 1 (§3).
+        const response = await upstream.request({
+          method: 'POST',
+          path: `${customersPath}/find`,
+          body: {
+            pagination: fromKey === null ? { limit } : { limit, from_key: fromKey },
+            sort_key: sortKey,
+            include_meta: true,
+            query,
+          },
+          schema: findResponseSchema,
+          signal,
+        });
+        const { results, pagination } = response;
+        return { rows: results, nextKey: pagination?.from_key, total: reportedTotal(response) };
+      };
+      const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
+      const window = await readWindow(fetchPage, start, skip, take, remember);
+      return {
+        items: window.rows.map(normalizeCustomer),
+        hasMore: window.hasMore,
+        total: window.total,
+        resume: window.endKey === null ? null : encodeResume(key, window.endKey),
+      };
+    },
+  };
+}
+
+/** Where the walk begins: the caller's resume, else the nearest cached position, else the start. */
+function startFor(key: string, skip: number, resume: string | null, cache: PositionCache): Start {
+  if (resume !== null) return { position: skip, fromKey: decodeResume(resume, key, skip) };
+  const start = cache.nearest(key, skip);
+  if (skip - start.position > MAX_WALK_ROWS) {
+    throw invalidArgument(
+      `skip: Maple Billing pages by cursor, so reaching row ${skip} walks from the start; at most ${MAX_WALK_ROWS} rows per call. Narrow the query with filters, or page forward with next_cursor.`,
+      'maple',
+    );
+  }
+  return start;
+}

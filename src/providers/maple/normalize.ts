@@ -1,0 +1,100 @@
+/** Maple customer JSON → the CONTRACT §4 shape, plus the zod schemas of what Maple answers. */
+import { z } from 'zod';
+import type { Address, FullCustomer } from '../../customer.js';
+import { remainingDetails, snakeCaseKeys, stringMap, text } from '../normalize-shared.js';
+import { TOTAL_FIELD } from './assumptions.js';
+
+/** Every field is optional or nullable across doc revisions (§6.1); only `id` is load-bearing. */
+export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
+export type RawCustomer = z.infer<typeof rawCustomerSchema>;
+
+export const findResponseSchema = z.looseObject({
+  results: z.array(rawCustomerSchema),
+  pagination: z.looseObject({ from_key: z.unknown().optional() }).nullish(),
+});
+export type FindResponse = z.infer<typeof findResponseSchema>;
+
+/** The count under `include_meta`, when it is a usable number. */
+export function reportedTotal(response: FindResponse): number | null {
+  const value = (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+const MAPPED = [
+  'id',
+  'identifier',
+  'name',
+  'email',
+  'phone',
+  'status',
+  'created_at',
+  'updated_at',
+  'metadata',
+  'address',
+] as const;
+
+const ADDRESS_PARTS = {
+  address_line_1: 'line1',
+  address_line_2: 'line2',
+  city: 'city',
+  state: 'state',
+  zip: 'postal_code',
+  country: 'country',
+} as const;
+
+export function normalizeCustomer(raw: RawCustomer): FullCustomer {
+  const details = remainingDetails(raw, MAPPED);
+  const leftover = addressLeftover(raw.address);
+  if (leftover) details.address = leftover;
+  return {
+    provider: 'maple',
+    id: raw.id,
+    external_id: text(raw.identifier),
+    name: text(raw.name),
+    email: text(raw.email),
+    phone: text(raw.phone),
+    status: normalizeStatus(raw.status),
+    created_at: text(raw.created_at),
+    updated_at: text(raw.updated_at),
+    metadata: stringMap(raw.metadata),
+    address: normalizeAddress(raw.address),
+    details,
+  };
+}
+
+/** ACTIVE → active, ARCHIVED → archived, anything else lowercased ([A] the enum may grow). */
+export function normalizeStatus(value: unknown): string {
+  return text(value)?.toLowerCase() ?? 'unknown';
+}
+
+function normalizeAddress(value: unknown): Address | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  const address = {} as Address;
+  for (const [from, to] of Object.entries(ADDRESS_PARTS)) address[to] = text(record[from]);
+  return Object.values(address).some((part) => part !== null) ? address : null;
+}
+
+/** Address keys we do not map (place_id…), kept in details so nothing Maple sent is lost. */
+function addressLeftover(value: unknown): Record<string, unknown> | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const rest = Object.entries(value).filter(([key]) => !(key in ADDRESS_PARTS));
+  return rest.length > 0
+    ? (snakeCaseKeys(Object.fromEntries(rest)) as Record<string, unknown>)
+    : null;
+}
+
+/** Maple's error body (§4): message, plus the validation errors that say which field was wrong. */
+export function errorMessage(body: unknown): unknown {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { error_message: message, validation_errors: problems } = body as Record<string, unknown>;
+  if (!Array.isArray(problems) || problems.length === 0) return message;
+  const listed = problems.slice(0, 3).map(describeProblem).join('; ');
+  return `${typeof message === 'string' ? message : 'Validation failed'} (${listed})`;
+}
+
+function describeProblem(problem: unknown): string {
+  if (problem === null || typeof problem !== 'object') return '?';
+  const { field, message } = problem as Record<string, unknown>;
+  return [text(field), text(message)].filter((part) => part !== null).join(': ') || '?';
+}

@@ -1,0 +1,85 @@
+/**
+ * Exact skip/take over Maple's cursor-only find (§6.5–§6.6). From a known position (the start, a
+ * cached one, or the caller's resume) we walk forward with pages of at most 100, sizing each hop so
+ * the last `from_key` lands exactly on skip + take: the next page then costs one request.
+ */
+import { ToolError } from '../../errors.js';
+import { isEndOfList, MAX_LIMIT } from './assumptions.js';
+import type { RawCustomer } from './normalize.js';
+
+export interface FetchedPage {
+  rows: RawCustomer[];
+  nextKey: unknown;
+  total: number | null;
+}
+
+export type FetchPage = (fromKey: string | null, limit: number) => Promise<FetchedPage>;
+
+export interface Start {
+  position: number;
+  fromKey: string | null;
+}
+
+export interface Window {
+  rows: RawCustomer[];
+  hasMore: boolean;
+  /** The from_key for position skip + rows.length, when more rows exist. */
+  endKey: string | null;
+  total: number | null;
+}
+
+/** A walk longer than this many rows is refused before any request (see MAX_WALK_ROWS use). */
+export const MAX_WALK_ROWS = 10_000;
+/** Extra hops allowed beyond the ideal count, for servers that answer with short pages. */
+const SLACK_HOPS = 20;
+
+export async function readWindow(
+  fetchPage: FetchPage,
+  start: Start,
+  skip: number,
+  take: number,
+  remember: (position: number, fromKey: string) => void,
+): Promise<Window> {
+  const target = skip + take;
+  const maxHops = Math.ceil((target - start.position) / MAX_LIMIT) + SLACK_HOPS;
+  const seen = new Set<string>();
+  const rows: RawCustomer[] = [];
+  let { position, fromKey } = start;
+  let total: number | null = null;
+  for (let hop = 0; position < target; hop++) {
+    if (hop >= maxHops) throw stalled();
+    const limit = Math.min(MAX_LIMIT, target - position);
+    const page = await fetchPage(fromKey, limit);
+    if (page.rows.length > limit) throw oversized(page.rows.length, limit);
+    total = page.total ?? total;
+    for (const row of page.rows) {
+      // A keyset cursor on a timestamp may repeat a boundary row: count each id once.
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      if (position >= skip) rows.push(row);
+      position++;
+    }
+    if (isEndOfList(fromKey, page.nextKey, page.rows.length)) {
+      return { rows, hasMore: false, endKey: null, total };
+    }
+    fromKey = page.nextKey as string;
+    remember(position, fromKey);
+  }
+  return { rows, hasMore: true, endKey: fromKey, total };
+}
+
+function stalled(): ToolError {
+  return new ToolError(
+    'upstream_error',
+    'Maple Billing kept returning short pages without reaching the requested rows. Narrow the query with filters, or try again.',
+    { provider: 'maple', retryable: true },
+  );
+}
+
+function oversized(got: number, limit: number): ToolError {
+  return new ToolError(
+    'upstream_invalid_response',
+    `Maple Billing returned ${got} rows for a page of ${limit}, so row positions cannot be trusted.`,
+    { provider: 'maple', retryable: false },
+  );
+}
