@@ -1,0 +1,123 @@
+/** Upstream cost of jumps, the position cache, tolerance of the end-of-list [A], cursor checks. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCursor, queryFingerprint } from '../../src/tools/cursor.js';
+import { toolError } from '../helpers/mcp.js';
+import {
+  findRequests,
+  groundTruth,
+  ids,
+  list,
+  type MapleHarness,
+  startHarness,
+} from './helpers.js';
+
+let h: MapleHarness;
+beforeEach(async () => {
+  h = await startHarness(); // a fresh provider: a cold position cache
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('cold jumps', () => {
+  it.each([
+    [0, 100],
+    [1, 20],
+    [99, 1],
+    [100, 20],
+    [101, 100],
+    [250, 20],
+    [250, 100],
+  ])('skip %i take %i costs at most ⌈(skip+take)/100⌉+1 requests', async (skip, take) => {
+    const page = await list(h.client, { skip, take });
+    const truth = groundTruth(h.maple.customers);
+    expect(ids(page.items)).toEqual(ids(truth.slice(skip, skip + take)));
+    const requests = findRequests(h.maple);
+    expect(requests.length).toBeLessThanOrEqual(Math.ceil((skip + take) / 100) + 1);
+    // Never more than Maple's maximum page, and no Idempotency-Key on any of them.
+    for (const r of requests) {
+      expect((r.body as { pagination: { limit: number } }).pagination.limit).toBeLessThanOrEqual(
+        100,
+      );
+      expect(r.headers['idempotency-key']).toBeUndefined();
+    }
+  });
+
+  it('a later jump starts from the nearest cached position', async () => {
+    await list(h.client, { skip: 0, take: 100 });
+    h.maple.emulator.clearLog();
+    const page = await list(h.client, { skip: 150, take: 20 });
+    expect(ids(page.items)).toEqual(ids(groundTruth(h.maple.customers).slice(150, 170)));
+    expect(findRequests(h.maple)).toHaveLength(1);
+  });
+
+  it('next_skip after the first page costs one request', async () => {
+    const first = await list(h.client, { status: 'active', take: 20 });
+    h.maple.emulator.clearLog();
+    const second = await list(h.client, { status: 'active', take: 20, skip: first.next_skip });
+    expect(findRequests(h.maple)).toHaveLength(1);
+    const truth = groundTruth(h.maple.customers, (c) => c.status === 'ACTIVE');
+    expect(ids(second.items)).toEqual(ids(truth.slice(20, 40)));
+  });
+});
+
+describe('tolerating the other readings of the [A] paging behaviour', () => {
+  it('a server that answers short pages: still exact', async () => {
+    h.maple.switches.maxPageSize = 30;
+    const page = await list(h.client, { skip: 130, take: 100 });
+    expect(ids(page.items)).toEqual(ids(groundTruth(h.maple.customers).slice(130, 230)));
+    expect(page.has_more).toBe(true);
+  });
+
+  it('a server that sends a from_key on the last page: paging still ends, each row once', async () => {
+    h.maple.switches.fromKeyOnLastPage = true;
+    const seen: string[] = [];
+    let page = await list(h.client, { take: 100 });
+    seen.push(...ids(page.items));
+    while (page.has_more) {
+      page = await list(h.client, { take: 100, cursor: page.next_cursor });
+      seen.push(...ids(page.items));
+    }
+    expect(seen).toEqual(ids(groundTruth(h.maple.customers)));
+    expect(page.next_cursor).toBeNull();
+  });
+});
+
+describe('cursor checks end to end (invalid_argument, zero upstream requests)', () => {
+  async function rejected(args: Record<string, unknown>) {
+    h.maple.emulator.clearLog();
+    const error = toolError(
+      await h.client.callTool({ name: 'maple_list_customers', arguments: args }),
+    );
+    expect(error.code).toBe('invalid_argument');
+    expect(h.maple.emulator.requests).toHaveLength(0);
+    return error;
+  }
+
+  it('a cursor from another query', async () => {
+    const page = await list(h.client, { status: 'active', take: 5 });
+    const error = await rejected({ status: 'archived', take: 5, cursor: page.next_cursor });
+    expect(error.message).toMatch(/^cursor: /);
+  });
+
+  it('a cursor from another provider', async () => {
+    const cursor = encodeCursor('quentli', queryFingerprint({}), { skip: 20, resume: null });
+    expect((await rejected({ cursor })).message).toContain('quentli_list_customers');
+  });
+
+  it('a tampered cursor', async () => {
+    const page = await list(h.client, { take: 5 });
+    const json = JSON.parse(Buffer.from(page.next_cursor as string, 'base64url').toString('utf8'));
+    const tampered = Buffer.from(JSON.stringify({ ...json, s: 50 })).toString('base64url');
+    expect((await rejected({ take: 5, cursor: tampered })).message).toContain('altered');
+    await rejected({ take: 5, cursor: 'not-a-cursor' });
+  });
+
+  it('a well-signed cursor whose Maple state is not ours (defensive check)', async () => {
+    const query = queryFingerprint({});
+    for (const resume of ['garbage', 'AAAAAAAAAAAAAAAA.key', 'x'.repeat(16)]) {
+      const cursor = encodeCursor('maple', query, { skip: 20, resume });
+      expect((await rejected({ cursor })).message).toMatch(/^cursor: /);
+    }
+  });
+});

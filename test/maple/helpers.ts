@@ -1,0 +1,74 @@
+/** Shared set-up for the Maple tests: a real emulator, the real provider, a real MCP Client. */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { createMapleProvider } from '../../src/providers/maple/index.js';
+import type { BillingProvider } from '../../src/providers/types.js';
+import { type MapleEmulator, startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
+import type { MapleRawCustomer } from '../../src/sandbox/maple/seed.js';
+import { connectClient, structured, testHttp } from '../helpers/mcp.js';
+
+export interface MapleHarness {
+  maple: MapleEmulator;
+  provider: BillingProvider;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  overrides: { apiKey?: string; companyId?: string } = {},
+): Promise<MapleHarness> {
+  const maple = await startMapleEmulator();
+  const provider = createMapleProvider({ ...maple.settings, ...overrides }, testHttp());
+  const client = await connectClient([provider]);
+  return {
+    maple,
+    provider,
+    client,
+    close: async () => {
+      await client.close();
+      await maple.close();
+    },
+  };
+}
+
+export interface ListResult {
+  items: Array<Record<string, unknown> & { id: string }>;
+  skip: number;
+  take: number;
+  returned: number;
+  has_more: boolean;
+  next_skip: number | null;
+  next_cursor: string | null;
+  total: number | null;
+}
+
+export async function list(client: Client, args: Record<string, unknown>): Promise<ListResult> {
+  return structured<ListResult>(
+    await client.callTool({ name: 'maple_list_customers', arguments: args }),
+  );
+}
+
+export function findRequests(maple: MapleEmulator) {
+  return maple.emulator.requests.filter((r) => r.rawPath.endsWith('/customers/find'));
+}
+
+type Field = 'created_at' | 'updated_at';
+
+/**
+ * The test oracle, written independently of the emulator: the rows an offset API would return
+ * for this predicate and order (sort field, then id, both in the same direction).
+ */
+export function groundTruth(
+  rows: MapleRawCustomer[],
+  keep: (row: MapleRawCustomer) => boolean = () => true,
+  field: Field = 'created_at',
+  direction: 'asc' | 'desc' = 'desc',
+): MapleRawCustomer[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  return rows.filter(keep).sort((a, b) => {
+    const byTime = Date.parse(a[field]) - Date.parse(b[field]);
+    if (byTime !== 0) return sign * byTime;
+    return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+}
+
+export const ids = (rows: Array<{ id: string }>) => rows.map((row) => row.id);
