@@ -1,0 +1,108 @@
+/** Quentli (REST /v1, beta): customers by id, by username (external id) and by `filter` query. */
+import { z } from 'zod';
+import type { FullCustomer } from '../../customer.js';
+import { ToolError } from '../../errors.js';
+import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { segment } from '../normalize-shared.js';
+import type {
+  BillingProvider,
+  CallContext,
+  CustomerRef,
+  PageRequest,
+  ProviderPage,
+  ProviderSettings,
+} from '../types.js';
+import { EXTERNAL_ID_FIELD, MAX_UPSTREAM_TAKE } from './assumptions.js';
+import { buildFilter, buildOrderBy, type QuentliFilters, quentliListFilters } from './filters.js';
+import { normalizeCustomer, type RawCustomer, rawCustomerSchema } from './normalize.js';
+import { type ListQuery, listQueryString } from './query.js';
+
+const listSchema = z.array(rawCustomerSchema);
+
+/** [C] §10: UserError `{error:{message}}` and ValidationError `{error:{message, issues}}`. */
+function errorMessage(body: unknown): unknown {
+  return (body as { error?: { message?: unknown } } | null)?.error?.message;
+}
+
+function notFound(what: string, value: string): ToolError {
+  return new ToolError(
+    'not_found',
+    `Quentli has no customer with ${what} ${JSON.stringify(value)}. Try quentli_list_customers with email or search.`,
+    { provider: 'quentli', httpStatus: 200, retryable: false },
+  );
+}
+
+export function createQuentliProvider(
+  settings: ProviderSettings,
+  http: HttpSettings,
+): BillingProvider<QuentliFilters> {
+  const upstream = new Upstream({
+    displayName: 'Quentli',
+    providerId: 'quentli',
+    baseUrl: settings.baseUrl,
+    headers: { authorization: `Bearer ${settings.apiKey}` },
+    credentialHint: 'QUENTLI_API_KEY',
+    errorMessage,
+    http,
+  });
+
+  const list = (query: ListQuery, signal?: AbortSignal): Promise<RawCustomer[]> =>
+    upstream.request({
+      method: 'GET',
+      path: '/customers',
+      query: listQueryString(query),
+      schema: listSchema,
+      signal,
+    });
+
+  async function byId(id: string, signal?: AbortSignal): Promise<FullCustomer> {
+    const message = notFound('id', id).message;
+    // [C] §5.2: a missing customer is `200 null`; the declared 404 means the same.
+    const raw = await upstream.request({
+      method: 'GET',
+      path: `/customers/${segment(id)}`,
+      schema: rawCustomerSchema.nullable(),
+      signal,
+      notFoundMessage: message,
+    });
+    if (raw === null) throw notFound('id', id);
+    return normalizeCustomer(raw);
+  }
+
+  /** Usernames are unique per organization [C §4]; take 2 so a duplicate is not silently picked. */
+  async function byExternalId(externalId: string, signal?: AbortSignal): Promise<FullCustomer> {
+    const filter = { [EXTERNAL_ID_FIELD]: { equals: externalId } };
+    const rows = await list({ filter, skip: 0, take: 2 }, signal);
+    const [only] = rows;
+    if (rows.length !== 1 || !only) throw notFound('external_id', externalId);
+    return normalizeCustomer(only);
+  }
+
+  /** Exact has_more: one extra row, or (at Quentli's 100-row cap) a one-row probe after the page. */
+  async function page(
+    request: PageRequest<QuentliFilters>,
+    context: CallContext,
+  ): Promise<ProviderPage> {
+    const { skip, take, filters } = request;
+    const base = { filter: buildFilter(filters), orderBy: buildOrderBy(filters) };
+    const fetchTake = Math.min(take + 1, MAX_UPSTREAM_TAKE);
+    const rows = await list({ ...base, skip, take: fetchTake }, context.signal);
+    let hasMore = rows.length > take;
+    if (fetchTake === take && rows.length === take) {
+      const probe = await list({ ...base, skip: skip + take, take: 1 }, context.signal);
+      hasMore = probe.length > 0;
+    }
+    return { items: rows.slice(0, take).map(normalizeCustomer), hasMore, total: null };
+  }
+
+  return {
+    id: 'quentli',
+    displayName: 'Quentli',
+    listFilters: quentliListFilters,
+    idHint:
+      'Quentli ids are opaque cuid-like strings (e.g. cm4k6bzfx0019rtqttpbgg0ea); external_id is the username.',
+    getCustomer: (ref: CustomerRef, context: CallContext) =>
+      'id' in ref ? byId(ref.id, context.signal) : byExternalId(ref.externalId, context.signal),
+    listCustomers: page,
+  };
+}

@@ -1,0 +1,50 @@
+/** Quentli customer (providers/quentli.md §6) → the normalized Customer (CONTRACT §4). */
+import { z } from 'zod';
+import type { FullCustomer } from '../../customer.js';
+import { remainingDetails, stringMap, text } from '../normalize-shared.js';
+
+/** Only `id` is relied on; everything else is read defensively (§6: `meta`/`metadata` may be absent or null). */
+export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
+export type RawCustomer = z.infer<typeof rawCustomerSchema>;
+
+const MAPPED_KEYS = [
+  'id',
+  'username',
+  'name',
+  'email',
+  'phoneNumber',
+  'createdAt',
+  'updatedAt',
+  'meta',
+  'metadata',
+] as const;
+
+export function normalizeCustomer(raw: RawCustomer): FullCustomer {
+  return {
+    provider: 'quentli',
+    id: raw.id,
+    external_id: text(raw.username),
+    name: text(raw.name),
+    email: text(raw.email),
+    phone: text(raw.phoneNumber),
+    // archivedAt stays in details too: the status says "archived", details say when.
+    status: text(raw.archivedAt) === null ? 'active' : 'archived',
+    created_at: text(raw.createdAt),
+    updated_at: text(raw.updatedAt),
+    metadata: metadataOf(raw),
+    address: null, // Quentli customers carry no postal address.
+    details: remainingDetails(raw, MAPPED_KEYS),
+  };
+}
+
+/** `meta` is the flat view of the `metadata` pairs; read both so neither a missing view loses data. */
+function metadataOf(raw: RawCustomer): Record<string, string> {
+  const fromPairs: Record<string, unknown> = {};
+  if (Array.isArray(raw.metadata)) {
+    for (const pair of raw.metadata) {
+      if (pair && typeof pair === 'object' && typeof pair.key === 'string')
+        fromPairs[pair.key] = pair.value;
+    }
+  }
+  return { ...stringMap(fromPairs), ...stringMap(raw.meta) };
+}
