@@ -1,0 +1,153 @@
+/** flexprice_list_customers filters (CONTRACT §3.2) and their POST /customers/search body. */
+import { z } from 'zod';
+import { invalidArgument } from '../../errors.js';
+import { sharedFilters } from '../filters.js';
+import {
+  DATE_FIELDS,
+  EMAIL_PATTERN,
+  FILTER_FIELDS,
+  FILTER_OPERATORS,
+  type FilterOperator,
+  OPERATOR_VALUE,
+  ORDER_BY_FIELDS,
+  STATUS_TO_WIRE,
+} from './assumptions.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const isoDate = z.iso.datetime({ offset: true });
+
+/*
+ * The shared inputs' checks and wording, done with refine rather than regex/min/max/z.iso: those
+ * land in the JSON Schema (a ~560-character pattern per date field) and this provider's filters
+ * would not fit the 1,800-character budget.
+ */
+const plain = z
+  .string()
+  .refine((v) => v.length <= 255, { error: 'must be at most 255 characters' })
+  .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
+
+const textInput = (shared: z.ZodString) =>
+  plain
+    .refine((v) => v.length > 0, { error: 'must not be empty' })
+    .describe(shared.description ?? '');
+
+const dateInput = (description: string) =>
+  z
+    .string()
+    .refine((v) => isoDate.safeParse(v).success, {
+      error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z',
+    })
+    .describe(description);
+
+const strings = z.array(plain).min(1).max(100);
+
+const condition = z
+  .object({
+    field: z.enum(FILTER_FIELDS).describe('Field.'),
+    operator: z
+      .enum(FILTER_OPERATORS)
+      .describe(
+        'value: string (eq, contains, not_contains), string[] (in, not_in), ISO date (before, after; created_at/updated_at), number (gt, lt).',
+      ),
+    // Typed by the superRefine below: a union here would cost the JSON Schema budget for no gain.
+    value: z.unknown().describe('See operator.'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const problem = valueProblem(c.operator, c.field, c.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
+
+type Condition = z.infer<typeof condition>;
+
+/** Why `value` does not fit `operator`, or undefined when it does. */
+function valueProblem(operator: FilterOperator, field: string, value: unknown): string | undefined {
+  const kind = OPERATOR_VALUE[operator];
+  if (kind === 'array') {
+    return strings.safeParse(value).success ? undefined : `${operator} needs 1 to 100 strings`;
+  }
+  if (kind === 'number') {
+    return Number.isFinite(value) ? undefined : `${operator} needs a number`;
+  }
+  if (!plain.safeParse(value).success)
+    return `${operator} needs a string of at most 255 characters`;
+  if (kind === 'string') return undefined;
+  if (!DATE_FIELDS.has(field)) return `${operator} applies to created_at or updated_at only`;
+  if (!isoDate.safeParse(value).success) return `${operator} needs an ISO 8601 date-time`;
+  return undefined;
+}
+
+export const flexpriceListFilters = z
+  .object({
+    email: textInput(sharedFilters.email()),
+    external_id: textInput(sharedFilters.external_id()),
+    name: textInput(sharedFilters.name()),
+    // Flexprice has no free-text search: its only text match is a contains on one column.
+    search: textInput(sharedFilters.search()).describe(
+      'Free text matched against the name (contains).',
+    ),
+    status: sharedFilters.status(['active', 'archived', 'deleted'], 'Default: active only.'),
+    created_after: dateInput(sharedFilters.created_after().description ?? ''),
+    created_before: dateInput(sharedFilters.created_before().description ?? ''),
+    order_by: sharedFilters.order_by(ORDER_BY_FIELDS),
+    filters: z
+      .array(condition)
+      .refine((v) => v.length <= 20, { error: 'at most 20 conditions' })
+      .describe('All must match.'),
+  })
+  .partial();
+
+export type FlexpriceFilters = z.infer<typeof flexpriceListFilters>;
+
+/** Cross-field checks the schema cannot express; thrown before any request. */
+export function checkFilters(filters: FlexpriceFilters): void {
+  if (filters.email !== undefined && !EMAIL_PATTERN.test(filters.email)) {
+    throw invalidArgument(
+      `email: Flexprice accepts only a complete address like name@example.com (got ${JSON.stringify(filters.email)}).`,
+      'flexprice',
+    );
+  }
+}
+
+interface WireCondition {
+  field: string;
+  operator: string;
+  data_type: 'string' | 'array' | 'date' | 'number';
+  value: Record<string, unknown>;
+}
+
+function wireCondition({ field, operator, value }: Condition): WireCondition {
+  const kind = OPERATOR_VALUE[operator];
+  return { field, operator, data_type: kind, value: { [kind]: value } };
+}
+
+const contains = (value: string): Condition => ({ field: 'name', operator: 'contains', value });
+
+/** The search body: our filters in Flexprice's words, paged by offset/limit. */
+export function searchBody(filters: FlexpriceFilters, offset: number, limit: number) {
+  const conditions: Condition[] = [];
+  if (filters.name !== undefined) conditions.push(contains(filters.name));
+  if (filters.search !== undefined) conditions.push(contains(filters.search));
+  if (filters.created_after !== undefined)
+    conditions.push({ field: 'created_at', operator: 'after', value: filters.created_after });
+  if (filters.created_before !== undefined)
+    conditions.push({ field: 'created_at', operator: 'before', value: filters.created_before });
+  conditions.push(...(filters.filters ?? []));
+  const { order_by: orderBy } = filters;
+  return {
+    limit,
+    offset,
+    ...(filters.email === undefined ? {} : { email: filters.email }),
+    ...(filters.external_id === undefined ? {} : { external_id: filters.external_id }),
+    ...(filters.status === undefined ? {} : { status: STATUS_TO_WIRE[filters.status] }),
+    ...(conditions.length === 0 ? {} : { filters: conditions.map(wireCondition) }),
+    // `sort` is primary; `order` directs the implicit created_at tie-breaker that follows it.
+    ...(orderBy === undefined
+      ? {}
+      : {
+          sort: [{ field: orderBy.field, direction: orderBy.direction }],
+          order: orderBy.direction,
+        }),
+  };
+}

@@ -1,0 +1,118 @@
+/** Flexprice (CONTRACT §3, providers/flexprice.md): customers by id, by external id, and search. */
+import { ToolError } from '../../errors.js';
+import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { segment } from '../normalize-shared.js';
+import type {
+  BillingProvider,
+  CallContext,
+  CustomerRef,
+  PageRequest,
+  ProviderPage,
+  ProviderSettings,
+} from '../types.js';
+import {
+  API_KEY_HEADER,
+  CREDENTIAL_HINT,
+  CUSTOMERS_PATH,
+  fitsOnePathSegment,
+} from './assumptions.js';
+import {
+  checkFilters,
+  type FlexpriceFilters,
+  flexpriceListFilters,
+  searchBody,
+} from './filters.js';
+import { normalizeCustomer } from './normalize.js';
+import { flexpriceErrorMessage, listResponseSchema, rawCustomerSchema } from './wire.js';
+
+const SEARCH_PATH = `${CUSTOMERS_PATH}/search`;
+
+function notFound(ref: CustomerRef): string {
+  if ('id' in ref) {
+    return `Flexprice has no customer with id ${JSON.stringify(ref.id)}. Try flexprice_list_customers with email or search.`;
+  }
+  return (
+    `Flexprice has no active customer with external_id ${JSON.stringify(ref.externalId)} ` +
+    '(this lookup sees active customers only). Try flexprice_list_customers with external_id and status "archived".'
+  );
+}
+
+export function createFlexpriceProvider(
+  settings: ProviderSettings,
+  http: HttpSettings,
+): BillingProvider<FlexpriceFilters> {
+  const upstream = new Upstream({
+    displayName: 'Flexprice',
+    providerId: 'flexprice',
+    baseUrl: settings.baseUrl,
+    headers: { [API_KEY_HEADER]: settings.apiKey },
+    credentialHint: CREDENTIAL_HINT,
+    errorMessage: flexpriceErrorMessage,
+    http,
+  });
+
+  const search = (body: object, context: CallContext) =>
+    upstream.request({
+      method: 'POST',
+      path: SEARCH_PATH,
+      body,
+      schema: listResponseSchema,
+      signal: context.signal,
+    });
+
+  /**
+   * A value that cannot travel as one path segment (see fitsOnePathSegment) is looked up through
+   * search, which shares the external-id route's visibility (published only) but not the id
+   * route's (any status). Flexprice generates ids as `cust_<ULID>`, so only external ids
+   * realistically take this path.
+   */
+  async function viaSearch(ref: CustomerRef, context: CallContext) {
+    const match = 'id' in ref ? { customer_ids: [ref.id] } : { external_id: ref.externalId };
+    const page = await search({ ...match, limit: 1, offset: 0 }, context);
+    const raw = page.items?.[0];
+    if (raw) return raw;
+    throw new ToolError('not_found', notFound(ref), {
+      provider: 'flexprice',
+      httpStatus: 200,
+      retryable: false,
+    });
+  }
+
+  async function fetchCustomer(ref: CustomerRef, context: CallContext) {
+    const value = 'id' in ref ? ref.id : ref.externalId;
+    if (!fitsOnePathSegment(value)) return viaSearch(ref, context);
+    const prefix = 'id' in ref ? CUSTOMERS_PATH : `${CUSTOMERS_PATH}/external`;
+    return upstream.request({
+      method: 'GET',
+      path: `${prefix}/${segment(value)}`,
+      schema: rawCustomerSchema,
+      signal: context.signal,
+      notFoundMessage: notFound(ref),
+    });
+  }
+
+  return {
+    id: 'flexprice',
+    displayName: 'Flexprice',
+    listFilters: flexpriceListFilters,
+    idHint: 'Flexprice ids look like cust_01K8DBYJ0ST5GD57EB6EATEACE.',
+
+    async getCustomer(ref, context) {
+      return normalizeCustomer(await fetchCustomer(ref, context));
+    },
+
+    async listCustomers(request: PageRequest<FlexpriceFilters>, context): Promise<ProviderPage> {
+      checkFilters(request.filters);
+      // One extra row makes has_more exact without trusting pagination.offset (the *next* offset).
+      const body = searchBody(request.filters, request.skip, request.take + 1);
+      const page = await search(body, context);
+      const items = page.items ?? [];
+      const total = page.pagination?.total;
+      return {
+        items: items.slice(0, request.take).map(normalizeCustomer),
+        hasMore: items.length > request.take,
+        total: typeof total === 'number' ? total : null,
+      };
+    },
+  };
+}
