@@ -83,7 +83,7 @@ export class Upstream {
       } catch (error) {
         const failure = this.toToolError(error, req.signal);
         if (lastAttempt || !failure.retryable || failure.code !== 'upstream_error') throw failure;
-        await sleep(this.backoff(attempt), req.signal);
+        await this.pause(this.backoff(attempt), req.signal);
         continue;
       }
       if (response.status >= 200 && response.status < 300) return this.parse(response, req);
@@ -92,7 +92,19 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      await sleep(retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000, req.signal);
+      await this.pause(
+        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
+        req.signal,
+      );
+    }
+  }
+
+  /** The wait between attempts; a cancellation during it ends the call as a coded error. */
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (error) {
+      throw this.toToolError(error, signal);
     }
   }
 
