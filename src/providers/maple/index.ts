@@ -4,6 +4,7 @@ import { type HttpSettings, Upstream } from '../../http/upstream.js';
 import { registerSecret } from '../../log.js';
 import { segment } from '../normalize-shared.js';
 import type { BillingProvider, ProviderSettings } from '../types.js';
+import { MAX_LIMIT } from './assumptions.js';
 import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
 import { createCustomerLookup } from './lookup.js';
 import { errorMessage, findResponseSchema, normalizeCustomer, reportedTotal } from './normalize.js';
@@ -39,6 +40,9 @@ export function createMapleProvider(
     getCustomer: lookup,
     async listCustomers({ filters, skip, take, resume }, { signal }) {
       const { sortKey, query } = toFindQuery(filters);
+      if (!Number.isInteger(take) || take < 1 || take > MAX_LIMIT) {
+        throw invalidArgument(`take: must be a whole number from 1 to ${MAX_LIMIT}.`, 'maple');
+      }
       const key = queryKey(query, sortKey);
       const start = startFor(key, skip, resume, positions);
       const fetchPage: FetchPage = async (fromKey, limit) => {
@@ -72,6 +76,9 @@ export function createMapleProvider(
 
 /** Where the walk begins: the caller's resume, else the nearest cached position, else the start. */
 function startFor(key: string, skip: number, resume: string | null, cache: PositionCache): Start {
+  // The tool layer already bounds these; a direct caller must not get a silent empty "page".
+  if (!Number.isInteger(skip) || skip < 0)
+    throw invalidArgument('skip: must be a whole number ≥ 0.', 'maple');
   if (resume !== null) return { position: skip, fromKey: decodeResume(resume, key, skip) };
   const start = cache.nearest(key, skip);
   if (skip - start.position > MAX_WALK_ROWS) {

@@ -1,0 +1,120 @@
+/** CONTRACT §4 for Maple: summary and full, through the real Client. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MapleRawCustomer } from '../../src/sandbox/maple/seed.js';
+import { structured } from '../helpers/mcp.js';
+import { type MapleHarness, startHarness } from './helpers.js';
+
+let h: MapleHarness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function get(id: string, detail: 'summary' | 'full') {
+  const result = await h.client.callTool({ name: 'maple_get_customer', arguments: { id, detail } });
+  return structured<{ customer: Record<string, unknown> }>(result).customer;
+}
+
+const row = (pick: (c: MapleRawCustomer) => boolean) =>
+  h.maple.customers.find(pick) as MapleRawCustomer;
+
+describe('summary', () => {
+  it('maps the documented fields and stringifies metadata', async () => {
+    const raw = row((c) => c.email !== null && c.name !== '' && Object.keys(c.metadata).length > 0);
+    expect(await get(raw.id, 'summary')).toEqual({
+      provider: 'maple',
+      id: raw.id,
+      external_id: raw.identifier,
+      name: raw.name,
+      email: raw.email,
+      phone: raw.phone,
+      status: raw.status.toLowerCase(),
+      created_at: raw.created_at,
+      updated_at: raw.updated_at,
+      metadata: {
+        plan: String(raw.metadata.plan),
+        region: String(raw.metadata.region),
+        seats: String(raw.metadata.seats),
+        crm_synced: String(raw.metadata.crm_synced),
+      },
+    });
+  });
+
+  it('edge cases: "" and null become null, {} metadata, unknown status lowercased', async () => {
+    const emptyName = await get(row((c) => c.name === '').id, 'summary');
+    expect(emptyName.name).toBeNull();
+    expect((await get(row((c) => c.email === null).id, 'summary')).email).toBeNull();
+    expect((await get(row((c) => c.phone === null).id, 'summary')).phone).toBeNull();
+    expect(
+      (await get(row((c) => Object.keys(c.metadata).length === 0).id, 'summary')).metadata,
+    ).toEqual({});
+    expect((await get(row((c) => c.status === 'SUSPENDED').id, 'summary')).status).toBe(
+      'suspended',
+    );
+    expect((await get(row((c) => c.status === 'ARCHIVED').id, 'summary')).status).toBe('archived');
+    expect(
+      (await get(row((c) => c.created_at.endsWith('-04:00')).id, 'summary')).created_at,
+    ).toMatch(/\.\d{3}-04:00$/);
+  });
+});
+
+describe('full', () => {
+  it('address mapped, everything else in details, nothing lost', async () => {
+    const raw = row(
+      (c) =>
+        c.address !== null && c.address.address_line_2 === '' && c.computed_entitlements.length > 0,
+    );
+    const full = await get(raw.id, 'full');
+    expect(full.address).toEqual({
+      line1: raw.address?.address_line_1,
+      line2: null,
+      city: raw.address?.city,
+      state: raw.address?.state || null,
+      postal_code: raw.address?.zip,
+      country: raw.address?.country,
+    });
+    const details = full.details as Record<string, unknown>;
+    expect(details).toMatchObject({
+      company_id: raw.company_id,
+      org_name: raw.org_name,
+      title: raw.title,
+      billing_emails: raw.billing_emails,
+      mrr: raw.mrr,
+      arr: raw.arr,
+      owner_id: raw.owner_id,
+      parent_customer_id: raw.parent_customer_id,
+      computed_entitlements: raw.computed_entitlements,
+      integration_references: raw.integration_references,
+      tags: raw.tags,
+      address: { place_id: null },
+    });
+    for (const key of [
+      'id',
+      'identifier',
+      'name',
+      'email',
+      'phone',
+      'status',
+      'metadata',
+      'created_at',
+    ]) {
+      expect(details).not.toHaveProperty(key);
+    }
+  });
+
+  it('no address → null', async () => {
+    expect((await get(row((c) => c.address === null).id, 'full')).address).toBeNull();
+  });
+
+  it('list items use the same normalization', async () => {
+    const raw = h.maple.customers[0] as MapleRawCustomer;
+    const result = await h.client.callTool({
+      name: 'maple_list_customers',
+      arguments: { external_id: raw.identifier, detail: 'full' },
+    });
+    const page = structured<{ items: Array<Record<string, unknown>> }>(result);
+    expect(page.items).toEqual([await get(raw.id, 'full')]);
+  });
+});
