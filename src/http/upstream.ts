@@ -59,6 +59,7 @@ export interface UpstreamRequest<T> {
 
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER_CAP_SECONDS = 10;
+const UNDICI_TIMER_SLACK_MS = 1000;
 
 interface RawResponse {
   status: number;
@@ -130,8 +131,10 @@ export class Upstream {
       body: hasBody ? JSON.stringify(req.body) : undefined,
       signal,
       dispatcher: http.dispatcher,
-      headersTimeout: http.timeoutMs,
-      bodyTimeout: http.timeoutMs,
+      // Only a backstop: undici runs these on coarse timers (~0.5 s ticks) that can fire before
+      // timeoutMs; the AbortSignal.timeout above is the precise per-attempt limit.
+      headersTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
     });
     const text = await readCapped(response.body, http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     if (text === undefined) {
