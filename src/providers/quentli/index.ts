@@ -1,7 +1,7 @@
 /** Quentli (REST /v1, beta): customers by id, by username (external id) and by `filter` query. */
 import { z } from 'zod';
 import type { FullCustomer } from '../../customer.js';
-import { ToolError } from '../../errors.js';
+import { invalidArgument, ToolError } from '../../errors.js';
 import { type HttpSettings, Upstream } from '../../http/upstream.js';
 import { segment } from '../normalize-shared.js';
 import type {
@@ -56,6 +56,10 @@ export function createQuentliProvider(
     });
 
   async function byId(id: string, signal?: AbortSignal): Promise<FullCustomer> {
+    // URL parsing turns a `.`/`..` segment (even as %2E%2E) into a step up the path: refuse it.
+    if (id === '.' || id === '..') {
+      throw invalidArgument(`id: ${JSON.stringify(id)} is not a Quentli customer id.`, 'quentli');
+    }
     const message = notFound('id', id).message;
     // [C] §5.2: a missing customer is `200 null`; the declared 404 means the same.
     const raw = await upstream.request({
