@@ -1,7 +1,12 @@
-/** `doctor`: one cheap read per configured provider, a table of what works, and a config to paste. */
+/**
+ * `doctor`: one cheap read per configured provider, a table of what works with the fix for what
+ * does not, and a Claude Desktop config to paste for the providers that work. It does not speak
+ * MCP, so it writes to the stream it is given; every line still goes through `redact`.
+ */
 import type { Config } from './config.js';
 import { ToolError } from './errors.js';
-import { PROVIDERS } from './providers/registry.js';
+import { redact } from './log.js';
+import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
 import type { BillingProvider } from './providers/types.js';
 
 export interface DoctorTarget {
@@ -10,29 +15,47 @@ export interface DoctorTarget {
 }
 
 interface Row {
-  provider: string;
+  entry: ProviderEntry;
   baseUrl: string;
-  ok: boolean;
-  outcome: string;
+  /** null when the read worked. */
+  failure: { code: string; message: string; fix: string } | null;
 }
 
-const FIXES: Record<string, string> = {
-  unauthorized: 'check the API key (and MAPLE_COMPANY_ID for Maple)',
-  not_found: 'check the base URL: nothing answers at that path',
-  timeout: 'check the base URL and the network, or raise BILLING_MCP_TIMEOUT_MS',
-  upstream_error: 'check the base URL and the network',
-  upstream_invalid_response: 'the base URL does not point at this provider’s API',
-  rate_limited: 'wait and run doctor again',
-};
+/** What to change, per error code, named by the variables the user actually sets. */
+function fixFor(code: string, entry: ProviderEntry): string {
+  const url = entry.baseUrlEnv;
+  // Variables besides the key that scope the path (Maple's company id): a wrong one looks like a 404.
+  const scope = entry.requiredEnv.filter((name) => name !== entry.secretEnv);
+  switch (code) {
+    case 'unauthorized':
+      return `check ${entry.requiredEnv.join(' and ')}: a current key, without quotes or spaces, issued for the API that ${url} points at.`;
+    case 'not_found':
+      return `check ${[...scope, url].join(' and ')}: ${url} should be the API origin, like ${entry.defaultOrigin}.`;
+    case 'upstream_invalid_response':
+      return `the answer is not ${entry.displayName}'s API: check ${url} (default ${entry.defaultOrigin}).`;
+    case 'timeout':
+      return `check ${url} and the network, or raise BILLING_MCP_TIMEOUT_MS.`;
+    case 'rate_limited':
+      return 'the credentials work but the provider is rate limiting: wait, then run doctor again.';
+    case 'upstream_error':
+      return `check ${url}, the network and the provider's status page.`;
+    default:
+      return 'this is a bug in billing-customers-mcp: please report it with this output.';
+  }
+}
 
-async function check(target: DoctorTarget): Promise<Row> {
-  const row = { provider: target.provider.id, baseUrl: target.baseUrl };
+async function check(target: DoctorTarget, entry: ProviderEntry): Promise<Row> {
+  const row = { entry, baseUrl: target.baseUrl };
+  // The filter schema's defaults, as the list tool would send them for a call without filters.
+  const parsed = target.provider.listFilters.safeParse({});
+  const filters = parsed.success ? parsed.data : {};
   try {
-    await target.provider.listCustomers({ filters: {}, skip: 0, take: 1, resume: null }, {});
-    return { ...row, ok: true, outcome: 'ok' };
+    await target.provider.listCustomers({ filters, skip: 0, take: 1, resume: null }, {});
+    return { ...row, failure: null };
   } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    return { ...row, ok: false, outcome: `${error.code}: ${FIXES[error.code] ?? error.message}` };
+    const code = error instanceof ToolError ? error.code : 'internal_error';
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...row, failure: { code, message, fix: fixFor(code, entry) } };
   }
 }
 
@@ -41,33 +64,70 @@ export async function runDoctor(
   config: Config,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const rows = await Promise.all(targets.map(check));
-  const width = Math.max(8, ...rows.map((r) => r.baseUrl.length));
-  out.write(`${'provider'.padEnd(10)} ${'base URL'.padEnd(width)} result\n`);
-  for (const r of rows)
-    out.write(`${r.provider.padEnd(10)} ${r.baseUrl.padEnd(width)} ${r.outcome}\n`);
-  const working = rows.filter((r) => r.ok).map((r) => r.provider);
-  if (working.length > 0)
-    out.write(
-      `\nClaude Desktop config for the working providers:\n${desktopConfig(working, config)}\n`,
+  const print = (text = '') => out.write(`${redact(text)}\n`);
+  if (targets.length === 0) {
+    const vars = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
+    print(
+      `No provider is configured. Set ${vars} (any of them), or try: billing-customers-mcp --demo doctor`,
     );
-  return rows.every((r) => r.ok) ? 0 : 1;
+    return 1;
+  }
+  const rows = await Promise.all(
+    targets.map((t) => check(t, PROVIDERS.find((p) => p.id === t.provider.id) as ProviderEntry)),
+  );
+  if (config.demo) print('Checking the built-in sandbox (--demo): no keys are used.\n');
+  printTable(rows, print);
+  const failed = rows.filter((r) => r.failure !== null);
+  for (const { entry, failure } of failed) {
+    print(`\n${entry.id}: ${failure?.code}: ${failure?.message}\n  fix: ${failure?.fix}`);
+  }
+  const working = rows.filter((r) => r.failure === null).map((r) => r.entry);
+  if (working.length > 0) {
+    const { unix, windows } = desktopConfigs(working, config);
+    print(
+      `\nClaude Desktop (claude_desktop_config.json) for ${working.map((e) => e.id).join(', ')}:`,
+    );
+    print(unix);
+    print('\nOn Windows, npx must be started through cmd:');
+    print(windows);
+    if (!config.demo) print('\nReplace each <your …> with the key: doctor never prints keys.');
+  }
+  return failed.length === 0 ? 0 : 1;
 }
 
-/** Keys are placeholders: doctor never prints a key. */
-function desktopConfig(working: readonly string[], config: Config): string {
+function printTable(rows: readonly Row[], print: (text: string) => void): void {
+  const width = Math.max('base URL'.length, ...rows.map((r) => r.baseUrl.length));
+  print(`${'provider'.padEnd(10)} ${'base URL'.padEnd(width)} result`);
+  for (const r of rows) {
+    print(
+      `${r.entry.id.padEnd(10)} ${r.baseUrl.padEnd(width)} ${r.failure ? `FAILED ${r.failure.code}` : 'ok'}`,
+    );
+  }
+}
+
+/** Env-only configs (keys never in args, CONTRACT §2); keys are placeholders, other values real. */
+function desktopConfigs(working: readonly ProviderEntry[], config: Config) {
   const env: Record<string, string> = {};
-  for (const entry of PROVIDERS.filter((p) => working.includes(p.id))) {
-    for (const name of entry.requiredEnv)
-      env[name] = name === entry.secretEnv ? '<your key>' : '<value>';
-    const configured = config.providers.find((p) => p.entry.id === entry.id);
-    if (configured && !configured.settings.baseUrl.startsWith(entry.defaultOrigin)) {
-      env[entry.baseUrlEnv] = configured.settings.baseUrl;
+  for (const entry of working) {
+    const configured = config.providers.find((p) => p.entry.id === entry.id)?.settings;
+    for (const name of entry.requiredEnv) env[name] = `<your ${name}>`;
+    // The company id is not a secret, and pasting it saves a trip to Maple's settings page.
+    if (configured?.companyId) env.MAPLE_COMPANY_ID = configured.companyId;
+    // Only a non-default base URL is worth carrying over (e.g. Flexprice's India region).
+    if (configured && configured.baseUrl !== `${entry.defaultOrigin}${entry.apiPrefix}`) {
+      env[entry.baseUrlEnv] = configured.baseUrl.slice(0, -entry.apiPrefix.length);
     }
   }
-  const args = config.demo
-    ? ['-y', 'billing-customers-mcp', '--demo']
-    : ['-y', 'billing-customers-mcp'];
-  const server = config.demo ? { command: 'npx', args } : { command: 'npx', args, env };
-  return JSON.stringify({ mcpServers: { 'billing-customers': server } }, null, 2);
+  const args = ['-y', 'billing-customers-mcp', ...(config.demo ? ['--demo'] : [])];
+  const render = (command: string, argv: string[]) =>
+    JSON.stringify(
+      {
+        mcpServers: {
+          'billing-customers': { command, args: argv, ...(config.demo ? {} : { env }) },
+        },
+      },
+      null,
+      2,
+    );
+  return { unix: render('npx', args), windows: render('cmd', ['/c', 'npx', ...args]) };
 }

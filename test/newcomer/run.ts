@@ -1,0 +1,54 @@
+/** Runs a real process to the end and keeps what it wrote: the newcomer tests drive commands, not modules. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+export const DEMO = fileURLToPath(new URL('../../scripts/demo.mjs', import.meta.url));
+
+/** No inherited keys: each test states exactly what the process sees. */
+export const BASE_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  BILLING_MCP_TIMEOUT_MS: '5000',
+};
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? BASE_ENV,
+      cwd: options.cwd ?? ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // A hung child must fail the test with what it printed, not leave vitest waiting.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The bin itself, as an assistant would start it. */
+export function runBin(args: readonly string[], env: Record<string, string>): Promise<Finished> {
+  return runProcess(process.execPath, [BIN, ...args], { env });
+}
