@@ -45,23 +45,7 @@ export function createMapleProvider(
       }
       const key = queryKey(query, sortKey);
       const start = startFor(key, skip, resume, positions);
-      const fetchPage: FetchPage = async (fromKey, limit) => {
-        // No Idempotency-Key: find is a POST, and a reused key would replay page 1 (§3).
-        const response = await upstream.request({
-          method: 'POST',
-          path: `${customersPath}/find`,
-          body: {
-            pagination: fromKey === null ? { limit } : { limit, from_key: fromKey },
-            sort_key: sortKey,
-            include_meta: true,
-            query,
-          },
-          schema: findResponseSchema,
-          signal,
-        });
-        const { results, pagination } = response;
-        return { rows: results, nextKey: pagination?.from_key, total: reportedTotal(response) };
-      };
+      const fetchPage = findPages(upstream, `${customersPath}/find`, sortKey, query, signal);
       const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
       const window = await readWindow(fetchPage, start, skip, take, remember);
       return {
@@ -74,11 +58,38 @@ export function createMapleProvider(
   };
 }
 
+/** One find request per call; no Idempotency-Key: a reused key would replay page 1 (§3). */
+function findPages(
+  upstream: Upstream,
+  path: string,
+  sortKey: string,
+  query: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): FetchPage {
+  return async (fromKey, limit) => {
+    const response = await upstream.request({
+      method: 'POST',
+      path,
+      body: {
+        pagination: fromKey === null ? { limit } : { limit, from_key: fromKey },
+        sort_key: sortKey,
+        include_meta: true,
+        query,
+      },
+      schema: findResponseSchema,
+      signal,
+    });
+    const { results, pagination } = response;
+    return { rows: results, nextKey: pagination?.from_key, total: reportedTotal(response) };
+  };
+}
+
 /** Where the walk begins: the caller's resume, else the nearest cached position, else the start. */
 function startFor(key: string, skip: number, resume: string | null, cache: PositionCache): Start {
   // The tool layer already bounds these; a direct caller must not get a silent empty "page".
-  if (!Number.isInteger(skip) || skip < 0)
+  if (!Number.isInteger(skip) || skip < 0) {
     throw invalidArgument('skip: must be a whole number ≥ 0.', 'maple');
+  }
   if (resume !== null) return { position: skip, fromKey: decodeResume(resume, key, skip) };
   const start = cache.nearest(key, skip);
   if (skip - start.position > MAX_WALK_ROWS) {
