@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFlexpriceProvider } from '../../src/providers/flexprice/index.js';
 import { FLEXPRICE_TEST_KEY } from '../../src/sandbox/flexprice/emulator.js';
-import { connectClient, toolError, testHttp } from '../helpers/mcp.js';
+import { connectClient, testHttp, toolError } from '../helpers/mcp.js';
 import { type Harness, startHarness } from './setup.js';
 
 let h: Harness;
@@ -38,7 +38,9 @@ describe('not_found', () => {
   });
 
   it('an archived customer is not found by external_id (published only)', async () => {
-    const archived = h.fp.customers.find((c) => c.status === 'archived' && c.external_id !== 'acct-1020');
+    const archived = h.fp.customers.find(
+      (c) => c.status === 'archived' && c.external_id !== 'acct-1020',
+    );
     const error = toolError(await h.call('get', { external_id: archived?.external_id }));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('status "archived"');
@@ -61,19 +63,107 @@ describe('unauthorized', () => {
   });
 });
 
-const variants: [string, { status: number; json?: unknown; text?: string }, string, string | null][] = [
-  ['current 400', { status: 400, json: { code: 'validation_error', message: 'Please provide a valid email', http_status_code: 400 } }, 'upstream_error', 'Please provide a valid email'],
-  ['current 400 with details', { status: 400, json: { code: 'validation_error', message: 'Invalid filter parameters', http_status_code: 400, details: { limit: 'must be between 1 and 1000' } } }, 'upstream_error', 'Invalid filter parameters (limit: must be between 1 and 1000)'],
-  ['legacy 400', { status: 400, json: { success: false, error: { message: 'Invalid filter parameters', internal_error: 'secret internals' } } }, 'upstream_error', 'Invalid filter parameters'],
-  ['legacy 500', { status: 500, json: { success: false, error: { message: 'Failed to list customers', internal_error: 'pq: boom' } } }, 'upstream_error', 'Failed to list customers'],
-  ['bare error 401', { status: 401, json: { error: 'Unauthorized' } }, 'unauthorized', 'Unauthorized'],
-  ['error + message 403', { status: 403, json: { error: 'Access denied', message: 'Invalid or inaccessible environment' } }, 'unauthorized', 'Access denied: Invalid or inaccessible environment'],
-  ['message only 403', { status: 403, json: { message: 'tenant account is suspended' } }, 'unauthorized', 'tenant account is suspended'],
-  ['429 too_many_requests', { status: 429, json: { code: 'too_many_requests', message: 'slow down', http_status_code: 429 } }, 'rate_limited', 'slow down'],
+const variants: [
+  string,
+  { status: number; json?: unknown; text?: string },
+  string,
+  string | null,
+][] = [
+  [
+    'current 400',
+    {
+      status: 400,
+      json: {
+        code: 'validation_error',
+        message: 'Please provide a valid email',
+        http_status_code: 400,
+      },
+    },
+    'upstream_error',
+    'Please provide a valid email',
+  ],
+  [
+    'current 400 with details',
+    {
+      status: 400,
+      json: {
+        code: 'validation_error',
+        message: 'Invalid filter parameters',
+        http_status_code: 400,
+        details: { limit: 'must be between 1 and 1000' },
+      },
+    },
+    'upstream_error',
+    'Invalid filter parameters (limit: must be between 1 and 1000)',
+  ],
+  [
+    'legacy 400',
+    {
+      status: 400,
+      json: {
+        success: false,
+        error: { message: 'Invalid filter parameters', internal_error: 'secret internals' },
+      },
+    },
+    'upstream_error',
+    'Invalid filter parameters',
+  ],
+  [
+    'legacy 500',
+    {
+      status: 500,
+      json: {
+        success: false,
+        error: { message: 'Failed to list customers', internal_error: 'pq: boom' },
+      },
+    },
+    'upstream_error',
+    'Failed to list customers',
+  ],
+  [
+    'bare error 401',
+    { status: 401, json: { error: 'Unauthorized' } },
+    'unauthorized',
+    'Unauthorized',
+  ],
+  [
+    'error + message 403',
+    {
+      status: 403,
+      json: { error: 'Access denied', message: 'Invalid or inaccessible environment' },
+    },
+    'unauthorized',
+    'Access denied: Invalid or inaccessible environment',
+  ],
+  [
+    'message only 403',
+    { status: 403, json: { message: 'tenant account is suspended' } },
+    'unauthorized',
+    'tenant account is suspended',
+  ],
+  [
+    '429 too_many_requests',
+    {
+      status: 429,
+      json: { code: 'too_many_requests', message: 'slow down', http_status_code: 429 },
+    },
+    'rate_limited',
+    'slow down',
+  ],
   ['text/plain 404', { status: 404, text: '404 page not found' }, 'not_found', null],
   ['500 empty body (recovered panic)', { status: 500, text: '' }, 'upstream_error', null],
-  ['200 not JSON', { status: 200, text: '<html>gateway</html>' }, 'upstream_invalid_response', null],
-  ['200 JSON of another shape', { status: 200, json: { data: [] } }, 'upstream_invalid_response', null],
+  [
+    '200 not JSON',
+    { status: 200, text: '<html>gateway</html>' },
+    'upstream_invalid_response',
+    null,
+  ],
+  [
+    '200 JSON of another shape',
+    { status: 200, json: { data: [] } },
+    'upstream_invalid_response',
+    null,
+  ],
 ];
 
 describe('error body variants', () => {
@@ -112,16 +202,52 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['bad status', { status: 'published' }, 'status'],
   ['created_after not ISO', { created_after: 'yesterday' }, 'created_after'],
   ['order_by field', { order_by: { field: 'contact' } }, 'order_by.field'],
-  ['unknown filter field', { filters: [{ field: 'metadata', operator: 'eq', value: 'x' }] }, 'filters.0.field'],
-  ['gte is not offered', { filters: [{ field: 'name', operator: 'gte', value: 'x' }] }, 'filters.0.operator'],
-  ['in needs an array', { filters: [{ field: 'name', operator: 'in', value: 'x' }] }, 'filters.0.value'],
-  ['empty in array', { filters: [{ field: 'name', operator: 'in', value: [] }] }, 'filters.0.value'],
-  ['contains needs a string', { filters: [{ field: 'name', operator: 'contains', value: 3 }] }, 'filters.0.value'],
-  ['gt needs a number', { filters: [{ field: 'name', operator: 'gt', value: '3' }] }, 'filters.0.value'],
-  ['before on a text field', { filters: [{ field: 'name', operator: 'before', value: '2025-01-01T00:00:00Z' }] }, 'created_at or updated_at'],
-  ['before needs a date', { filters: [{ field: 'created_at', operator: 'after', value: 'soon' }] }, 'ISO 8601'],
+  [
+    'unknown filter field',
+    { filters: [{ field: 'metadata', operator: 'eq', value: 'x' }] },
+    'filters.0.field',
+  ],
+  [
+    'gte is not offered',
+    { filters: [{ field: 'name', operator: 'gte', value: 'x' }] },
+    'filters.0.operator',
+  ],
+  [
+    'in needs an array',
+    { filters: [{ field: 'name', operator: 'in', value: 'x' }] },
+    'filters.0.value',
+  ],
+  [
+    'empty in array',
+    { filters: [{ field: 'name', operator: 'in', value: [] }] },
+    'filters.0.value',
+  ],
+  [
+    'contains needs a string',
+    { filters: [{ field: 'name', operator: 'contains', value: 3 }] },
+    'filters.0.value',
+  ],
+  [
+    'gt needs a number',
+    { filters: [{ field: 'name', operator: 'gt', value: '3' }] },
+    'filters.0.value',
+  ],
+  [
+    'before on a text field',
+    { filters: [{ field: 'name', operator: 'before', value: '2025-01-01T00:00:00Z' }] },
+    'created_at or updated_at',
+  ],
+  [
+    'before needs a date',
+    { filters: [{ field: 'created_at', operator: 'after', value: 'soon' }] },
+    'ISO 8601',
+  ],
   ['missing value', { filters: [{ field: 'name', operator: 'eq' }] }, 'filters.0.value'],
-  ['21 conditions', { filters: Array.from({ length: 21 }, () => ({ field: 'name', operator: 'eq', value: 'x' })) }, '20'],
+  [
+    '21 conditions',
+    { filters: Array.from({ length: 21 }, () => ({ field: 'name', operator: 'eq', value: 'x' })) },
+    '20',
+  ],
   ['bad cursor', { cursor: 'nope' }, 'cursor'],
 ];
 
@@ -146,10 +272,15 @@ describe('invalid_argument, with zero upstream requests', () => {
 
 describe('an unknown route (wrong base URL)', () => {
   it('answers text/plain 404 and reads as not_found without the body', async () => {
-    const provider = createFlexpriceProvider({ ...h.fp.settings, baseUrl: `${h.fp.emulator.baseUrl}/v2` }, testHttp());
+    const provider = createFlexpriceProvider(
+      { ...h.fp.settings, baseUrl: `${h.fp.emulator.baseUrl}/v2` },
+      testHttp(),
+    );
     const client = await connectClient([provider]);
     try {
-      const error = toolError(await client.callTool({ name: 'flexprice_list_customers', arguments: {} }));
+      const error = toolError(
+        await client.callTool({ name: 'flexprice_list_customers', arguments: {} }),
+      );
       expect(error.code).toBe('not_found');
       expectClean(error.message);
       expect(error.message).not.toContain('page not found');

@@ -17,7 +17,9 @@ async function listAll(args: Record<string, unknown>) {
   const first = structured<ListCustomersOutput>(await h.call('list', { take: 100, ...args }));
   const items = [...first.items];
   for (let page = first; page.has_more; ) {
-    page = structured<ListCustomersOutput>(await h.call('list', { take: 100, ...args, cursor: page.next_cursor }));
+    page = structured<ListCustomersOutput>(
+      await h.call('list', { take: 100, ...args, cursor: page.next_cursor }),
+    );
     items.push(...page.items);
   }
   return { ...first, items };
@@ -26,7 +28,11 @@ async function listAll(args: Record<string, unknown>) {
 const micros = (iso: string) => toMicros(iso) ?? Number.NaN;
 
 const cases: [string, Record<string, unknown>, (c: StoredCustomer) => boolean][] = [
-  ['email (exact)', { email: 'ap@shared-services.example' }, (c) => c.email === 'ap@shared-services.example'],
+  [
+    'email (exact)',
+    { email: 'ap@shared-services.example' },
+    (c) => c.email === 'ap@shared-services.example',
+  ],
   ['email is case-sensitive', { email: 'AP@shared-services.example' }, () => false],
   ['external_id', { external_id: 'acct-1020' }, (c) => c.external_id === 'acct-1020'],
   ['name contains, any case', { name: 'aCmE' }, (c) => c.name.toLowerCase().includes('acme')],
@@ -34,7 +40,9 @@ const cases: [string, Record<string, unknown>, (c: StoredCustomer) => boolean][]
   [
     'created window (strict)',
     { created_after: '2025-01-01T00:00:00Z', created_before: '2025-06-01T00:00:00Z' },
-    (c) => micros(c.created_at) > micros('2025-01-01T00:00:00Z') && micros(c.created_at) < micros('2025-06-01T00:00:00Z'),
+    (c) =>
+      micros(c.created_at) > micros('2025-01-01T00:00:00Z') &&
+      micros(c.created_at) < micros('2025-06-01T00:00:00Z'),
   ],
   [
     'in + not_contains',
@@ -46,9 +54,21 @@ const cases: [string, Record<string, unknown>, (c: StoredCustomer) => boolean][]
     },
     (c) => ['DE', 'FR'].includes(c.address_country) && !c.email.toLowerCase().includes('billing'),
   ],
-  ['eq "" finds customers without email', { filters: [{ field: 'email', operator: 'eq', value: '' }] }, (c) => c.email === ''],
-  ['contains on contact skips customers without one', { filters: [{ field: 'contact', operator: 'contains', value: '+49' }] }, (c) => c.contact?.includes('+49') ?? false],
-  ['not_in', { filters: [{ field: 'timezone', operator: 'not_in', value: ['UTC', 'Asia/Tokyo'] }] }, (c) => !['UTC', 'Asia/Tokyo'].includes(c.timezone)],
+  [
+    'eq "" finds customers without email',
+    { filters: [{ field: 'email', operator: 'eq', value: '' }] },
+    (c) => c.email === '',
+  ],
+  [
+    'contains on contact skips customers without one',
+    { filters: [{ field: 'contact', operator: 'contains', value: '+49' }] },
+    (c) => c.contact?.includes('+49') ?? false,
+  ],
+  [
+    'not_in',
+    { filters: [{ field: 'timezone', operator: 'not_in', value: ['UTC', 'Asia/Tokyo'] }] },
+    (c) => !['UTC', 'Asia/Tokyo'].includes(c.timezone),
+  ],
 ];
 
 describe('server-side filters match the ground truth', () => {
@@ -68,8 +88,13 @@ describe('server-side filters match the ground truth', () => {
   });
 
   it('conditions are AND-ed with the shared filters', async () => {
-    const args = { search: 'a', filters: [{ field: 'address_country', operator: 'eq', value: 'US' }] };
-    const expected = published(h.fp).filter((c) => c.name.toLowerCase().includes('a') && c.address_country === 'US');
+    const args = {
+      search: 'a',
+      filters: [{ field: 'address_country', operator: 'eq', value: 'US' }],
+    };
+    const expected = published(h.fp).filter(
+      (c) => c.name.toLowerCase().includes('a') && c.address_country === 'US',
+    );
     expect(ids((await listAll(args)).items)).toStrictEqual(ids(expected.sort(newestFirst)));
   });
 
@@ -81,7 +106,10 @@ describe('server-side filters match the ground truth', () => {
   });
 
   it('order_by created_at asc is the reverse of the default order', async () => {
-    const asc = await listAll({ order_by: { field: 'created_at', direction: 'asc' }, name: 'Acme' });
+    const asc = await listAll({
+      order_by: { field: 'created_at', direction: 'asc' },
+      name: 'Acme',
+    });
     const desc = await listAll({ name: 'Acme' });
     expect(ids(asc.items)).toStrictEqual(ids(desc.items).reverse());
   });
@@ -89,7 +117,9 @@ describe('server-side filters match the ground truth', () => {
   it('a contact filter on an older build is refused upstream with its message', async () => {
     h.fp.switches.olderBuild = true;
     try {
-      const error = toolError(await h.call('list', { filters: [{ field: 'contact', operator: 'contains', value: '1' }] }));
+      const error = toolError(
+        await h.call('list', { filters: [{ field: 'contact', operator: 'contains', value: '1' }] }),
+      );
       expect(error.code).toBe('upstream_error');
       expect(error.message).toContain('Failed to list customers');
     } finally {

@@ -49,10 +49,13 @@ describe('summary', () => {
     expect(Object.keys(customer)).toHaveLength(10);
   });
 
-  it.each(['archived', 'deleted'])('status %s passes through (get by id sees any status)', async (status) => {
-    const c = find((x) => x.status === status);
-    expect((await get({ id: c.id })).status).toBe(status);
-  });
+  it.each(['archived', 'deleted'])(
+    'status %s passes through (get by id sees any status)',
+    async (status) => {
+      const c = find((x) => x.status === status);
+      expect((await get({ id: c.id })).status).toBe(status);
+    },
+  );
 });
 
 describe('full', () => {
@@ -92,14 +95,21 @@ describe('full', () => {
 
   it('tolerates integrations, unknown fields and a sparse body', async () => {
     const c = find((x) => x.integrations.length > 0);
-    const body = { ...h.fp.render(c, true), billing_currency: 'USD', metadata: null };
+    const body: Record<string, unknown> = {
+      ...h.fp.render(c, true),
+      billing_currency: 'USD',
+      metadata: null,
+    };
+    expect(body.integrations).toHaveLength(1);
     h.fp.emulator.inject({ respond: { status: 200, json: body } });
     const customer = await get({ id: c.id, detail: 'full' });
     expect(customer.metadata).toStrictEqual({});
-    expect(customer.details.billing_currency).toBe('USD');
-    expect(customer.details.integrations).toStrictEqual(body.integrations);
+    expect(customer.details?.billing_currency).toBe('USD');
+    expect(customer.details?.integrations).toStrictEqual(body.integrations);
 
-    h.fp.emulator.inject({ respond: { status: 200, json: { id: 'cust_X', status: 'published', name: '' } } });
+    h.fp.emulator.inject({
+      respond: { status: 200, json: { id: 'cust_X', status: 'published', name: '' } },
+    });
     expect(await get({ id: 'cust_X', detail: 'full' })).toStrictEqual({
       provider: 'flexprice',
       id: 'cust_X',

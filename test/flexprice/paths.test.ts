@@ -56,10 +56,13 @@ describe('get by id', () => {
     expect(await replay.body.json()).toMatchObject({ details: { customer_id: id } });
   });
 
-  it.each(['a/b', '../../v1/customers', '..'])('%s goes through search, never another route', async (id) => {
-    expect(toolError(await h.call('get', { id })).code).toBe('not_found');
-    expect(h.fp.emulator.requests.map((r) => [r.rawPath, r.body])).toStrictEqual([
-      ['/v1/customers/search', { customer_ids: [id], limit: 1, offset: 0 }],
-    ]);
-  });
+  it.each(['a/b', '../../v1/customers', '..'])(
+    '%s goes through search, never another route',
+    async (id) => {
+      expect(toolError(await h.call('get', { id })).code).toBe('not_found');
+      expect(h.fp.emulator.requests.map((r) => [r.rawPath, r.body])).toStrictEqual([
+        ['/v1/customers/search', { customer_ids: [id], limit: 1, offset: 0 }],
+      ]);
+    },
+  );
 });

@@ -23,7 +23,10 @@ export async function startHarness(apiKey?: string): Promise<Harness> {
     fp,
     client,
     call: (name, args) =>
-      client.callTool({ name: `flexprice_${name}_customer${name === 'list' ? 's' : ''}`, arguments: args }),
+      client.callTool({
+        name: `flexprice_${name}_customer${name === 'list' ? 's' : ''}`,
+        arguments: args,
+      }),
     close: async () => {
       await client.close();
       await fp.close();

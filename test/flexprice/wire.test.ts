@@ -63,7 +63,12 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     },
     {
       filters: [
-        { field: 'address_country', operator: 'in', data_type: 'array', value: { array: ['DE', 'FR'] } },
+        {
+          field: 'address_country',
+          operator: 'in',
+          data_type: 'array',
+          value: { array: ['DE', 'FR'] },
+        },
         str('email', 'not_contains', 'shared'),
         date('before', '2026-01-01T00:00:00Z', 'updated_at'),
         { field: 'address_postal_code', operator: 'gt', data_type: 'number', value: { number: 5 } },
@@ -74,7 +79,13 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
   [
     'shared filters come before native ones',
     { name: 'a', search: 'b', filters: [{ field: 'timezone', operator: 'eq', value: 'UTC' }] },
-    { filters: [str('name', 'contains', 'a'), str('name', 'contains', 'b'), str('timezone', 'eq', 'UTC')] },
+    {
+      filters: [
+        str('name', 'contains', 'a'),
+        str('name', 'contains', 'b'),
+        str('timezone', 'eq', 'UTC'),
+      ],
+    },
   ],
 ];
 
