@@ -59,7 +59,6 @@ describe('each filter against the ground truth', () => {
       () => ({ query: { org_name: sample().org_name } }),
       (c) => c.org_name === sample().org_name,
     ],
-    ['query.title', () => ({ query: { title: 'CFO' } }), (c) => c.title === 'CFO'],
     [
       'query.owner_ids (one)',
       () => ({ query: { owner_ids: [OWNER_IDS[0]] } }),
@@ -74,16 +73,6 @@ describe('each filter against the ground truth', () => {
       'query.has_parent',
       () => ({ query: { has_parent: true } }),
       (c) => c.parent_customer_id !== null,
-    ],
-    [
-      'query.managed_externally',
-      () => ({ query: { managed_externally: true } }),
-      (c) => c.managed_externally,
-    ],
-    [
-      'query.exclude_from_metrics false',
-      () => ({ query: { exclude_from_metrics: false } }),
-      (c) => !c.exclude_from_metrics,
     ],
     [
       'query.mrr_min/mrr_max (inclusive cents)',
