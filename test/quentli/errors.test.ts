@@ -6,6 +6,7 @@ import { listQueryString } from '../../src/providers/quentli/query.js';
 import {
   QUENTLI_FORBIDDEN_KEY,
   type QuentliRawCustomer,
+  quentliRateLimited,
 } from '../../src/sandbox/quentli/emulator.js';
 import { OTHER_ORGANIZATION } from '../../src/sandbox/quentli/seed.js';
 import { type QuentliRig, startRig } from './setup.js';
@@ -58,6 +59,32 @@ describe('not_found', () => {
   });
 });
 
+describe('upstream failures', () => {
+  it('429 → rate_limited with Retry-After and the provider message', async () => {
+    rig.fake.emulator.inject({ respond: quentliRateLimited(3) });
+    const error = await rig.fail('list', {});
+    expect(error).toMatchObject({ code: 'rate_limited', http_status: 429, retry_after_seconds: 3 });
+    expect(error.message).toContain('Too many requests');
+  });
+
+  it('a 400 ValidationError body surfaces its message as upstream_error', async () => {
+    rig.fake.emulator.inject({
+      respond: {
+        status: 400,
+        json: { error: { message: 'Invalid query parameters', issues: [] } },
+      },
+    });
+    const error = await rig.fail('list', {});
+    expect(error).toMatchObject({ code: 'upstream_error', http_status: 400 });
+    expect(error.message).toContain('Invalid query parameters');
+  });
+
+  it('a body that is not a customer array → upstream_invalid_response', async () => {
+    rig.fake.emulator.inject({ respond: { status: 200, json: { customers: [] } } });
+    expect((await rig.fail('list', {})).code).toBe('upstream_invalid_response');
+  });
+});
+
 describe('unauthorized', () => {
   it.each([
     ['a wrong key', 'sk_live_wrong_key_123'],
@@ -98,6 +125,7 @@ describe('invalid_argument with zero upstream requests', () => {
       /where\.0.*date field createdAt/,
     ],
     ['list', { where: [{ field: 'createdAt', op: 'gte', value: 'yesterday' }] }, /ISO 8601/],
+    ['list', { where: [{ field: 'archivedAt', op: 'in', value: ['March 7, 2024'] }] }, /ISO 8601/],
     ['list', { where: [{ field: 'emailVerified', op: 'contains', value: 'x' }] }, /equals, not/],
     ['list', { where: [{ field: 'emailVerified', op: 'equals', value: 'true' }] }, /true or false/],
     ['list', { where: [{ field: 'noPayments', op: 'not', value: true }] }, /noPayments.*equals/],

@@ -4,6 +4,7 @@
  * inlined condition schema instead of three) and can never recurse.
  */
 import { z } from 'zod';
+import { isoDateTime } from '../filters.js';
 import {
   BOOLEAN_FIELDS,
   BOOLEAN_OPS,
@@ -14,6 +15,8 @@ import {
   STRING_OPS,
 } from './assumptions.js';
 
+/** The shared ISO 8601 check (offset allowed), so dates are validated alike everywhere. */
+const ISO_DATE_TIME = isoDateTime('');
 const FIELDS = [...STRING_FIELDS, ...DATE_FIELDS, ...BOOLEAN_FIELDS] as const;
 const GROUPS = ['AND', 'OR', 'NOT'] as const;
 type Group = (typeof GROUPS)[number];
@@ -72,7 +75,7 @@ function conditionProblem({ field, op, value, insensitive }: Condition): string 
   if (values.some((v) => typeof v !== 'string' || v === '' || v.length > 255)) {
     return 'value must be text of 1 to 255 characters';
   }
-  if (isDate(field) && values.some((v) => Number.isNaN(Date.parse(v as string)))) {
+  if (isDate(field) && values.some((v) => !ISO_DATE_TIME.safeParse(v).success)) {
     return `value for ${field} must be an ISO 8601 date-time`;
   }
   return null;

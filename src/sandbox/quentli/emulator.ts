@@ -41,6 +41,13 @@ export interface QuentliEmulator extends ProviderEmulator {
   visible(): QuentliRawCustomer[];
 }
 
+/** [A] §11: the fake's 429, for `emulator.inject({ respond: quentliRateLimited(2) })`. */
+export const quentliRateLimited = (retryAfterSeconds: number): EmulatorResponse => ({
+  status: 429,
+  json: { error: { message: 'Too many requests' } },
+  headers: { 'retry-after': String(retryAfterSeconds) },
+});
+
 const json = (status: number, body: unknown): EmulatorResponse => ({ status, json: body });
 const userError = (status: number, message: string): EmulatorResponse =>
   json(status, { error: { message } });
