@@ -8,10 +8,21 @@ import { invalidArgument } from '../errors.js';
 /** Arguments arrive as parsed JSON; past this many values they are rejected before zod sees them. */
 const MAX_ARGUMENT_ELEMENTS = 2000;
 
+/** With the u flag, only a surrogate without its pair matches (String#isWellFormed is ES2024). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider: string): T {
-  if (countElements(args, MAX_ARGUMENT_ELEMENTS) > MAX_ARGUMENT_ELEMENTS) {
+  const { count, illFormedAt } = inspect(args, MAX_ARGUMENT_ELEMENTS);
+  if (count > MAX_ARGUMENT_ELEMENTS) {
     throw invalidArgument(
       `arguments: too large (more than ${MAX_ARGUMENT_ELEMENTS} values).`,
+      provider,
+    );
+  }
+  if (illFormedAt !== undefined) {
+    // A lone surrogate has no UTF-8 form: it cannot reach a URL or a body as the value given.
+    throw invalidArgument(
+      `${illFormedAt || 'arguments'}: not valid Unicode text (it holds an unpaired surrogate).`,
       provider,
     );
   }
@@ -36,16 +47,25 @@ function preview(value: unknown): string {
   return json.length > 40 ? `${json.slice(0, 39)}…` : json;
 }
 
-/** Counts values in a JSON tree, stopping as soon as `limit` is passed (cheap on huge input). */
-function countElements(value: unknown, limit: number): number {
+/**
+ * Counts values in a JSON tree, stopping as soon as `limit` is passed (cheap on huge input), and
+ * finds the path of the first string that is not well-formed UTF-16.
+ */
+function inspect(value: unknown, limit: number): { count: number; illFormedAt?: string } {
   let count = 0;
-  const stack: unknown[] = [value];
+  let illFormedAt: string | undefined;
+  const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0 && count <= limit) {
-    const current = stack.pop();
+    const [current, path] = stack.pop() as [unknown, string];
     count++;
+    if (typeof current === 'string' && illFormedAt === undefined && LONE_SURROGATE.test(current)) {
+      illFormedAt = path;
+    }
     if (current !== null && typeof current === 'object') {
-      for (const child of Object.values(current)) stack.push(child);
+      for (const [key, child] of Object.entries(current)) {
+        stack.push([child, path ? `${path}.${key}` : key]);
+      }
     }
   }
-  return count;
+  return { count, illFormedAt };
 }
