@@ -76,6 +76,7 @@ export class Upstream {
 
   async request<T>(req: UpstreamRequest<T>): Promise<T> {
     const { http } = this.options;
+    this.checkPath(req.path);
     for (let attempt = 0; ; attempt++) {
       const lastAttempt = attempt >= http.maxRetries;
       let response: RawResponse;
@@ -107,6 +108,20 @@ export class Upstream {
     } catch (error) {
       throw this.toToolError(error, signal);
     }
+  }
+
+  /**
+   * encodeURIComponent leaves '.' and '..' as they are, and every URL parser (undici's too) folds
+   * such a segment away: an id '..' would reach another route. Refused before anything is sent.
+   */
+  private checkPath(path: string): void {
+    const dots = path.split('/').find((segment) => segment === '.' || segment === '..');
+    if (dots === undefined) return;
+    throw new ToolError(
+      'invalid_argument',
+      `"${dots}" cannot be looked up in ${this.options.displayName}: URLs resolve "." and ".." as directories, so the request would reach another address. Use a list filter instead.`,
+      { provider: this.options.providerId, retryable: false },
+    );
   }
 
   private backoff(attempt: number): number {
