@@ -1,0 +1,248 @@
+/**
+ * Hostile input (CONTRACT §3, §5): any JSON value for any argument gives a valid result or a coded
+ * `invalid_argument` (never a crash, never an upstream error our own encoding caused); values that
+ * reach the provider travel as data on a documented route; oversized arguments cost nothing upstream.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderEmulator } from '../../src/sandbox/types.js';
+import { captureStderr, createCapture, secretForms } from '../helpers/capture.js';
+import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
+import { onDocumentedRoute, PROVIDER_CASES, receivedValues } from '../helpers/reliability.js';
+
+/** Ids and filter values that have broken URL builders, query encoders and parsers before. */
+export const HOSTILE_STRINGS = [
+  'a/b',
+  '../../v1/customers',
+  '..',
+  '.',
+  '%2e%2e',
+  './x',
+  'a?b=1',
+  'a#frag',
+  '100%',
+  '%zz',
+  '%00',
+  'a&b=c',
+  'x=y',
+  'a[0]=1',
+  '][',
+  'a[b][c]=d',
+  '"quoted"',
+  "it's",
+  '<script>',
+  'a+b c',
+  'a;b,c',
+  '\\back\\slash',
+  'ünïcødé — 日本語 🙂',
+  'e\u0301',
+  '\u202eRTL',
+  '\ufeffBOM',
+  '\u0000',
+  'a\u0000b',
+  'line\nbreak',
+  'tab\there',
+  '\u001b[31m',
+  '\u007f',
+  '\ud800',
+  'x\udfffy',
+  'x'.repeat(255),
+  'x'.repeat(256),
+  'y'.repeat(10_000),
+  ' ',
+  '',
+];
+
+/** Codes that say something true about the input or the data; anything else here is our fault. */
+const FINE = new Set(['invalid_argument', 'not_found']);
+
+const capture = createCapture();
+const keys: string[] = [];
+let restoreStderr: () => void;
+beforeAll(() => {
+  restoreStderr = captureStderr(capture);
+});
+afterAll(() => {
+  restoreStderr();
+  expect(capture.leaks(secretForms(keys))).toEqual([]);
+  // A crash inside a tool is answered as "Unexpected internal error" and logged as such.
+  const crashes = capture.texts.filter((text) => text.includes('unexpected error'));
+  expect(crashes.map((text) => text.slice(0, 200))).toEqual([]);
+});
+
+describe.each(PROVIDER_CASES)('$id: hostile input', (pc) => {
+  let sandbox: ProviderEmulator;
+  let client: Client;
+  let tools: Tool[];
+
+  beforeAll(async () => {
+    sandbox = await pc.start();
+    keys.push(sandbox.settings.apiKey);
+    client = await connectClient([
+      pc.create(sandbox.settings, testHttp({ timeoutMs: 3000, maxRetries: 0 })),
+    ]);
+    tools = (await client.listTools()).tools;
+  });
+  afterAll(async () => {
+    await client.close();
+    await sandbox.close();
+  });
+
+  /**
+   * Calls the tool and checks the outcome: a valid result, `not_found`, or `invalid_argument`
+   * with no upstream request; every request sent was on a documented route. Returns the requests.
+   */
+  async function check(name: string, args: Record<string, unknown>) {
+    const { emulator } = sandbox;
+    const before = emulator.requests.length;
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    capture.add(result);
+    const sent = emulator.requests.slice(before);
+    const context = `${name} ${brief(args)}`;
+    if (result.isError) {
+      const error = toolError(result);
+      expect(FINE.has(error.code), `${context} → ${error.code}: ${error.message}`).toBe(true);
+      expect(error.provider).toBe(pc.id);
+      if (error.code === 'invalid_argument') expect(sent, context).toEqual([]);
+    } else {
+      structured(result);
+    }
+    for (const request of sent) {
+      expect(onDocumentedRoute(pc, request), `${context} → ${request.method} ${request.rawPath}`).toBe(
+        true,
+      );
+    }
+    return { result, sent };
+  }
+
+  const inputKeys = (name: string): string[] =>
+    Object.keys(tools.find((t) => t.name === name)?.inputSchema.properties ?? {});
+
+  /** Any JSON value, the hostile strings, small numbers, and the enum words the schemas accept. */
+  const anyValue = (name: string) => {
+    const words = new Set<string>();
+    JSON.stringify(tools.find((t) => t.name === name)?.inputSchema, (key, value) => {
+      if (key === 'enum' && Array.isArray(value)) for (const word of value) words.add(String(word));
+      return value;
+    });
+    return fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constantFrom(...HOSTILE_STRINGS),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.integer({ min: -3, max: 120 }),
+      fc.constantFrom(...words),
+      fc.record({ field: fc.constantFrom(...words), direction: fc.constantFrom('asc', 'desc') }),
+    );
+  };
+
+  const anyArguments = (name: string) =>
+    fc
+      .tuple(
+        fc.record(
+          Object.fromEntries(inputKeys(name).map((key) => [key, anyValue(name)])),
+          { requiredKeys: [] },
+        ),
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+        fc.boolean(),
+      )
+      .map(([known, extra, withExtra]) => (withExtra ? { ...extra, ...known } : known));
+
+  it.each([
+    'get_customer',
+    'list_customers',
+  ])('property: any JSON value for any %s argument → a valid result or a coded error about the input', async (operation) => {
+    const name = `${pc.id}_${operation}`;
+    expect(inputKeys(name).length).toBeGreaterThan(0);
+    await fc.assert(
+      fc.asyncProperty(anyArguments(name), async (args) => {
+        await check(name, args);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('ids with / .. ? # % & = [ ] quotes, unicode, control characters and 10,000 characters: rejected, or sent as one path segment and received equal', async () => {
+    for (const key of ['id', 'external_id']) {
+      for (const value of HOSTILE_STRINGS) {
+        const { sent } = await check(`${pc.id}_get_customer`, { [key]: value });
+        if (sent.length > 0) {
+          const first = sent[0];
+          expect(first && receivedValues(first), `${key} ${JSON.stringify(value)}`).toContain(value);
+        }
+      }
+    }
+  });
+
+  it('filter values with the same characters: rejected, or received equal to what was sent', async () => {
+    const filters = ['email', 'external_id', 'name', 'search'].filter((key) =>
+      inputKeys(`${pc.id}_list_customers`).includes(key),
+    );
+    expect(filters.length).toBe(4);
+    for (const key of filters) {
+      for (const value of HOSTILE_STRINGS) {
+        const { sent } = await check(`${pc.id}_list_customers`, { [key]: value, take: 1 });
+        for (const request of sent) {
+          expect(receivedValues(request), `${key} ${JSON.stringify(value)}`).toContain(value);
+        }
+      }
+    }
+  });
+
+  it('property: any well-formed or ill-formed string as id, external_id or filter value is rejected or received equal', async () => {
+    const places: [string, string][] = [
+      ['get_customer', 'id'],
+      ['get_customer', 'external_id'],
+      ['list_customers', 'name'],
+      ['list_customers', 'search'],
+      ['list_customers', 'external_id'],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...places),
+        fc.oneof(
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+          fc.stringMatching(/^[./%?#&=[\]a-z]{1,8}$/),
+        ),
+        async ([operation, key], value) => {
+          const { sent } = await check(`${pc.id}_${operation}`, { [key]: value });
+          const first = sent[0];
+          if (first) expect(receivedValues(first), `${key} ${JSON.stringify(value)}`).toContain(value);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['a 100,000-item array', () => ({ where: Array.from({ length: 100_000 }, () => ({})) })],
+    [
+      'an object with 50,000 keys',
+      () => ({ order_by: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])) }),
+    ],
+    ['a 5 MB string', () => ({ name: 'n'.repeat(5 * 1024 * 1024) })],
+    [
+      'arrays nested 5,000 deep',
+      () => ({ query: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) as unknown }),
+    ],
+  ])('oversized arguments (%s) are rejected cheaply, before any request', async (_, make) => {
+    const args = { take: 5, ...make() };
+    const started = performance.now();
+    const { result } = await check(`${pc.id}_list_customers`, args);
+    const error = toolError(result);
+    expect(error.code).toBe('invalid_argument');
+    expect(error.message.length).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+/** The arguments for a failure message: short, and safe on input too deep to stringify. */
+function brief(args: unknown): string {
+  try {
+    return JSON.stringify(args).slice(0, 300);
+  } catch {
+    return '(arguments too deep to print)';
+  }
+}
