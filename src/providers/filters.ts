@@ -1,22 +1,33 @@
 /** Filter inputs whose meaning is shared across providers (CONTRACT §3.2): same name, same wording. */
 import { z } from 'zod';
 
+/*
+ * Checks that stay out of the JSON Schema are refinements, on purpose: a regex `pattern` costs
+ * tokens in every tools/list (zod's date-time pattern alone is ~500 characters) and tells the
+ * model nothing the description does not.
+ */
+
 /** No control characters: they have no business in an id or a filter value. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function safeString(description: string, max = 255) {
   return z
     .string()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .regex(NO_CONTROL, { error: 'must not contain control characters' })
+    .refine((value) => !CONTROL.test(value), { error: 'must not contain control characters' })
     .describe(description);
 }
 
+const ISO_DATE_TIME = z.iso.datetime({ offset: true });
+
 export const isoDateTime = (description: string) =>
-  z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z' })
+  z
+    .string()
+    .refine((value) => ISO_DATE_TIME.safeParse(value).success, {
+      error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z',
+    })
     .describe(description);
 
 export const sharedFilters = {

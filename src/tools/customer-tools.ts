@@ -22,7 +22,7 @@ export interface ToolDefinition {
   title: (provider: BillingProvider) => string;
   description: (provider: BillingProvider) => string;
   inputSchema: (provider: BillingProvider) => z.ZodType<Record<string, unknown>>;
-  outputSchema: z.ZodObject;
+  outputSchema: (provider: BillingProvider) => z.ZodObject;
   run: (
     provider: BillingProvider,
     args: never,
@@ -33,9 +33,7 @@ export interface ToolDefinition {
 const detailInput = z
   .enum(DETAIL_LEVELS)
   .default('summary')
-  .describe(
-    '"summary" (default): the normalized fields. "full": adds address and every other provider field in details.',
-  );
+  .describe('"summary" (default) or "full" (adds address and all other provider fields).');
 
 const PAGE_INPUTS = {
   skip: z
@@ -43,20 +41,20 @@ const PAGE_INPUTS = {
     .int({ error: 'must be a whole number ≥ 0' })
     .min(0, { error: 'must be a whole number ≥ 0' })
     .default(0)
-    .describe('Rows to skip (default 0). Ignored when cursor is given.'),
+    .describe('Rows to skip.'),
   take: z
     .number()
     .int({ error: 'must be a whole number from 1 to 100' })
     .min(1, { error: 'must be a whole number from 1 to 100' })
     .max(100, { error: 'must be a whole number from 1 to 100' })
     .default(20)
-    .describe('Page size, 1 to 100 (default 20).'),
+    .describe('Page size.'),
   cursor: z
     .string()
     .min(1, { error: 'must not be empty' })
     .max(2000, { error: 'is too long to be a cursor' })
     .optional()
-    .describe('next_cursor from the previous page of the same query; when given, skip is ignored.'),
+    .describe('next_cursor of the previous page (same filters); overrides skip.'),
   detail: detailInput,
 };
 
@@ -83,10 +81,10 @@ const getCustomer: ToolDefinition = {
   operation: 'get_customer',
   title: (p) => `Get a ${p.displayName} customer`,
   description: (p) =>
-    `Returns one ${p.displayName} customer, normalized (id, external_id, name, email, phone, status, dates, metadata), looked up by id or external_id. ` +
-    `Use it when you already hold an id; to find a customer by email, name or text use ${p.id}_list_customers. ${p.idHint}`,
+    `Returns one ${p.displayName} customer, normalized (id, external_id, name, email, phone, status, dates, metadata), by id or external_id. ` +
+    `To find a customer by email, name or text, use ${p.id}_list_customers.`,
   inputSchema: getInputSchema,
-  outputSchema: getCustomerOutputSchema,
+  outputSchema: (p) => getCustomerOutputSchema(p.id),
   run: async (provider, args: GetArgs, context) => {
     const ref =
       args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
@@ -102,7 +100,7 @@ const listCustomers: ToolDefinition = {
     `Returns a page of ${p.displayName} customers, normalized, filtered server-side, with has_more, next_skip and next_cursor. ` +
     `Prefer filters (email, external_id, name, search) over paging through everything; pass next_cursor to continue.`,
   inputSchema: listInputSchema,
-  outputSchema: listCustomersOutputSchema,
+  outputSchema: (p) => listCustomersOutputSchema(p.id),
   run: async (provider, args: ListArgs, context) => {
     const { skip, take, cursor, detail, ...filters } = args;
     const query = queryFingerprint(filters);

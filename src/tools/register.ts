@@ -17,13 +17,19 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchem
   return compact(rest) as Tool['inputSchema'];
 }
 
-/** Drops `propertyNames: {type: string}` (always true in JSON) and the ±2^53 bounds zod adds to ints. */
+/**
+ * Lossless rewrites that only save tokens: drops `propertyNames: {type: string}` (always true in
+ * JSON), empty `properties`/`additionalProperties` (the defaults), the ±2^53 bounds zod puts on
+ * ints, and folds `anyOf: [X, {type: null}]` into X with `type: [X.type, 'null']`.
+ */
 function compact(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compact);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
+    if ((key === 'properties' || key === 'additionalProperties') && JSON.stringify(value) === '{}')
+      continue;
     if (
       (key === 'minimum' || key === 'maximum') &&
       Math.abs(value as number) === Number.MAX_SAFE_INTEGER
@@ -31,7 +37,16 @@ function compact(node: unknown): unknown {
       continue;
     out[key] = compact(value);
   }
-  return out;
+  return foldNullable(out);
+}
+
+function foldNullable(node: Record<string, unknown>): Record<string, unknown> {
+  const { anyOf, ...rest } = node;
+  if (!Array.isArray(anyOf) || anyOf.length !== 2) return node;
+  const [first, second] = anyOf as Record<string, unknown>[];
+  if (JSON.stringify(second) !== '{"type":"null"}' || typeof first?.type !== 'string') return node;
+  if (Object.keys(first).some((key) => key in rest || /Of$/.test(key))) return node;
+  return { ...rest, ...first, type: [first.type, 'null'] };
 }
 
 function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
@@ -42,8 +57,8 @@ function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
       title: tool.title(provider),
       description: tool.description(provider),
       inputSchema: jsonSchema(inputSchema, 'input'),
-      outputSchema: jsonSchema(tool.outputSchema, 'output'),
-      annotations: { title: tool.title(provider), ...READ_ONLY_API },
+      outputSchema: jsonSchema(tool.outputSchema(provider), 'output'),
+      annotations: { ...READ_ONLY_API },
     },
     call: async (args, context) => {
       try {
