@@ -1,7 +1,7 @@
 /** Exactly what the emulator received: paths, headers, find bodies, path encoding. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAPLE_COMPANY_ID, OWNER_IDS } from '../../src/sandbox/maple/seed.js';
-import { structured } from '../helpers/mcp.js';
+import { structured, toolError } from '../helpers/mcp.js';
 import { findRequests, list, type MapleHarness, startHarness } from './helpers.js';
 
 let h: MapleHarness;
@@ -126,6 +126,22 @@ describe('get and path encoding', () => {
       expect(request?.rawPath).toBe(`${base}/${encodeURIComponent(value)}`);
       expect(decodeURIComponent(request?.rawPath.split('/').at(-1) as string)).toBe(value);
     }
+  });
+
+  it('"." and "..": refused as an id, looked up by find as an external_id', async () => {
+    const row = { ...structuredClone(h.maple.customers[1]), id: 'cus_dots', identifier: '..' };
+    h.maple.customers.push(row as (typeof h.maple.customers)[number]);
+    h.maple.emulator.clearLog();
+    const refused = toolError(
+      await h.client.callTool({ name: 'maple_get_customer', arguments: { id: '..' } }),
+    );
+    expect(refused.code).toBe('invalid_argument');
+    expect(h.maple.emulator.requests).toHaveLength(0);
+    const found = structured<{ customer: { id: string } }>(
+      await h.client.callTool({ name: 'maple_get_customer', arguments: { external_id: '..' } }),
+    );
+    expect(found.customer.id).toBe('cus_dots');
+    expect(h.maple.emulator.requests.map((r) => r.rawPath)).toEqual([`${base}/find`]);
   });
 
   it('the company id is encoded too', async () => {

@@ -1,7 +1,7 @@
 /** maple_get_customer: GET …/customers/{x}, which accepts a Maple id or an identifier (§6). */
 
 import type { FullCustomer } from '../../customer.js';
-import { ToolError } from '../../errors.js';
+import { invalidArgument, ToolError } from '../../errors.js';
 import type { Upstream } from '../../http/upstream.js';
 import { segment } from '../normalize-shared.js';
 import type { CallContext, CustomerRef } from '../types.js';
@@ -41,6 +41,17 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
   };
 
   return async (ref: CustomerRef, { signal }: CallContext): Promise<FullCustomer> => {
+    // "." and ".." survive encodeURIComponent and URL parsing resolves them as dot segments, so
+    // they can never be sent as one path segment: refuse the id, find the identifier instead.
+    if ('id' in ref && isDotSegment(ref.id)) {
+      throw invalidArgument(
+        `id: ${JSON.stringify(ref.id)} is not a Maple id (they look like cus_…).`,
+        'maple',
+      );
+    }
+    if ('externalId' in ref && isDotSegment(ref.externalId)) {
+      return normalizeCustomer(await findByIdentifier(ref.externalId, signal));
+    }
     if ('id' in ref) {
       const raw = await get(ref.id, 'id', signal);
       // The endpoint also answers for an identifier; an id lookup must not return someone else.
@@ -54,6 +65,10 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
     if (raw.identifier === ref.externalId || !GET_RESOLVES_ID_FIRST) return normalizeCustomer(raw);
     return normalizeCustomer(await findByIdentifier(ref.externalId, signal));
   };
+}
+
+function isDotSegment(value: string): boolean {
+  return value === '.' || value === '..';
 }
 
 function missing(message: string): ToolError {
