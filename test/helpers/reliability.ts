@@ -263,6 +263,49 @@ export const PROVIDER_CASES: ProviderCase[] = [
   },
 ];
 
+/** Ids and filter values that have broken URL builders, query encoders and parsers before. */
+export const HOSTILE_STRINGS = [
+  'a/b',
+  '../../v1/customers',
+  '..',
+  '.',
+  '%2e%2e',
+  './x',
+  'a?b=1',
+  'a#frag',
+  '100%',
+  '%zz',
+  '%00',
+  'a&b=c',
+  'x=y',
+  'a[0]=1',
+  '][',
+  'a[b][c]=d',
+  '"quoted"',
+  "it's",
+  '<script>',
+  'a+b c',
+  'a;b,c',
+  '\\back\\slash',
+  'ünïcødé — 日本語 🙂',
+  'e\u0301',
+  '\u202eRTL',
+  '\ufeffBOM',
+  '\u0000',
+  'a\u0000b',
+  'line\nbreak',
+  'tab\there',
+  '\u001b[31m',
+  '\u007f',
+  '\ud800',
+  'x\udfffy',
+  'x'.repeat(255),
+  'x'.repeat(256),
+  'y'.repeat(10_000),
+  ' ',
+  '',
+];
+
 /** A free loopback port with nothing listening on it (connection refused). */
 export async function closedPort(): Promise<number> {
   const { createServer } = await import('node:net');

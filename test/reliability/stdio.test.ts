@@ -1,0 +1,254 @@
+/**
+ * The fault matrix again, through the built bin over stdio (one process for the whole sweep):
+ * the process survives every fault, stdout carries only JSON-RPC, and no key or auth header value
+ * appears in any result or stderr line.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderId } from '../../src/providers/types.js';
+import type { Fault } from '../../src/sandbox/emulator.js';
+import type { ProviderEmulator } from '../../src/sandbox/types.js';
+import { createCapture, secretForms } from '../helpers/capture.js';
+import { structured, toolError } from '../helpers/mcp.js';
+import { spawnClient, spawnRaw } from '../helpers/process.js';
+import {
+  expectHealthy,
+  HOSTILE_STRINGS,
+  PROVIDER_CASES,
+  type ProviderCase,
+} from '../helpers/reliability.js';
+
+const TIMEOUT_MS = 600;
+const MB = 1024 * 1024;
+
+const started = {} as Record<ProviderId, ProviderEmulator>;
+beforeAll(async () => {
+  for (const pc of PROVIDER_CASES) started[pc.id] = await pc.start();
+});
+afterAll(async () => {
+  for (const sandbox of Object.values(started)) await sandbox.close();
+});
+
+/** The bin's environment: all three providers on their emulators, short timeout, 2 retries. */
+function serverEnv(): Record<string, string> {
+  const { quentli, flexprice, maple } = started;
+  return {
+    QUENTLI_API_KEY: quentli.settings.apiKey,
+    QUENTLI_BASE_URL: quentli.settings.baseUrl,
+    FLEXPRICE_API_KEY: flexprice.settings.apiKey,
+    FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
+    MAPLE_API_KEY: maple.settings.apiKey,
+    MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
+    MAPLE_BASE_URL: maple.settings.baseUrl,
+    BILLING_MCP_TIMEOUT_MS: String(TIMEOUT_MS),
+    BILLING_MCP_MAX_RETRIES: '2',
+  };
+}
+
+const keys = () => Object.values(started).map((s) => s.settings.apiKey);
+
+/** One row of the matrix, compact: the faults queued, and the outcome expected. */
+interface Row {
+  name: string;
+  faults: (pc: ProviderCase) => Fault[];
+  expected: 'ok' | string;
+  operation?: 'get';
+}
+
+const times = (n: number, fault: Fault) => Array.from({ length: n }, () => fault);
+const shape = (pc: ProviderCase, status: number) => {
+  const found = pc.errorShapes.find((s) => s.status === status && s.json !== undefined);
+  return { respond: { status, json: found?.json } };
+};
+
+const ROWS: Row[] = [
+  {
+    name: '429 with Retry-After: 1, then success',
+    faults: () => [{ respond: { status: 429, json: {}, headers: { 'retry-after': '1' } } }],
+    expected: 'ok',
+  },
+  {
+    name: '429 with Retry-After beyond the cap',
+    faults: () => [
+      {
+        respond: {
+          status: 429,
+          json: {},
+          headers: { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() },
+        },
+      },
+    ],
+    expected: 'rate_limited',
+  },
+  {
+    name: '503 then success',
+    faults: () => [{ respond: { status: 503, text: 'down' } }],
+    expected: 'ok',
+  },
+  {
+    name: '502 persistently',
+    faults: () => times(3, { respond: { status: 502, text: 'bad gateway' } }),
+    expected: 'upstream_error',
+  },
+  { name: 'reset, then success', faults: () => [{ reset: true }], expected: 'ok' },
+  {
+    name: 'reset persistently',
+    faults: () => times(3, { reset: true }),
+    expected: 'upstream_error',
+  },
+  { name: 'headers never arrive', faults: () => [{ hang: 'headers' }], expected: 'timeout' },
+  { name: 'body stalls half way', faults: () => [{ hang: 'body' }], expected: 'timeout' },
+  {
+    name: '200 with HTML',
+    faults: () => [
+      { respond: { status: 200, text: '<html>oops</html>', contentType: 'text/html' } },
+    ],
+    expected: 'upstream_invalid_response',
+  },
+  {
+    name: '200 with a 50 MB body',
+    faults: () => [{ hugeBodyBytes: 50 * MB }],
+    expected: 'upstream_invalid_response',
+  },
+  { name: '400', faults: (pc) => [shape(pc, 400)], expected: 'upstream_error' },
+  { name: '401', faults: (pc) => [shape(pc, 401)], expected: 'unauthorized' },
+  { name: '403', faults: (pc) => [shape(pc, 403)], expected: 'unauthorized' },
+  { name: '404', faults: (pc) => [shape(pc, 404)], expected: 'not_found', operation: 'get' },
+];
+
+describe('the built bin over stdio, under the fault matrix', () => {
+  const capture = createCapture();
+  let server: { client: Client; pid: number; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    server = await spawnClient(serverEnv(), capture);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const call = async (name: string, args: Record<string, unknown>, signal?: AbortSignal) => {
+    const result = (await server.client.callTool({ name, arguments: args }, undefined, {
+      signal,
+    })) as CallToolResult;
+    capture.add(result);
+    return result;
+  };
+
+  it.each(PROVIDER_CASES.flatMap((pc) => ROWS.map((row) => [pc.id, row.name, pc, row] as const)))(
+    '%s: %s → the expected outcome, then the same process answers',
+    async (_, __, pc, row) => {
+      const { emulator } = started[pc.id];
+      emulator.clearFaults();
+      emulator.inject(...row.faults(pc));
+      const result =
+        row.operation === 'get'
+          ? await call(`${pc.id}_get_customer`, { id: 'cus_stdio_missing' })
+          : await call(`${pc.id}_list_customers`, { take: 2 });
+      if (row.expected === 'ok') structured(result);
+      else expect(toolError(result)).toMatchObject({ code: row.expected, provider: pc.id });
+      emulator.clearFaults();
+      await expectHealthy(server.client, pc.id);
+    },
+  );
+
+  it.each(PROVIDER_CASES)('$id: a cancelled call aborts the upstream request', async (pc) => {
+    const { emulator } = started[pc.id];
+    emulator.clearLog();
+    emulator.inject({ hang: 'headers', delayMs: 0 });
+    const controller = new AbortController();
+    const pending = call(`${pc.id}_list_customers`, { take: 2 }, controller.signal);
+    await expect.poll(() => emulator.requests.length).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
+    emulator.clearFaults();
+    await expectHealthy(server.client, pc.id);
+  });
+
+  it.each(PROVIDER_CASES)('$id: hostile ids get a coded answer about the input', async (pc) => {
+    for (const id of HOSTILE_STRINGS) {
+      const result = await call(`${pc.id}_get_customer`, { id });
+      if (result.isError)
+        expect(['invalid_argument', 'not_found']).toContain(toolError(result).code);
+    }
+    await expectHealthy(server.client, pc.id);
+  });
+
+  it('is still alive, logged no unhandled rejection or exception, and leaked no key anywhere', async () => {
+    expect(() => process.kill(server.pid, 0)).not.toThrow();
+    const stderr = capture.texts.filter((text) => !text.startsWith('{'));
+    expect(stderr.join('')).toContain('serving quentli, flexprice, maple');
+    expect(stderr.join('')).not.toMatch(/unhandled rejection|uncaught exception|unexpected error/);
+    expect(capture.leaks(secretForms(keys()))).toEqual([]);
+  });
+});
+
+describe('stdout of the built bin under faults and garbage input', () => {
+  it('every stdout line is a JSON-RPC 2.0 message, and the process exits 0 when stdin closes', async () => {
+    const peer = spawnRaw(serverEnv());
+    const { quentli, maple } = started;
+    const init = await peer.request(1, 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '0' },
+    });
+    expect(init).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: 'billing-customers-mcp' } },
+    });
+    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    peer.sendRaw('this is not JSON');
+    peer.sendRaw('{"jsonrpc":"2.0","id":');
+    peer.sendRaw('[]');
+    const unknown = await peer.request(2, 'no/such/method');
+    expect(unknown).toHaveProperty('error');
+    const tool = (id: number, name: string, args: unknown) =>
+      peer.request(id, 'tools/call', { name, arguments: args });
+
+    const huge = await tool(3, 'quentli_list_customers', { name: 'n'.repeat(3 * MB) });
+    expect(JSON.stringify(huge)).toContain('invalid_argument');
+
+    quentli.emulator.inject({ hang: 'headers' });
+    const before = quentli.emulator.requests.length;
+    void tool(4, 'quentli_list_customers', { take: 2 });
+    await expect.poll(() => quentli.emulator.requests.length).toBe(before + 1);
+    peer.send({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 4, reason: 'test' },
+    });
+    await expect.poll(() => quentli.emulator.requests[before]?.closedEarly).toBe(true);
+
+    maple.emulator.inject({ hugeBodyBytes: 20 * MB });
+    expect(JSON.stringify(await tool(5, 'maple_list_customers', { take: 2 }))).toContain(
+      'upstream_invalid_response',
+    );
+    maple.emulator.inject({
+      respond: { status: 200, text: '{"results":[', contentType: 'application/json' },
+    });
+    expect(JSON.stringify(await tool(6, 'maple_list_customers', { take: 2 }))).toContain(
+      'upstream_invalid_response',
+    );
+    expect(JSON.stringify(await tool(7, 'flexprice_get_customer', { id: '\u0000../x' }))).toContain(
+      'invalid_argument',
+    );
+    const ok = await tool(8, 'flexprice_list_customers', { take: 2 });
+    expect(ok).toMatchObject({ id: 8, result: { structuredContent: { returned: 2 } } });
+
+    expect(await peer.end()).toBe(0);
+    expect(peer.lines.length).toBeGreaterThanOrEqual(7);
+    for (const line of peer.lines) {
+      const message = JSON.parse(line) as Record<string, unknown>;
+      expect(message.jsonrpc).toBe('2.0');
+      expect('id' in message || 'method' in message).toBe(true);
+    }
+    // The cancelled request got no answer (MCP: a cancelled request is not answered).
+    expect(peer.lines.map((line) => JSON.parse(line).id)).not.toContain(4);
+    const stderr = peer.stderr.join('');
+    expect(stderr).not.toMatch(/unhandled rejection|uncaught exception/);
+    for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
+    for (const secret of secretForms(keys())) expect(peer.lines.join('\n')).not.toContain(secret);
+  });
+});
