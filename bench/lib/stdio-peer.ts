@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export const PROTOCOL_VERSION = '2025-11-25';
+/** USER_HZ: 100 on every mainstream Linux build; /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface ToolResult {
   content: { type: string; text?: string }[];
@@ -103,6 +105,18 @@ export class StdioPeer {
 
   rssKb(): number {
     return readStatusKb(this.pid, 'VmRSS');
+  }
+
+  /** Linux only: user + system CPU time the child has used so far, in ms (10 ms resolution). */
+  cpuMs(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      return Number.NaN;
+    }
   }
 
   /** SIGKILL: nothing after this is measured, so do not wait for a graceful shutdown. */

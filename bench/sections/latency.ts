@@ -25,6 +25,8 @@ type Call = (i: number) => Promise<void>;
 interface Contender {
   label: string;
   call: Call;
+  /** The process serving the calls, for its CPU time (none for the in-process raw baseline). */
+  peer?: StdioPeer;
 }
 
 export async function measureCalls(b: Bench): Promise<void> {
@@ -70,6 +72,7 @@ function contendersFor(
     },
     {
       label: 'reference',
+      peer: reference,
       call: async (i) => {
         const { url, headers } = pick(i);
         resultText(await reference.callTool('get', { url, headers }), 'reference get');
@@ -77,6 +80,7 @@ function contendersFor(
     },
     {
       label: 'server',
+      peer: server,
       call: async (i) => {
         resultText(await server.callTool(tool, { id: pick(i).id }), tool);
       },
@@ -152,16 +156,20 @@ async function measureThroughput(
 ): Promise<void> {
   const { warmup, rounds, calls, inFlight } = THROUGHPUT;
   const rates: Record<'reference' | 'server', number[]> = { reference: [], server: [] };
+  const cpu: Record<'reference' | 'server', number[]> = { reference: [], server: [] };
   await runConcurrent(reference.call, warmup, inFlight);
   await runConcurrent(server.call, warmup, inFlight);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [reference, server] : [server, reference];
     for (const contender of order) {
-      const rate = await runConcurrent(contender.call, calls, inFlight);
-      rates[contender.label as 'reference' | 'server'].push(rate);
+      const label = contender.label as 'reference' | 'server';
+      const cpuBefore = contender.peer?.cpuMs() ?? Number.NaN;
+      rates[label].push(await runConcurrent(contender.call, calls, inFlight));
+      cpu[label].push(((contender.peer?.cpuMs() ?? Number.NaN) - cpuBefore) / calls);
     }
   }
   b.facts[`${provider}ThroughputPerSecond`] = rates;
+  b.facts[`${provider}CpuMsPerCall`] = cpu;
   b.rows.push(
     ratioRow(
       {
@@ -172,6 +180,16 @@ async function measureThroughput(
       },
       { label: 'reference', value: median(rates.reference) },
       { min: 0.9 },
+    ),
+    // Less sensitive to other load than a rate: what each call costs the serving process.
+    ratioRow(
+      {
+        section: 'throughput',
+        metric: `${provider} server CPU per call`,
+        value: median(cpu.server),
+        unit: 'ms',
+      },
+      { label: 'reference', value: median(cpu.reference) },
     ),
   );
 }
