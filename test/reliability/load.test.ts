@@ -1,0 +1,116 @@
+/**
+ * Load (docs/reliability.md): 500 concurrent tool calls over one stdio connection to the built
+ * bin, mixed providers, 20 ms emulator latency. Every answer must be the right one for its call,
+ * connections to each emulator stay few (keep-alive reuse), and memory stays bounded.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderId } from '../../src/providers/types.js';
+import type { ProviderEmulator } from '../../src/sandbox/types.js';
+import { createCapture, secretForms } from '../helpers/capture.js';
+import { structured } from '../helpers/mcp.js';
+import { peakRssMb, spawnClient } from '../helpers/process.js';
+import { expectHealthy, PROVIDER_CASES } from '../helpers/reliability.js';
+
+const CALLS = 500;
+/** The bin's undici Agent allows 16 connections per origin (src/index.ts). */
+const MAX_CONNECTIONS = 16;
+
+interface Page {
+  provider: string;
+  items: { id: string; provider: string }[];
+  returned: number;
+}
+
+const started = {} as Record<ProviderId, ProviderEmulator>;
+beforeAll(async () => {
+  for (const pc of PROVIDER_CASES) started[pc.id] = await pc.start();
+});
+afterAll(async () => {
+  for (const sandbox of Object.values(started)) await sandbox.close();
+});
+
+describe('load over one stdio connection', () => {
+  it(`${CALLS} concurrent calls, mixed providers, 20 ms latency: all answered correctly, few connections, bounded memory`, async () => {
+    const { quentli, flexprice, maple } = started;
+    const capture = createCapture();
+    const server = await spawnClient(
+      {
+        QUENTLI_API_KEY: quentli.settings.apiKey,
+        QUENTLI_BASE_URL: quentli.settings.baseUrl,
+        FLEXPRICE_API_KEY: flexprice.settings.apiKey,
+        FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
+        MAPLE_API_KEY: maple.settings.apiKey,
+        MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
+        MAPLE_BASE_URL: maple.settings.baseUrl,
+        BILLING_MCP_TIMEOUT_MS: '10000',
+      },
+      capture,
+    );
+    try {
+      // Ground truth for every call: the first 60 rows of each provider, in its default order.
+      const ids = {} as Record<ProviderId, string[]>;
+      for (const pc of PROVIDER_CASES) {
+        const page = structured<Page>(
+          await server.client.callTool({
+            name: `${pc.id}_list_customers`,
+            arguments: { take: 60 },
+          }),
+        );
+        ids[pc.id] = page.items.map((item) => item.id);
+        expect(ids[pc.id]).toHaveLength(60);
+      }
+      const connectionsBefore = Object.fromEntries(
+        PROVIDER_CASES.map((pc) => [pc.id, started[pc.id].emulator.connections]),
+      );
+      for (const sandbox of Object.values(started)) sandbox.emulator.latencyMs = 20;
+
+      const calls = Array.from({ length: CALLS }, (_, i) => {
+        const pc = PROVIDER_CASES[i % PROVIDER_CASES.length] as (typeof PROVIDER_CASES)[number];
+        const known = ids[pc.id];
+        if (i % 5 === 0) {
+          const skip = i % 50;
+          return {
+            name: `${pc.id}_list_customers`,
+            args: { skip, take: 3 },
+            check: (result: CallToolResult) => {
+              const page = structured<Page>(result);
+              expect(page.provider).toBe(pc.id);
+              expect(page.items.map((item) => item.id)).toEqual(known.slice(skip, skip + 3));
+            },
+          };
+        }
+        const id = known[i % known.length] as string;
+        return {
+          name: `${pc.id}_get_customer`,
+          args: { id },
+          check: (result: CallToolResult) => {
+            const { customer } = structured<{ customer: { id: string; provider: string } }>(result);
+            expect(customer).toMatchObject({ id, provider: pc.id });
+          },
+        };
+      });
+      const results = await Promise.all(
+        calls.map((c) => server.client.callTool({ name: c.name, arguments: c.args })),
+      );
+      results.forEach((result, i) => {
+        capture.add(result);
+        calls[i]?.check(result as CallToolResult);
+      });
+
+      for (const pc of PROVIDER_CASES) {
+        const opened = started[pc.id].emulator.connections - (connectionsBefore[pc.id] ?? 0);
+        expect(opened, `${pc.id} connections`).toBeLessThanOrEqual(MAX_CONNECTIONS);
+        started[pc.id].emulator.latencyMs = 0;
+        await expectHealthy(server.client, pc.id);
+      }
+      const peak = peakRssMb(server.pid);
+      if (peak !== null) expect(peak).toBeLessThan(300);
+      expect(
+        capture.leaks(secretForms(PROVIDER_CASES.map((pc) => started[pc.id].settings.apiKey))),
+      ).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
