@@ -57,8 +57,8 @@ export interface RawPeer {
 }
 
 /** The bin with a hand-written JSON-RPC peer: nothing between the test and the bytes. */
-export function spawnRaw(env: Record<string, string>): RawPeer {
-  const child = spawn(process.execPath, [BIN], {
+export function spawnRaw(env: Record<string, string>, nodeArgs: string[] = []): RawPeer {
+  const child = spawn(process.execPath, [...nodeArgs, BIN], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backoffDelayMs } from '../../src/http/retry.js';
 import type { Emulator, Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { bindProviderTools } from '../../src/tools/register.js';
@@ -370,6 +371,22 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
       const logged = capture.texts.slice(before).join('');
       expect(logged).not.toContain('unexpected error');
     });
+  });
+});
+
+describe('retry policy', () => {
+  it('waits between retries are exponential backoff with full jitter, capped', () => {
+    const policy = { baseMs: 200, maxMs: 2000 };
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+      const waits = Array.from({ length: 300 }, () => backoffDelayMs(attempt, policy));
+      expect(Math.min(...waits)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(ceiling);
+      // Full jitter: spread over the whole range, not clustered at the ceiling.
+      expect(Math.min(...waits)).toBeLessThan(ceiling * 0.2);
+      expect(Math.max(...waits)).toBeGreaterThan(ceiling * 0.8);
+      expect(new Set(waits).size).toBeGreaterThan(50);
+    }
   });
 });
 

@@ -3,6 +3,7 @@
  * the process survives every fault, stdout carries only JSON-RPC, and no key or auth header value
  * appears in any result or stderr line.
  */
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,5 +251,32 @@ describe('stdout of the built bin under faults and garbage input', () => {
     expect(stderr).not.toMatch(/unhandled rejection|uncaught exception/);
     for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
     for (const secret of secretForms(keys())) expect(peer.lines.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('the process-level guard', () => {
+  it('a stray rejection and a thrown timer are logged (keys redacted) and the server keeps serving', async () => {
+    const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
+    const peer = spawnRaw(serverEnv(), ['--import', preload]);
+    await peer.request(1, 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '0' },
+    });
+    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await expect
+      .poll(() => peer.stderr.join(''), { timeout: 5000 })
+      .toContain('uncaught exception');
+    const stderr = peer.stderr.join('');
+    expect(stderr).toContain('unhandled rejection: Error: stray rejection with [redacted]');
+    expect(stderr).toContain('stray exception with [redacted]');
+    for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
+    const answer = await peer.request(2, 'tools/call', {
+      name: 'quentli_list_customers',
+      arguments: { take: 2 },
+    });
+    expect(answer).toMatchObject({ id: 2, result: { structuredContent: { returned: 2 } } });
+    expect(await peer.end()).toBe(0);
+    for (const line of peer.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
   });
 });
