@@ -43,13 +43,13 @@ const CONFIG_VARS = [
 describe('README', () => {
   it('has a row in the Tools table for every registered tool, in registration order', async () => {
     const names = (await registeredTools()).map((t) => t.name);
-    const rows = [...section('Tools').matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const rows = [...section('Tools').matchAll(/^\| `([a-z0-9_]+)` *\|/gm)].map((m) => m[1]);
     expect(rows).toEqual(names);
   });
 
   it('has a row in the Configuration table for every variable, with its default', () => {
     const rows = new Map(
-      [...section('Configuration').matchAll(/^\| `([A-Z_]+)` \|(.*)$/gm)].map((m) => [m[1], m[2]]),
+      [...section('Configuration').matchAll(/^\| `([A-Z_]+)` *\|(.*)$/gm)].map((m) => [m[1], m[2]]),
     );
     expect([...rows.keys()]).toEqual(CONFIG_VARS);
     for (const entry of PROVIDERS)
