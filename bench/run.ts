@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bench, resolvePaths } from './lib/context.js';
 import { EmulatorHost } from './lib/host.js';
-import { renderTable, writeResults } from './lib/report.js';
+import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
@@ -69,15 +69,20 @@ async function main(): Promise<void> {
     loadavgAfter: loadAfter,
     quiet: loadBefore[0] !== undefined && loadBefore[0] < 0.5 * os.cpus().length,
   };
-  const file = writeResults(paths.results, {
-    at: new Date().toISOString(),
-    commit: gitCommit(),
-    seconds,
-    machine,
-    rows: b.rows,
-    facts: b.facts,
-  });
+  const file = writeResults(
+    paths.results,
+    {
+      at: new Date().toISOString(),
+      commit: gitCommit(),
+      seconds,
+      machine,
+      rows: b.rows,
+      facts: b.facts,
+    },
+    renderMarkdown(b.rows),
+  );
   console.log(renderTable(b.rows));
+  for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
   const missed = b.rows.filter((row) => row.met === false);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(

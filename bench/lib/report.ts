@@ -61,9 +61,10 @@ function fmt(value: number | null | undefined, unit = ''): string {
   return `${value.toFixed(digits)}${unit ? ` ${unit}` : ''}`;
 }
 
-export function renderTable(rows: readonly Row[]): string {
-  const header = ['section', 'metric', 'ours', 'baseline', 'ratio', 'target', 'met'];
-  const lines = rows.map((row) => [
+const HEADER = ['section', 'metric', 'ours', 'baseline', 'ratio', 'target', 'met'];
+
+function cells(rows: readonly Row[]): string[][] {
+  return rows.map((row) => [
     row.section,
     row.metric,
     fmt(row.value, row.unit),
@@ -72,18 +73,30 @@ export function renderTable(rows: readonly Row[]): string {
     row.target ?? '',
     row.met === null ? (row.target ? 'n/a' : 'info') : row.met ? 'yes' : 'NO',
   ]);
+}
+
+/** The same table as Markdown, for the README's Performance section. */
+export function renderMarkdown(rows: readonly Row[]): string {
+  const line = (c: string[]) => `| ${c.map((x) => x.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(HEADER), line(HEADER.map(() => '---')), ...cells(rows).map(line)].join('\n');
+}
+
+export function renderTable(rows: readonly Row[]): string {
+  const header = HEADER;
+  const lines = cells(rows);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
   const rule = widths.map((w) => '-'.repeat(w)).join('-|-');
   return [render(header), rule, ...lines.map(render)].join('\n');
 }
 
-export function writeResults(dir: string, payload: unknown): string {
+export function writeResults(dir: string, payload: unknown, markdown: string): string {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(dir, `bench-${stamp}.json`);
   const text = `${JSON.stringify(payload, null, 2)}\n`;
   writeFileSync(file, text);
   writeFileSync(join(dir, 'latest.json'), text);
+  writeFileSync(join(dir, 'latest.md'), `${markdown}\n`);
   return file;
 }
