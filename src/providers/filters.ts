@@ -14,8 +14,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function safeString(description: string, max = 255) {
   return z
     .string()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => value.length >= 1 && value.length <= max, {
+      error: `must be 1 to ${max} characters`,
+    })
     .refine((value) => !CONTROL.test(value), { error: 'must not contain control characters' })
     .describe(description);
 }

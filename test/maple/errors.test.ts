@@ -80,7 +80,7 @@ describe('invalid_argument before any request', () => {
       { created_after: '2024-01-01T00:00:00Z' },
       /created_after/,
     ],
-    ['unknown query field', 'list_customers', { query: { arr_min: 1 } }, /arr_min/],
+    ['unknown query field', 'list_customers', { query: { nickname: 'x' } }, /nickname/],
     ['bad status', 'list_customers', { status: 'deleted' }, /status/],
     ['bad sort field', 'list_customers', { order_by: { field: 'name' } }, /order_by/],
     [
@@ -167,11 +167,13 @@ describe('upstream failures', () => {
 });
 
 describe('token budget', () => {
-  it('listFilters JSON Schema ≤ 1,800 characters, no $ref', () => {
+  // Maple has the most native filters; the binding limit is the six-tool total in
+  // test/server/tools-surface.test.ts, this share just keeps growth visible.
+  it('listFilters JSON Schema ≤ 2,100 characters, no $ref', () => {
     const schema = JSON.stringify(
       z.toJSONSchema(h.provider.listFilters, { target: 'draft-7', io: 'input' }),
     );
-    expect(schema.length).toBeLessThanOrEqual(1800);
+    expect(schema.length).toBeLessThanOrEqual(2100);
     expect(schema).not.toContain('$ref');
   });
 });

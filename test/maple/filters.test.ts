@@ -80,6 +80,31 @@ describe('each filter against the ground truth', () => {
       (c) => c.mrr.value_in_cents >= 100_000 && c.mrr.value_in_cents <= 2_004_900,
     ],
     [
+      'query.arr_min/arr_max (inclusive cents)',
+      () => ({ query: { arr_min: 1_200_000, arr_max: 24_058_800 } }),
+      (c) => c.arr.value_in_cents >= 1_200_000 && c.arr.value_in_cents <= 24_058_800,
+    ],
+    [
+      'query.title (exact, any case)',
+      () => ({ query: { title: sample().title?.toUpperCase() } }),
+      (c) => lower(c.title) === lower(sample().title),
+    ],
+    [
+      'query.phone (exact)',
+      () => ({ query: { phone: sample().phone } }),
+      (c) => c.phone === sample().phone,
+    ],
+    [
+      'query.managed_externally',
+      () => ({ query: { managed_externally: true } }),
+      (c) => c.managed_externally === true,
+    ],
+    [
+      'query.exclude_from_metrics',
+      () => ({ query: { exclude_from_metrics: true } }),
+      (c) => c.exclude_from_metrics === true,
+    ],
+    [
       'query.tags (all of)',
       () => ({ query: { tags: ['enterprise', 'beta'] } }),
       (c) => ['enterprise', 'beta'].every((t) => c.tags.includes(t)),

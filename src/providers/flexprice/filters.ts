@@ -17,28 +17,11 @@ import {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const isoDate = z.iso.datetime({ offset: true });
 
-/*
- * The shared inputs' checks and wording, done with refine rather than regex/min/max/z.iso: those
- * land in the JSON Schema (a ~560-character pattern per date field) and this provider's filters
- * would not fit the 1,800-character budget.
- */
+/** A condition value: may be empty (eq ""), otherwise held to the shared text rules. */
 const plain = z
   .string()
   .refine((v) => v.length <= 255, { error: 'must be at most 255 characters' })
   .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
-
-const textInput = (shared: z.ZodString) =>
-  plain
-    .refine((v) => v.length > 0, { error: 'must not be empty' })
-    .describe(shared.description ?? '');
-
-const dateInput = (description: string) =>
-  z
-    .string()
-    .refine((v) => isoDate.safeParse(v).success, {
-      error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z',
-    })
-    .describe(description);
 
 const strings = z.array(plain).min(1).max(100);
 
@@ -80,16 +63,14 @@ function valueProblem(operator: FilterOperator, field: string, value: unknown): 
 
 export const flexpriceListFilters = z
   .object({
-    email: textInput(sharedFilters.email()),
-    external_id: textInput(sharedFilters.external_id()),
-    name: textInput(sharedFilters.name()),
+    email: sharedFilters.email(),
+    external_id: sharedFilters.external_id(),
+    name: sharedFilters.name(),
     // Flexprice has no free-text search: its only text match is a contains on one column.
-    search: textInput(sharedFilters.search()).describe(
-      'Free text matched against the name (contains).',
-    ),
+    search: sharedFilters.search().describe('Free text matched against the name (contains).'),
     status: sharedFilters.status(['active', 'archived', 'deleted'], 'Default: active only.'),
-    created_after: dateInput(sharedFilters.created_after().description ?? ''),
-    created_before: dateInput(sharedFilters.created_before().description ?? ''),
+    created_after: sharedFilters.created_after(),
+    created_before: sharedFilters.created_before(),
     order_by: sharedFilters.order_by(ORDER_BY_FIELDS),
     filters: z
       .array(condition)

@@ -21,11 +21,17 @@ const strings = (description: string) => z.array(z.string()).describe(descriptio
 export const mapleQuery = z
   .object({
     org_name: str('Exact.'),
+    title: str('Exact.'),
+    phone: str('Exact.'),
     owner_ids: strings('Any of.'),
     parent_customer_id: str('Exact.'),
     has_parent: z.boolean().describe('Is a child.'),
     mrr_min: z.number().describe('Cents, ≥.'),
     mrr_max: z.number().describe('Cents, ≤.'),
+    arr_min: z.number().describe('Cents, ≥.'),
+    arr_max: z.number().describe('Cents, ≤.'),
+    managed_externally: z.boolean().describe('Managed outside Maple.'),
+    exclude_from_metrics: z.boolean().describe('Excluded from metrics.'),
     tags: strings('All of.'),
     metadata: strings('All of "key:value".'),
   })
@@ -52,7 +58,7 @@ export function toFindQuery(filters: MapleFilters): {
 } {
   const { query: extras = {}, order_by, email, external_id, name, search, status } = filters;
   checkQuery(extras);
-  const { owner_ids, mrr_min, mrr_max, tags, metadata, ...same } = extras;
+  const { owner_ids, mrr_min, mrr_max, arr_min, arr_max, tags, metadata, ...same } = extras;
   const query: Record<string, unknown> = {
     ...same,
     email,
@@ -65,8 +71,8 @@ export function toFindQuery(filters: MapleFilters): {
     owner_id: owner_ids?.length === 1 ? owner_ids[0] : undefined,
     owner_ids:
       owner_ids && owner_ids.length > 1 ? { condition: MATCH_ANY, values: owner_ids } : undefined,
-    mrr:
-      mrr_min === undefined && mrr_max === undefined ? undefined : { gte: mrr_min, lte: mrr_max },
+    mrr: range(mrr_min, mrr_max),
+    arr: range(arr_min, arr_max),
     tags: tags && { condition: MATCH_ALL, values: tags },
     metadata: metadata && { condition: MATCH_ALL, values: metadata },
   };
@@ -81,7 +87,7 @@ const MAX_VALUES = 20;
 /** The checks the small schema leaves out (see the comment on QUERY_HELP). */
 function checkQuery(query: Query): void {
   const bad = (field: string, what: string) => invalidArgument(`query.${field}: ${what}`, 'maple');
-  for (const field of ['org_name', 'parent_customer_id'] as const) {
+  for (const field of ['org_name', 'title', 'phone', 'parent_customer_id'] as const) {
     const value = query[field];
     if (value !== undefined && !textOk(value))
       throw bad(field, `must be 1 to ${MAX_TEXT} characters.`);
@@ -93,15 +99,25 @@ function checkQuery(query: Query): void {
       throw bad(field, `must be 1 to ${MAX_VALUES} strings of 1 to ${MAX_TEXT} characters.`);
     }
   }
-  for (const field of ['mrr_min', 'mrr_max'] as const) {
+  for (const field of ['mrr_min', 'mrr_max', 'arr_min', 'arr_max'] as const) {
     const value = query[field];
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
       throw bad(field, 'must be a whole number of cents ≥ 0.');
     }
   }
-  if ((query.mrr_min ?? 0) > (query.mrr_max ?? Number.MAX_SAFE_INTEGER)) {
-    throw bad('mrr_min', 'must not be above mrr_max.');
+  for (const [min, max] of [
+    ['mrr_min', 'mrr_max'],
+    ['arr_min', 'arr_max'],
+  ] as const) {
+    if ((query[min] ?? 0) > (query[max] ?? Number.MAX_SAFE_INTEGER)) {
+      throw bad(min, `must not be above ${max}.`);
+    }
   }
+}
+
+/** A cents range as the find body's `{gte, lte}`: whole cents make `eq`/`gt` expressible with these. */
+function range(min: number | undefined, max: number | undefined) {
+  return min === undefined && max === undefined ? undefined : { gte: min, lte: max };
 }
 
 function textOk(value: string): boolean {

@@ -6,27 +6,18 @@ import { whereGroups, whereSchema } from './where.js';
 
 const ORDER_KEYS = Object.keys(ORDER_FIELDS) as [keyof typeof ORDER_FIELDS];
 
-/**
- * The shared builders validate; `lean` shows the model only `{type: string, description}`: the
- * shared date-time regex alone is ~500 characters of JSON Schema, twice, and the listFilters
- * schema must stay ≤ 1,800 (io 'input' renders only the input side of a pipe).
- */
-function lean<T extends z.ZodType<string, string>>(shared: T, description = shared.description) {
-  // order_by below gets the same treatment: its typed object is ~330 characters.
-  return z
-    .string()
-    .describe(description ?? '')
-    .pipe(shared)
-    .optional();
-}
-
+// order_by is shown to the model as a described object: its typed form is ~330 characters of
+// JSON Schema; the values are spelled out in the description and checked by the shared builder.
 export const quentliListFilters = z.object({
-  email: lean(sharedFilters.email(), 'Exact email address (any case).'),
-  external_id: lean(sharedFilters.external_id()),
-  name: lean(sharedFilters.name(), 'Part of the name (contains, any case).'),
-  search: lean(sharedFilters.search(), 'Text in name, email, username or phone (any case).'),
-  created_after: lean(sharedFilters.created_after()),
-  created_before: lean(sharedFilters.created_before()),
+  email: sharedFilters.email().describe('Exact email address (any case).').optional(),
+  external_id: sharedFilters.external_id().optional(),
+  name: sharedFilters.name().describe('Part of the name (contains, any case).').optional(),
+  search: sharedFilters
+    .search()
+    .describe('Text in name, email, username or phone (any case).')
+    .optional(),
+  created_after: sharedFilters.created_after().optional(),
+  created_before: sharedFilters.created_before().optional(),
   order_by: z
     .looseObject({})
     .describe('Sort: {field: created_at|updated_at|name, direction: asc|desc (default desc)}.')
