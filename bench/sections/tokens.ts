@@ -79,7 +79,7 @@ async function measurePages(b: Bench, server: StdioPeer, provider: Provider): Pr
         metric: `${provider} 100-row summary page`,
         value: tokens(summary),
         unit: 'tok',
-        note: `${items.length} rows`,
+        note: items.length === 100 ? undefined : `only ${items.length} rows`,
       },
       { max: 8000 },
     ),
