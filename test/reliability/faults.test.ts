@@ -49,7 +49,8 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - started };
 };
 
-describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
+// Providers run side by side (each has its own emulator); within a provider, rows run in order.
+describe.concurrent.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
   let sandbox: ProviderEmulator;
   let emulator: Emulator;
   let client: Client;
@@ -90,7 +91,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     await sandbox.close();
   });
 
-  describe('429 rate limited', () => {
+  describe.sequential('429 rate limited', () => {
     it('429 with Retry-After: 1, then success: retried after the wait, succeeds', async () => {
       emulator.inject(answer(429, { headers: { 'retry-after': '1' } }));
       const { value } = await timed(() => list());
@@ -140,7 +141,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     });
   });
 
-  describe('502/503/504 gateway errors', () => {
+  describe.sequential('502/503/504 gateway errors', () => {
     it.each([502, 503, 504])('%i then success: retried, succeeds', async (status) => {
       emulator.inject(answer(status, { text: `<html>${MARKER}</html>`, contentType: 'text/html' }));
       expect(structured<{ returned: number }>(await list()).returned).toBe(2);
@@ -165,7 +166,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     );
   });
 
-  describe('connection failures', () => {
+  describe.sequential('connection failures', () => {
     it('connection refused: retried, then upstream_error; the server recovers when the upstream is back', async () => {
       const port = await closedPort();
       const refused = await connectClient([
@@ -223,7 +224,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     });
   });
 
-  describe('stalls', () => {
+  describe.sequential('stalls', () => {
     it.each([
       ['headers never arrive', 'headers'],
       ['body stalls half way', 'body'],
@@ -240,7 +241,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     });
   });
 
-  describe('invalid 200 bodies', () => {
+  describe.sequential('invalid 200 bodies', () => {
     it.each([
       ['invalid JSON', { text: `{"id": ${MARKER}`, contentType: 'application/json' }],
       ['HTML', { text: `<!doctype html><title>${MARKER}</title>`, contentType: 'text/html' }],
@@ -265,27 +266,28 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
       },
     );
 
-    it('200 with a 50 MB body: reading stops at the cap, upstream_invalid_response, memory stays flat', async () => {
-      const baseline = memory();
-      let peak = baseline;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, memory());
-      }, 2);
-      emulator.inject({ hugeBodyBytes: 50 * 1024 * 1024 });
-      try {
-        const error = toolError(await list());
-        expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: pc.id });
-        expect(error.message).toContain('larger than this server accepts');
-      } finally {
-        clearInterval(sampler);
-      }
-      await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
-      // The default cap is 8 MB: buffering the whole body would cost ≥ 50 MB (bytes + string).
-      expect((peak - baseline) / 1024 / 1024).toBeLessThan(40);
-    });
+    it('200 with a 50 MB body: reading stops at the cap, upstream_invalid_response, memory stays flat', () =>
+      oneAtATime(async () => {
+        const baseline = memory();
+        let peak = baseline;
+        const sampler = setInterval(() => {
+          peak = Math.max(peak, memory());
+        }, 2);
+        emulator.inject({ hugeBodyBytes: 50 * 1024 * 1024 });
+        try {
+          const error = toolError(await list());
+          expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: pc.id });
+          expect(error.message).toContain('larger than this server accepts');
+        } finally {
+          clearInterval(sampler);
+        }
+        await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
+        // The default cap is 8 MB: buffering the whole body would cost ≥ 50 MB (bytes + string).
+        expect((peak - baseline) / 1024 / 1024).toBeLessThan(40);
+      }));
   });
 
-  describe('documented 4xx bodies', () => {
+  describe.sequential('documented 4xx bodies', () => {
     it.each(pc.errorShapes)(
       '$name: the right code, the provider message only after parsing',
       async (shape) => {
@@ -328,7 +330,7 @@ describe.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
     });
   });
 
-  describe('cancellation', () => {
+  describe.sequential('cancellation', () => {
     it('client cancels the call (notifications/cancelled): the upstream request is aborted before it answered', async () => {
       // A long timeout, so only the cancellation can close the connection.
       const patient = await connectClient([
@@ -397,6 +399,14 @@ function watchSockets(emulator: Emulator): { sockets: Socket[]; stop: () => void
   const onRequest = (request: IncomingMessage) => sockets.push(request.socket);
   server.on('request', onRequest);
   return { sockets, stop: () => server.off('request', onRequest) };
+}
+
+/** Memory measurements must not overlap another provider's 50 MB test. */
+let memoryTurn: Promise<unknown> = Promise.resolve();
+function oneAtATime(work: () => Promise<void>): Promise<void> {
+  const turn = memoryTurn.then(work);
+  memoryTurn = turn.catch(() => undefined);
+  return turn;
 }
 
 /** JS heap plus Buffers: where a buffered body would show. */

@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 describe('load over one stdio connection', () => {
-  it(`${CALLS} concurrent calls, mixed providers, 20 ms latency: all answered correctly, few connections, bounded memory`, async () => {
+  it(`${CALLS} concurrent calls, mixed providers, 20 ms latency: all answered correctly, few connections, bounded memory`, {
+    timeout: 30_000,
+  }, async () => {
     const { quentli, flexprice, maple } = started;
     const capture = createCapture();
     const server = await spawnClient(

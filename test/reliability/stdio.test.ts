@@ -137,44 +137,47 @@ describe('the built bin over stdio, under the fault matrix', () => {
     return result;
   };
 
-  it.each(PROVIDER_CASES.flatMap((pc) => ROWS.map((row) => [pc.id, row.name, pc, row] as const)))(
-    '%s: %s → the expected outcome, then the same process answers',
-    async (_, __, pc, row) => {
-      const { emulator } = started[pc.id];
-      emulator.clearFaults();
-      emulator.inject(...row.faults(pc));
-      const result =
-        row.operation === 'get'
-          ? await call(`${pc.id}_get_customer`, { id: 'cus_stdio_missing' })
-          : await call(`${pc.id}_list_customers`, { take: 2 });
-      if (row.expected === 'ok') structured(result);
-      else expect(toolError(result)).toMatchObject({ code: row.expected, provider: pc.id });
-      emulator.clearFaults();
-      await expectHealthy(server.client, pc.id);
-    },
-  );
+  // The three providers' sweeps run side by side over the one connection; rows run in order.
+  describe.concurrent.each(PROVIDER_CASES)('$id', (pc) => {
+    describe.sequential('rows', () => {
+      it.each(ROWS)('$name → the expected outcome, then the same process answers', async (row) => {
+        const { emulator } = started[pc.id];
+        emulator.clearFaults();
+        emulator.inject(...row.faults(pc));
+        const result =
+          row.operation === 'get'
+            ? await call(`${pc.id}_get_customer`, { id: 'cus_stdio_missing' })
+            : await call(`${pc.id}_list_customers`, { take: 2 });
+        if (row.expected === 'ok') structured(result);
+        else expect(toolError(result)).toMatchObject({ code: row.expected, provider: pc.id });
+        emulator.clearFaults();
+        await expectHealthy(server.client, pc.id);
+      });
 
-  it.each(PROVIDER_CASES)('$id: a cancelled call aborts the upstream request', async (pc) => {
-    const { emulator } = started[pc.id];
-    emulator.clearLog();
-    emulator.inject({ hang: 'headers', delayMs: 0 });
-    const controller = new AbortController();
-    const pending = call(`${pc.id}_list_customers`, { take: 2 }, controller.signal);
-    await expect.poll(() => emulator.requests.length).toBe(1);
-    controller.abort();
-    await expect(pending).rejects.toThrow();
-    await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
-    emulator.clearFaults();
-    await expectHealthy(server.client, pc.id);
-  });
+      it('a cancelled call aborts the upstream request', async () => {
+        const { emulator } = started[pc.id];
+        emulator.clearLog();
+        emulator.inject({ hang: 'headers' });
+        const controller = new AbortController();
+        const pending = call(`${pc.id}_list_customers`, { take: 2 }, controller.signal);
+        await expect.poll(() => emulator.requests.length).toBe(1);
+        controller.abort();
+        await expect(pending).rejects.toThrow();
+        await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
+        emulator.clearFaults();
+        await expectHealthy(server.client, pc.id);
+      });
 
-  it.each(PROVIDER_CASES)('$id: hostile ids get a coded answer about the input', async (pc) => {
-    for (const id of HOSTILE_STRINGS) {
-      const result = await call(`${pc.id}_get_customer`, { id });
-      if (result.isError)
-        expect(['invalid_argument', 'not_found']).toContain(toolError(result).code);
-    }
-    await expectHealthy(server.client, pc.id);
+      it('hostile ids get a coded answer about the input', async () => {
+        for (const id of HOSTILE_STRINGS) {
+          const result = await call(`${pc.id}_get_customer`, { id });
+          if (result.isError) {
+            expect(['invalid_argument', 'not_found']).toContain(toolError(result).code);
+          }
+        }
+        await expectHealthy(server.client, pc.id);
+      });
+    });
   });
 
   it('is still alive, logged no unhandled rejection or exception, and leaked no key anywhere', async () => {
@@ -187,7 +190,9 @@ describe('the built bin over stdio, under the fault matrix', () => {
 });
 
 describe('stdout of the built bin under faults and garbage input', () => {
-  it('every stdout line is a JSON-RPC 2.0 message, and the process exits 0 when stdin closes', async () => {
+  it('every stdout line is a JSON-RPC 2.0 message, and the process exits 0 when stdin closes', {
+    timeout: 20_000,
+  }, async () => {
     const peer = spawnRaw(serverEnv());
     const { quentli, maple } = started;
     const init = await peer.request(1, 'initialize', {
@@ -255,7 +260,9 @@ describe('stdout of the built bin under faults and garbage input', () => {
 });
 
 describe('the process-level guard', () => {
-  it('a stray rejection and a thrown timer are logged (keys redacted) and the server keeps serving', async () => {
+  it('a stray rejection and a thrown timer are logged (keys redacted) and the server keeps serving', {
+    timeout: 20_000,
+  }, async () => {
     const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
     const peer = spawnRaw(serverEnv(), ['--import', preload]);
     await peer.request(1, 'initialize', {
