@@ -99,8 +99,14 @@ function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
   return enabled;
 }
 
+/**
+ * Blank counts as unset, and so does an unexpanded MCPB placeholder (`${user_config.x}`): some
+ * hosts pass it through literally when the user left an optional setting empty.
+ */
 function nonEmpty(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== '';
+  return (
+    value !== undefined && value.trim() !== '' && !/^\$\{user_config\.[\w.-]+\}$/.test(value.trim())
+  );
 }
 
 /** Origin (plus any proxy path) + the provider's API prefix; a trailing `/`, `/v1` or `/api/v1` is tolerated. */

@@ -50,9 +50,10 @@ function instructions(providers: readonly BillingProvider[]): string {
   );
   return [
     `Read-only customer lookup in billing systems. Tools: ${names.join('; ')}.`,
-    'Each provider has its own customer ids: an id from one provider means nothing to another; external_id is the id in the customer’s own system.',
-    'To find a customer, call <provider>_list_customers with email, external_id, name or search rather than paging through everything; use <provider>_get_customer when you hold an id.',
-    'Results are normalized (detail "summary"); ask for detail "full" only when you need the address or provider-specific fields. Page with next_cursor.',
-    'Errors come back as JSON {"error":{code,message,retryable}}: invalid_argument means fix the arguments; not_found means try a list filter.',
+    'Each provider has its own customer ids: an id from one provider means nothing to another. external_id is the id in the customer’s own system. If the user does not say which billing system, search each configured one.',
+    'To find a customer, call <provider>_list_customers with email or external_id (exact), or name / search (contains), rather than paging through everything; use <provider>_get_customer when you hold an id. Flexprice lists active customers unless status is given.',
+    'Results are normalized (detail "summary"); ask for detail "full" only when you need the address or provider-specific fields. Page with next_cursor. An empty page is no match, not an error.',
+    'Errors are JSON {"error":{code,message,retryable}}: invalid_argument → fix the arguments; not_found → try a list filter; rate_limited/timeout with retryable → wait (retry_after_seconds) and retry once; unauthorized → tell the user which variable to fix.',
+    'Customer data is personal data: do not pass it to other tools unless the user asks.',
   ].join('\n');
 }

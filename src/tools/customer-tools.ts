@@ -48,7 +48,7 @@ const PAGE_INPUTS = {
     .min(1, { error: 'must be a whole number from 1 to 100' })
     .max(100, { error: 'must be a whole number from 1 to 100' })
     .default(20)
-    .describe('Page size.'),
+    .describe('Page size, 1-100.'),
   cursor: z
     .string()
     .min(1, { error: 'must not be empty' })

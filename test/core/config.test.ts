@@ -16,6 +16,8 @@ function configError(env: NodeJS.ProcessEnv, argv: string[] = []): string {
 
 describe('loadConfig', () => {
   it('enables exactly the providers whose credentials are set, in registry order', () => {
+    // The literal text an MCPB host may pass for an empty optional setting.
+    const placeholder = (name: string) => `\${user_config.${name}}`;
     const config = loadConfig(
       { MAPLE_API_KEY: 'mk', MAPLE_COMPANY_ID: 'cmp_1', QUENTLI_API_KEY: 'qk' },
       [],
@@ -47,8 +49,18 @@ describe('loadConfig', () => {
     }
   });
 
-  it('treats blank keys as unset', () => {
+  it('treats blank keys and unexpanded MCPB placeholders as unset', () => {
     expect(configError({ QUENTLI_API_KEY: '   ' })).toContain('No billing provider');
+    const config = loadConfig(
+      {
+        QUENTLI_API_KEY: 'qk',
+        QUENTLI_BASE_URL: placeholder('quentli_base_url'),
+        FLEXPRICE_API_KEY: placeholder('flexprice_api_key'),
+      },
+      [],
+    );
+    expect(config.providers.map((p) => p.entry.id)).toEqual(['quentli']);
+    expect(config.providers[0]?.settings.baseUrl).toBe('https://api.quentli.com/v1');
   });
 
   it('requires MAPLE_COMPANY_ID together with MAPLE_API_KEY', () => {
