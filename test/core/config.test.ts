@@ -14,10 +14,11 @@ function configError(env: NodeJS.ProcessEnv, argv: string[] = []): string {
   throw new Error('expected a ConfigError');
 }
 
+// The literal text an MCPB host may pass for an empty optional setting.
+const placeholder = (name: string) => `\${user_config.${name}}`;
+
 describe('loadConfig', () => {
   it('enables exactly the providers whose credentials are set, in registry order', () => {
-    // The literal text an MCPB host may pass for an empty optional setting.
-    const placeholder = (name: string) => `\${user_config.${name}}`;
     const config = loadConfig(
       { MAPLE_API_KEY: 'mk', MAPLE_COMPANY_ID: 'cmp_1', QUENTLI_API_KEY: 'qk' },
       [],
