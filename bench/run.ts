@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bench, resolvePaths } from './lib/context.js';
 import { EmulatorHost } from './lib/host.js';
+import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureCalls } from './sections/latency.js';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   if (!existsSync(paths.serverEntry))
     throw new Error(`${paths.serverEntry} missing: run npm run build`);
   const loadBefore = os.loadavg();
+  const busyBefore = await cpuBusy();
   const host = await EmulatorHost.start(paths.emulatorHostEntry);
   const b = bench(paths, host);
   const step = async (name: string, run: () => Promise<void>) => {
@@ -67,7 +69,11 @@ async function main(): Promise<void> {
     cpuModel: os.cpus()[0]?.model ?? null,
     loadavgBefore: loadBefore,
     loadavgAfter: loadAfter,
-    quiet: loadBefore[0] !== undefined && loadBefore[0] < 0.5 * os.cpus().length,
+    /** Share of all CPUs busy (others) during 2 s before the bench started. */
+    cpuBusyBefore: busyBefore,
+    /** Share of all CPUs busy during 2 s right after it finished. */
+    cpuBusyAfter: await cpuBusy(),
+    quiet: busyBefore !== null && busyBefore < QUIET_BUSY_MAX,
   };
   const file = writeResults(
     paths.results,
@@ -85,10 +91,13 @@ async function main(): Promise<void> {
   for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
   const missed = b.rows.filter((row) => row.met === false);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  const pct = (x: number | null) => (x === null ? '?' : `${Math.round(x * 100)}%`);
   console.log(
     `\n${b.rows.filter((r) => r.met === true).length} targets met, ${missed.length} missed` +
       ` · ${seconds.toFixed(0)} s · node ${process.version} · ${machine.cpus} cpus` +
-      ` · load ${load(loadBefore)} → ${load(loadAfter)}${machine.quiet ? '' : ' (machine busy: noisy figures)'}` +
+      ` · load ${load(loadBefore)} → ${load(loadAfter)}` +
+      ` · CPU busy before ${pct(machine.cpuBusyBefore)}, after ${pct(machine.cpuBusyAfter)}` +
+      `${machine.quiet ? ' (quiet)' : ' (machine busy: noisy figures)'}` +
       `\nresults: ${file}`,
   );
   if (process.argv.includes('--strict') && missed.length > 0) process.exitCode = 1;
