@@ -8,7 +8,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backoffDelayMs } from '../../src/http/retry.js';
 import type { Emulator, Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
@@ -25,6 +25,8 @@ import {
 } from '../helpers/reliability.js';
 
 /** Small on purpose: the suite stays fast, and "within the timeout" is still meaningful. */
+/** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
+const POLL = { timeout: 5000 };
 const TIMEOUT_MS = 600;
 const RETRIES = 2;
 /** Generous: shared, noisy machines. Bounds prove "bounded", never "fast". */
@@ -50,331 +52,338 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 };
 
 // Providers run side by side (each has its own emulator); within a provider, rows run in order.
-describe.concurrent.each(PROVIDER_CASES)('$id: upstream fault matrix', (pc) => {
-  let sandbox: ProviderEmulator;
-  let emulator: Emulator;
-  let client: Client;
-  const closers: (() => Promise<unknown>)[] = [];
+describe.concurrent.each(PROVIDER_CASES)(
+  '$id: upstream fault matrix',
+  { timeout: 15_000 },
+  (pc) => {
+    let sandbox: ProviderEmulator;
+    let emulator: Emulator;
+    let client: Client;
+    const closers: (() => Promise<unknown>)[] = [];
 
-  async function call(name: string, args: Record<string, unknown>, on = client) {
-    const result = (await on.callTool({ name, arguments: args })) as CallToolResult;
-    capture.add(result);
-    return result;
-  }
-  const list = (on = client) => call(`${pc.id}_list_customers`, { take: 2 }, on);
-  const get = (id: string) => call(`${pc.id}_get_customer`, { id });
-  const answer = (status: number, extra: Partial<Fault['respond']> = {}): Fault => ({
-    respond: { status, json: { error: { message: `status ${status}` } }, ...extra },
-  });
-  const statuses = () => emulator.requests.map((r) => r.status);
-
-  beforeAll(async () => {
-    sandbox = await pc.start();
-    emulator = sandbox.emulator;
-    keys.push(sandbox.settings.apiKey);
-    client = await connectClient([
-      pc.create(sandbox.settings, testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: RETRIES })),
-    ]);
-  });
-  afterEach(async () => {
-    emulator.clearFaults();
-    emulator.latencyMs = 0;
-    for (const request of emulator.requests) expect(onDocumentedRoute(pc, request)).toBe(true);
-    emulator.clearLog();
-    // After every fault, the same server process answers the next call correctly.
-    await expectHealthy(client, pc.id);
-    emulator.clearLog();
-  });
-  afterAll(async () => {
-    await client.close();
-    for (const close of closers) await close();
-    await sandbox.close();
-  });
-
-  describe.sequential('429 rate limited', () => {
-    it('429 with Retry-After: 1, then success: retried after the wait, succeeds', async () => {
-      emulator.inject(answer(429, { headers: { 'retry-after': '1' } }));
-      const { value } = await timed(() => list());
-      expect(structured<{ returned: number }>(value).returned).toBe(2);
-      expect(statuses().slice(0, 2)).toEqual([429, 200]);
-      const [first, second] = emulator.requests;
-      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    async function call(name: string, args: Record<string, unknown>, on = client) {
+      const result = (await on.callTool({ name, arguments: args })) as CallToolResult;
+      capture.add(result);
+      return result;
+    }
+    const list = (on = client) => call(`${pc.id}_list_customers`, { take: 2 }, on);
+    const get = (id: string) => call(`${pc.id}_get_customer`, { id });
+    const answer = (status: number, extra: Partial<Fault['respond']> = {}): Fault => ({
+      respond: { status, json: { error: { message: `status ${status}` } }, ...extra },
     });
+    const statuses = () => emulator.requests.map((r) => r.status);
 
-    it('429 with an HTTP-date Retry-After, then success: the date is honoured', async () => {
-      const date = new Date(Date.now() + 2000).toUTCString();
-      emulator.inject(answer(429, { headers: { 'retry-after': date } }));
-      const result = await list();
-      expect(structured<{ returned: number }>(result).returned).toBe(2);
-      expect(statuses().slice(0, 2)).toEqual([429, 200]);
-      const [first, second] = emulator.requests;
-      // An HTTP date has whole seconds: now + 2 s is 1 to 2 s away when it arrives.
-      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
-    });
-
-    it.each([
-      ['seconds', () => '3600', 3600],
-      ['an HTTP date', () => new Date(Date.now() + 3_600_000).toUTCString(), 3600],
-      ['seconds just past the cap', () => '11', 11],
-    ])(
-      '429 with Retry-After in %s beyond the 10 s cap: rate_limited at once with retry_after_seconds',
-      async (_, header, seconds) => {
-        emulator.inject(answer(429, { headers: { 'retry-after': header() } }));
-        const { value, ms } = await timed(() => list());
-        const error = toolError(value);
-        expect(error).toMatchObject({ code: 'rate_limited', provider: pc.id, retryable: true });
-        expect(error.http_status).toBe(429);
-        expect(error.retry_after_seconds).toBeGreaterThanOrEqual(seconds - 2);
-        expect(error.retry_after_seconds).toBeLessThanOrEqual(seconds);
-        expect(error.message).toContain(pc.displayName);
-        expect(emulator.requests).toHaveLength(1);
-        expect(ms).toBeLessThan(SLACK_MS);
-      },
-    );
-
-    it('429 persistently: rate_limited, retryable, after BILLING_MCP_MAX_RETRIES retries', async () => {
-      emulator.inject(answer(429), answer(429), answer(429), answer(429));
-      const error = toolError(await list());
-      expect(error).toMatchObject({ code: 'rate_limited', http_status: 429, retryable: true });
-      expect(error.retry_after_seconds).toBeUndefined();
-      expect(statuses()).toEqual([429, 429, 429]);
-    });
-  });
-
-  describe.sequential('502/503/504 gateway errors', () => {
-    it.each([502, 503, 504])('%i then success: retried, succeeds', async (status) => {
-      emulator.inject(answer(status, { text: `<html>${MARKER}</html>`, contentType: 'text/html' }));
-      expect(structured<{ returned: number }>(await list()).returned).toBe(2);
-      expect(statuses().slice(0, 2)).toEqual([status, 200]);
-    });
-
-    it.each([502, 503, 504])(
-      '%i persistently: upstream_error, retryable, after the retries, bounded time',
-      async (status) => {
-        emulator.inject(answer(status), answer(status), answer(status), answer(status));
-        const { value, ms } = await timed(() => list());
-        const error = toolError(value);
-        expect(error).toMatchObject({
-          code: 'upstream_error',
-          http_status: status,
-          retryable: true,
-        });
-        expect(error.message).toContain(pc.displayName);
-        expect(statuses()).toEqual([status, status, status]);
-        expect(ms).toBeLessThan((RETRIES + 1) * TIMEOUT_MS + SLACK_MS);
-      },
-    );
-  });
-
-  describe.sequential('connection failures', () => {
-    it('connection refused: retried, then upstream_error; the server recovers when the upstream is back', async () => {
-      const port = await closedPort();
-      const refused = await connectClient([
-        pc.create(
-          onPort(sandbox.settings, port),
-          testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: RETRIES }),
-        ),
+    beforeAll(async () => {
+      sandbox = await pc.start();
+      emulator = sandbox.emulator;
+      keys.push(sandbox.settings.apiKey);
+      client = await connectClient([
+        pc.create(sandbox.settings, testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: RETRIES })),
       ]);
-      closers.push(() => refused.close());
-      const attempts: unknown[] = [];
-      const onConnectError = (message: unknown) => {
-        const { connectParams } = message as { connectParams: { port: string | number } };
-        if (String(connectParams.port) === String(port)) attempts.push(message);
-      };
-      subscribe('undici:client:connectError', onConnectError);
-      try {
-        const { value, ms } = await timed(() => list(refused));
-        const error = toolError(value);
-        expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: true });
-        expect(error.message).toContain('ECONNREFUSED');
-        expect(attempts).toHaveLength(RETRIES + 1);
-        expect(ms).toBeLessThan((RETRIES + 1) * TIMEOUT_MS + SLACK_MS);
-      } finally {
-        unsubscribe('undici:client:connectError', onConnectError);
-      }
-      const stop = await forward(port, Number(new URL(emulator.baseUrl).port));
-      closers.push(stop);
-      await expectHealthy(refused, pc.id);
+    });
+    afterEach(async () => {
+      emulator.clearFaults();
+      emulator.latencyMs = 0;
+      for (const request of emulator.requests) expect(onDocumentedRoute(pc, request)).toBe(true);
+      emulator.clearLog();
+      // After every fault, the same server process answers the next call correctly.
+      await expectHealthy(client, pc.id);
+      emulator.clearLog();
+    });
+    afterAll(async () => {
+      await client.close();
+      for (const close of closers) await close();
+      await sandbox.close();
     });
 
-    it('connection reset before the answer, then success: retried, succeeds', async () => {
-      emulator.inject({ reset: true });
-      expect(structured<{ returned: number }>(await list()).returned).toBe(2);
-      expect(statuses().slice(0, 2)).toEqual([null, 200]);
-    });
+    describe.sequential('429 rate limited', () => {
+      it('429 with Retry-After: 1, then success: retried after the wait, succeeds', async () => {
+        emulator.inject(answer(429, { headers: { 'retry-after': '1' } }));
+        const { value } = await timed(() => list());
+        expect(structured<{ returned: number }>(value).returned).toBe(2);
+        expect(statuses().slice(0, 2)).toEqual([429, 200]);
+        const [first, second] = emulator.requests;
+        expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+      });
 
-    it('connection reset mid-body, then success: retried, succeeds', async () => {
-      const { sockets, stop } = watchSockets(emulator);
-      emulator.inject({ hang: 'body' });
-      const pending = list();
-      await expect.poll(() => emulator.requests.length).toBe(1);
-      await expect.poll(() => sockets.length).toBeGreaterThan(0);
-      stop();
-      sockets[0]?.destroy();
-      expect(structured<{ returned: number }>(await pending).returned).toBe(2);
-      expect(emulator.requests[0]?.closedEarly).toBe(true);
-      expect(emulator.requests).toHaveLength(2);
-    });
+      it('429 with an HTTP-date Retry-After, then success: the date is honoured', async () => {
+        const date = new Date(Date.now() + 2000).toUTCString();
+        emulator.inject(answer(429, { headers: { 'retry-after': date } }));
+        const result = await list();
+        expect(structured<{ returned: number }>(result).returned).toBe(2);
+        expect(statuses().slice(0, 2)).toEqual([429, 200]);
+        const [first, second] = emulator.requests;
+        // An HTTP date has whole seconds: now + 2 s is 1 to 2 s away when it arrives.
+        expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+      });
 
-    it('connection reset persistently: upstream_error, retryable, after the retries', async () => {
-      emulator.inject({ reset: true }, { reset: true }, { reset: true }, { reset: true });
-      const error = toolError(await list());
-      expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: true });
-      expect(emulator.requests).toHaveLength(RETRIES + 1);
-    });
-  });
+      it.each([
+        ['seconds', () => '3600', 3600],
+        ['an HTTP date', () => new Date(Date.now() + 3_600_000).toUTCString(), 3600],
+        ['seconds just past the cap', () => '11', 11],
+      ])(
+        '429 with Retry-After in %s beyond the 10 s cap: rate_limited at once with retry_after_seconds',
+        async (_, header, seconds) => {
+          emulator.inject(answer(429, { headers: { 'retry-after': header() } }));
+          const { value, ms } = await timed(() => list());
+          const error = toolError(value);
+          expect(error).toMatchObject({ code: 'rate_limited', provider: pc.id, retryable: true });
+          expect(error.http_status).toBe(429);
+          expect(error.retry_after_seconds).toBeGreaterThanOrEqual(seconds - 2);
+          expect(error.retry_after_seconds).toBeLessThanOrEqual(seconds);
+          expect(error.message).toContain(pc.displayName);
+          expect(emulator.requests).toHaveLength(1);
+          expect(ms).toBeLessThan(SLACK_MS);
+        },
+      );
 
-  describe.sequential('stalls', () => {
-    it.each([
-      ['headers never arrive', 'headers'],
-      ['body stalls half way', 'body'],
-    ] as const)('%s: timeout within BILLING_MCP_TIMEOUT_MS, not retried', async (_, hang) => {
-      emulator.inject({ hang }, { hang }, { hang });
-      const { value, ms } = await timed(() => list());
-      const error = toolError(value);
-      expect(error).toMatchObject({ code: 'timeout', provider: pc.id, retryable: true });
-      expect(error.message).toContain(`${TIMEOUT_MS} ms`);
-      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-      expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-      expect(emulator.requests).toHaveLength(1);
-      await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
-    });
-  });
-
-  describe.sequential('invalid 200 bodies', () => {
-    it.each([
-      ['invalid JSON', { text: `{"id": ${MARKER}`, contentType: 'application/json' }],
-      ['HTML', { text: `<!doctype html><title>${MARKER}</title>`, contentType: 'text/html' }],
-      [
-        'truncated JSON',
-        { text: `{"items":[{"id":"${MARKER}","name":"Ana`, contentType: 'application/json' },
-      ],
-      ['an empty body', { text: '', contentType: 'application/json' }],
-      ['wrong shape: a list of strings', { json: [MARKER] }],
-      ['wrong shape: an object without the rows', { json: { [MARKER]: true } }],
-      ['wrong shape: null', { json: null }],
-    ])(
-      '200 with %s: upstream_invalid_response naming the provider, no raw body',
-      async (_, body) => {
-        emulator.inject({ respond: { status: 200, ...body } });
+      it('429 persistently: rate_limited, retryable, after BILLING_MCP_MAX_RETRIES retries', async () => {
+        emulator.inject(answer(429), answer(429), answer(429), answer(429));
         const error = toolError(await list());
-        expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: pc.id });
-        expect(error.message).toContain(pc.displayName);
-        expect(error.message).not.toContain(MARKER);
-        expect(error.message).not.toContain('<');
-        expect(emulator.requests).toHaveLength(1);
-      },
-    );
+        expect(error).toMatchObject({ code: 'rate_limited', http_status: 429, retryable: true });
+        expect(error.retry_after_seconds).toBeUndefined();
+        expect(statuses()).toEqual([429, 429, 429]);
+      });
+    });
 
-    it('200 with a 50 MB body: reading stops at the cap, upstream_invalid_response, memory stays flat', () =>
-      oneAtATime(async () => {
-        const baseline = memory();
-        let peak = baseline;
-        const sampler = setInterval(() => {
-          peak = Math.max(peak, memory());
-        }, 2);
-        emulator.inject({ hugeBodyBytes: 50 * 1024 * 1024 });
+    describe.sequential('502/503/504 gateway errors', () => {
+      it.each([502, 503, 504])('%i then success: retried, succeeds', async (status) => {
+        emulator.inject(
+          answer(status, { text: `<html>${MARKER}</html>`, contentType: 'text/html' }),
+        );
+        expect(structured<{ returned: number }>(await list()).returned).toBe(2);
+        expect(statuses().slice(0, 2)).toEqual([status, 200]);
+      });
+
+      it.each([502, 503, 504])(
+        '%i persistently: upstream_error, retryable, after the retries, bounded time',
+        async (status) => {
+          emulator.inject(answer(status), answer(status), answer(status), answer(status));
+          const { value, ms } = await timed(() => list());
+          const error = toolError(value);
+          expect(error).toMatchObject({
+            code: 'upstream_error',
+            http_status: status,
+            retryable: true,
+          });
+          expect(error.message).toContain(pc.displayName);
+          expect(statuses()).toEqual([status, status, status]);
+          expect(ms).toBeLessThan((RETRIES + 1) * TIMEOUT_MS + SLACK_MS);
+        },
+      );
+    });
+
+    describe.sequential('connection failures', () => {
+      it('connection refused: retried, then upstream_error; the server recovers when the upstream is back', async () => {
+        const port = await closedPort();
+        const refused = await connectClient([
+          pc.create(
+            onPort(sandbox.settings, port),
+            testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: RETRIES }),
+          ),
+        ]);
+        closers.push(() => refused.close());
+        const attempts: unknown[] = [];
+        const onConnectError = (message: unknown) => {
+          const { connectParams } = message as { connectParams: { port: string | number } };
+          if (String(connectParams.port) === String(port)) attempts.push(message);
+        };
+        subscribe('undici:client:connectError', onConnectError);
         try {
+          const { value, ms } = await timed(() => list(refused));
+          const error = toolError(value);
+          expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: true });
+          expect(error.message).toContain('ECONNREFUSED');
+          expect(attempts).toHaveLength(RETRIES + 1);
+          expect(ms).toBeLessThan((RETRIES + 1) * TIMEOUT_MS + SLACK_MS);
+        } finally {
+          unsubscribe('undici:client:connectError', onConnectError);
+        }
+        const stop = await forward(port, Number(new URL(emulator.baseUrl).port));
+        closers.push(stop);
+        await expectHealthy(refused, pc.id);
+      });
+
+      it('connection reset before the answer, then success: retried, succeeds', async () => {
+        emulator.inject({ reset: true });
+        expect(structured<{ returned: number }>(await list()).returned).toBe(2);
+        expect(statuses().slice(0, 2)).toEqual([null, 200]);
+      });
+
+      it('connection reset mid-body, then success: retried, succeeds', async () => {
+        const { sockets, stop } = watchSockets(emulator);
+        emulator.inject({ hang: 'body' });
+        const pending = list();
+        await vi.waitFor(() => expect(emulator.requests.length).toBe(1), POLL);
+        await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0), POLL);
+        stop();
+        sockets[0]?.destroy();
+        expect(structured<{ returned: number }>(await pending).returned).toBe(2);
+        expect(emulator.requests[0]?.closedEarly).toBe(true);
+        expect(emulator.requests).toHaveLength(2);
+      });
+
+      it('connection reset persistently: upstream_error, retryable, after the retries', async () => {
+        emulator.inject({ reset: true }, { reset: true }, { reset: true }, { reset: true });
+        const error = toolError(await list());
+        expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: true });
+        expect(emulator.requests).toHaveLength(RETRIES + 1);
+      });
+    });
+
+    describe.sequential('stalls', () => {
+      it.each([
+        ['headers never arrive', 'headers'],
+        ['body stalls half way', 'body'],
+      ] as const)('%s: timeout within BILLING_MCP_TIMEOUT_MS, not retried', async (_, hang) => {
+        emulator.inject({ hang }, { hang }, { hang });
+        const { value, ms } = await timed(() => list());
+        const error = toolError(value);
+        expect(error).toMatchObject({ code: 'timeout', provider: pc.id, retryable: true });
+        expect(error.message).toContain(`${TIMEOUT_MS} ms`);
+        expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+        expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+        expect(emulator.requests).toHaveLength(1);
+        await vi.waitFor(() => expect(emulator.requests[0]?.closedEarly).toBe(true), POLL);
+      });
+    });
+
+    describe.sequential('invalid 200 bodies', () => {
+      it.each([
+        ['invalid JSON', { text: `{"id": ${MARKER}`, contentType: 'application/json' }],
+        ['HTML', { text: `<!doctype html><title>${MARKER}</title>`, contentType: 'text/html' }],
+        [
+          'truncated JSON',
+          { text: `{"items":[{"id":"${MARKER}","name":"Ana`, contentType: 'application/json' },
+        ],
+        ['an empty body', { text: '', contentType: 'application/json' }],
+        ['wrong shape: a list of strings', { json: [MARKER] }],
+        ['wrong shape: an object without the rows', { json: { [MARKER]: true } }],
+        ['wrong shape: null', { json: null }],
+      ])(
+        '200 with %s: upstream_invalid_response naming the provider, no raw body',
+        async (_, body) => {
+          emulator.inject({ respond: { status: 200, ...body } });
           const error = toolError(await list());
           expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: pc.id });
-          expect(error.message).toContain('larger than this server accepts');
-        } finally {
-          clearInterval(sampler);
-        }
-        await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
-        // The default cap is 8 MB: buffering the whole body would cost ≥ 50 MB (bytes + string).
-        expect((peak - baseline) / 1024 / 1024).toBeLessThan(40);
-      }));
-  });
-
-  describe.sequential('documented 4xx bodies', () => {
-    it.each(pc.errorShapes)(
-      '$name: the right code, the provider message only after parsing',
-      async (shape) => {
-        const respond =
-          shape.text === undefined
-            ? { status: shape.status, json: shape.json }
-            : { status: shape.status, text: shape.text, contentType: 'text/html' };
-        emulator.inject({ respond });
-        const result = shape.status === 404 ? await get('cus_reliability_404') : await list();
-        const error = toolError(result);
-        const code = {
-          400: 'upstream_error',
-          401: 'unauthorized',
-          403: 'unauthorized',
-          404: 'not_found',
-        }[shape.status];
-        expect(error).toMatchObject({
-          code,
-          provider: pc.id,
-          http_status: shape.status,
-          retryable: false,
-        });
-        if (code === 'unauthorized') expect(error.message).toContain(pc.keyEnv);
-        if (shape.said) expect(shape.said.some((said) => error.message.includes(said))).toBe(true);
-        for (const never of shape.never ?? []) expect(error.message).not.toContain(never);
-        expect(error.message).not.toMatch(/[{}<>]/);
-        expect(emulator.requests).toHaveLength(1);
-      },
-    );
-
-    it('a 5,000-character provider message with control characters: cut to about 200 printable characters', async () => {
-      const long = `first line\n\u0000\u001b[31m${'x'.repeat(5000)}`;
-      emulator.inject({ respond: { status: 400, json: pc.errorBody(long) } });
-      const error = toolError(await list());
-      expect(error).toMatchObject({ code: 'upstream_error', http_status: 400, retryable: false });
-      expect(error.message).toContain('first line');
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for control characters
-      expect(error.message).not.toMatch(/[\u0000-\u001f\u007f]/);
-      expect(error.message.length).toBeLessThan(400);
-    });
-  });
-
-  describe.sequential('cancellation', () => {
-    it('client cancels the call (notifications/cancelled): the upstream request is aborted before it answered', async () => {
-      // A long timeout, so only the cancellation can close the connection.
-      const patient = await connectClient([
-        pc.create(sandbox.settings, testHttp({ timeoutMs: 30_000, maxRetries: RETRIES })),
-      ]);
-      closers.push(() => patient.close());
-      emulator.inject({ hang: 'headers' });
-      const controller = new AbortController();
-      const pending = patient.callTool(
-        { name: `${pc.id}_list_customers`, arguments: { take: 2 } },
-        undefined,
-        { signal: controller.signal },
+          expect(error.message).toContain(pc.displayName);
+          expect(error.message).not.toContain(MARKER);
+          expect(error.message).not.toContain('<');
+          expect(emulator.requests).toHaveLength(1);
+        },
       );
-      await expect.poll(() => emulator.requests.length).toBe(1);
-      controller.abort('the user changed their mind');
-      await expect(pending).rejects.toThrow();
-      await expect.poll(() => emulator.requests[0]?.closedEarly, { timeout: 5000 }).toBe(true);
-      expect(emulator.requests[0]?.status).toBeNull();
-      expect(emulator.requests).toHaveLength(1);
-      await expectHealthy(patient, pc.id);
+
+      it('200 with a 50 MB body: reading stops at the cap, upstream_invalid_response, memory stays flat', () =>
+        oneAtATime(async () => {
+          const baseline = memory();
+          let peak = baseline;
+          const sampler = setInterval(() => {
+            peak = Math.max(peak, memory());
+          }, 2);
+          emulator.inject({ hugeBodyBytes: 50 * 1024 * 1024 });
+          try {
+            const error = toolError(await list());
+            expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: pc.id });
+            expect(error.message).toContain('larger than this server accepts');
+          } finally {
+            clearInterval(sampler);
+          }
+          await vi.waitFor(() => expect(emulator.requests[0]?.closedEarly).toBe(true), POLL);
+          // The default cap is 8 MB: buffering the whole body would cost ≥ 50 MB (bytes + string).
+          expect((peak - baseline) / 1024 / 1024).toBeLessThan(40);
+        }));
     });
 
-    it('cancelled during a Retry-After wait: ends at once as a coded error, no retry is sent', async () => {
-      const [, listTool] = bindProviderTools([
-        pc.create(sandbox.settings, testHttp({ timeoutMs: 30_000, maxRetries: RETRIES })),
-      ]);
-      emulator.inject(answer(429, { headers: { 'retry-after': '5' } }));
-      const controller = new AbortController();
-      const before = capture.texts.length;
-      const pending = listTool?.call({ take: 2 }, { signal: controller.signal });
-      await expect.poll(() => emulator.requests.length).toBe(1);
-      controller.abort();
-      const { value, ms } = await timed(async () => (await pending) as CallToolResult);
-      capture.add(value);
-      expect(ms).toBeLessThan(SLACK_MS);
-      const error = toolError(value);
-      expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: false });
-      expect(error.message).toContain('cancelled');
-      expect(emulator.requests).toHaveLength(1);
-      const logged = capture.texts.slice(before).join('');
-      expect(logged).not.toContain('unexpected error');
+    describe.sequential('documented 4xx bodies', () => {
+      it.each(pc.errorShapes)(
+        '$name: the right code, the provider message only after parsing',
+        async (shape) => {
+          const respond =
+            shape.text === undefined
+              ? { status: shape.status, json: shape.json }
+              : { status: shape.status, text: shape.text, contentType: 'text/html' };
+          emulator.inject({ respond });
+          const result = shape.status === 404 ? await get('cus_reliability_404') : await list();
+          const error = toolError(result);
+          const code = {
+            400: 'upstream_error',
+            401: 'unauthorized',
+            403: 'unauthorized',
+            404: 'not_found',
+          }[shape.status];
+          expect(error).toMatchObject({
+            code,
+            provider: pc.id,
+            http_status: shape.status,
+            retryable: false,
+          });
+          if (code === 'unauthorized') expect(error.message).toContain(pc.keyEnv);
+          if (shape.said)
+            expect(shape.said.some((said) => error.message.includes(said))).toBe(true);
+          for (const never of shape.never ?? []) expect(error.message).not.toContain(never);
+          expect(error.message).not.toMatch(/[{}<>]/);
+          expect(emulator.requests).toHaveLength(1);
+        },
+      );
+
+      it('a 5,000-character provider message with control characters: cut to about 200 printable characters', async () => {
+        const long = `first line\n\u0000\u001b[31m${'x'.repeat(5000)}`;
+        emulator.inject({ respond: { status: 400, json: pc.errorBody(long) } });
+        const error = toolError(await list());
+        expect(error).toMatchObject({ code: 'upstream_error', http_status: 400, retryable: false });
+        expect(error.message).toContain('first line');
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for control characters
+        expect(error.message).not.toMatch(/[\u0000-\u001f\u007f]/);
+        expect(error.message.length).toBeLessThan(400);
+      });
     });
-  });
-});
+
+    describe.sequential('cancellation', () => {
+      it('client cancels the call (notifications/cancelled): the upstream request is aborted before it answered', async () => {
+        // A long timeout, so only the cancellation can close the connection.
+        const patient = await connectClient([
+          pc.create(sandbox.settings, testHttp({ timeoutMs: 30_000, maxRetries: RETRIES })),
+        ]);
+        closers.push(() => patient.close());
+        emulator.inject({ hang: 'headers' });
+        const controller = new AbortController();
+        const pending = patient.callTool(
+          { name: `${pc.id}_list_customers`, arguments: { take: 2 } },
+          undefined,
+          { signal: controller.signal },
+        );
+        await vi.waitFor(() => expect(emulator.requests.length).toBe(1), POLL);
+        controller.abort('the user changed their mind');
+        await expect(pending).rejects.toThrow();
+        await vi.waitFor(() => expect(emulator.requests[0]?.closedEarly).toBe(true), POLL);
+        expect(emulator.requests[0]?.status).toBeNull();
+        expect(emulator.requests).toHaveLength(1);
+        await expectHealthy(patient, pc.id);
+      });
+
+      it('cancelled during a Retry-After wait: ends at once as a coded error, no retry is sent', async () => {
+        const [, listTool] = bindProviderTools([
+          pc.create(sandbox.settings, testHttp({ timeoutMs: 30_000, maxRetries: RETRIES })),
+        ]);
+        emulator.inject(answer(429, { headers: { 'retry-after': '5' } }));
+        const controller = new AbortController();
+        const before = capture.texts.length;
+        const pending = listTool?.call({ take: 2 }, { signal: controller.signal });
+        await vi.waitFor(() => expect(emulator.requests.length).toBe(1), POLL);
+        controller.abort();
+        const { value, ms } = await timed(async () => (await pending) as CallToolResult);
+        capture.add(value);
+        expect(ms).toBeLessThan(SLACK_MS);
+        const error = toolError(value);
+        expect(error).toMatchObject({ code: 'upstream_error', provider: pc.id, retryable: false });
+        expect(error.message).toContain('cancelled');
+        expect(emulator.requests).toHaveLength(1);
+        const logged = capture.texts.slice(before).join('');
+        expect(logged).not.toContain('unexpected error');
+      });
+    });
+  },
+);
 
 describe('retry policy', () => {
   it('waits between retries are exponential backoff with full jitter, capped', () => {

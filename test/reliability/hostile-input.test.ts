@@ -34,7 +34,7 @@ afterAll(() => {
   expect(crashes.map((text) => text.slice(0, 200))).toEqual([]);
 });
 
-describe.each(PROVIDER_CASES)('$id: hostile input', (pc) => {
+describe.each(PROVIDER_CASES)('$id: hostile input', { timeout: 30_000 }, (pc) => {
   let sandbox: ProviderEmulator;
   let client: Client;
   let tools: Tool[];

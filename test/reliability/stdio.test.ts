@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
@@ -20,6 +20,8 @@ import {
   type ProviderCase,
 } from '../helpers/reliability.js';
 
+/** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
+const POLL = { timeout: 5000 };
 const TIMEOUT_MS = 600;
 const MB = 1024 * 1024;
 
@@ -118,7 +120,7 @@ const ROWS: Row[] = [
   { name: '404', faults: (pc) => [shape(pc, 404)], expected: 'not_found', operation: 'get' },
 ];
 
-describe('the built bin over stdio, under the fault matrix', () => {
+describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }, () => {
   const capture = createCapture();
   let server: { client: Client; pid: number; close: () => Promise<void> };
 
@@ -160,10 +162,10 @@ describe('the built bin over stdio, under the fault matrix', () => {
         emulator.inject({ hang: 'headers' });
         const controller = new AbortController();
         const pending = call(`${pc.id}_list_customers`, { take: 2 }, controller.signal);
-        await expect.poll(() => emulator.requests.length).toBe(1);
+        await vi.waitFor(() => expect(emulator.requests.length).toBe(1), POLL);
         controller.abort();
         await expect(pending).rejects.toThrow();
-        await expect.poll(() => emulator.requests[0]?.closedEarly).toBe(true);
+        await vi.waitFor(() => expect(emulator.requests[0]?.closedEarly).toBe(true), POLL);
         emulator.clearFaults();
         await expectHealthy(server.client, pc.id);
       });
@@ -219,13 +221,13 @@ describe('stdout of the built bin under faults and garbage input', () => {
     quentli.emulator.inject({ hang: 'headers' });
     const before = quentli.emulator.requests.length;
     void tool(4, 'quentli_list_customers', { take: 2 });
-    await expect.poll(() => quentli.emulator.requests.length).toBe(before + 1);
+    await vi.waitFor(() => expect(quentli.emulator.requests.length).toBe(before + 1), POLL);
     peer.send({
       jsonrpc: '2.0',
       method: 'notifications/cancelled',
       params: { requestId: 4, reason: 'test' },
     });
-    await expect.poll(() => quentli.emulator.requests[before]?.closedEarly).toBe(true);
+    await vi.waitFor(() => expect(quentli.emulator.requests[before]?.closedEarly).toBe(true), POLL);
 
     maple.emulator.inject({ hugeBodyBytes: 20 * MB });
     expect(JSON.stringify(await tool(5, 'maple_list_customers', { take: 2 }))).toContain(
