@@ -16,7 +16,7 @@ export const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url)
 export async function spawnClient(
   env: Record<string, string>,
   capture: Capture,
-): Promise<{ client: Client; pid: number; close: () => Promise<void> }> {
+): Promise<{ client: Client; pid: number; errors: Error[]; close: () => Promise<void> }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN],
@@ -26,9 +26,12 @@ export async function spawnClient(
   transport.stderr?.on('data', (chunk: Buffer) => capture.add(chunk.toString()));
   const client = new Client({ name: 'reliability', version: '0.0.0' });
   await client.connect(transport);
+  // The transport reports here any stdout line that is not a JSON-RPC message.
+  const errors: Error[] = [];
+  client.onerror = (error) => errors.push(error);
   const pid = transport.pid;
   if (pid === null) throw new Error('the server process did not start');
-  return { client, pid, close: () => client.close() };
+  return { client, pid, errors, close: () => client.close() };
 }
 
 /** Peak resident memory of a live process in MB (Linux /proc), or null where unavailable. */

@@ -106,6 +106,7 @@ describe('load over one stdio connection', () => {
         started[pc.id].emulator.latencyMs = 0;
         await expectHealthy(server.client, pc.id);
       }
+      expect(server.errors.map(String)).toEqual([]);
       const peak = peakRssMb(server.pid);
       if (peak !== null) expect(peak).toBeLessThan(300);
       expect(

@@ -4,7 +4,6 @@
  * appears in any result or stderr line.
  */
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
@@ -122,7 +121,7 @@ const ROWS: Row[] = [
 
 describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }, () => {
   const capture = createCapture();
-  let server: { client: Client; pid: number; close: () => Promise<void> };
+  let server: Awaited<ReturnType<typeof spawnClient>>;
 
   beforeAll(async () => {
     server = await spawnClient(serverEnv(), capture);
@@ -184,6 +183,7 @@ describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }
 
   it('is still alive, logged no unhandled rejection or exception, and leaked no key anywhere', async () => {
     expect(() => process.kill(server.pid, 0)).not.toThrow();
+    expect(server.errors.map(String)).toEqual([]);
     const stderr = capture.texts.filter((text) => !text.startsWith('{'));
     expect(stderr.join('')).toContain('serving quentli, flexprice, maple');
     expect(stderr.join('')).not.toMatch(/unhandled rejection|uncaught exception|unexpected error/);
