@@ -37,8 +37,8 @@ export interface Fault {
   delayMs?: number;
   /** 'headers': never answer. 'body': send headers and half a body, then stall. */
   hang?: 'headers' | 'body';
-  /** Destroy the connection without answering. */
-  reset?: boolean;
+  /** true: destroy the connection without answering. 'mid-body': send headers and half the body first. */
+  reset?: true | 'mid-body';
   /** 200 JSON-looking body of this many bytes, streamed. */
   hugeBodyBytes?: number;
 }
@@ -123,7 +123,7 @@ export class Emulator {
     const fault = this.faults.shift();
     const delay = this.latencyMs + (fault?.delayMs ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (fault?.reset) {
+    if (fault?.reset === true) {
       req.socket.destroy();
       return;
     }
@@ -141,8 +141,9 @@ export class Emulator {
       'content-length': Buffer.byteLength(body),
       ...response.headers,
     });
-    if (fault?.hang === 'body') {
+    if (fault?.hang === 'body' || fault?.reset === 'mid-body') {
       res.write(body.slice(0, Math.floor(body.length / 2)));
+      if (fault.reset === 'mid-body') setImmediate(() => req.socket.destroy());
       return;
     }
     res.end(body);

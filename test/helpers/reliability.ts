@@ -55,6 +55,7 @@ const INTERNAL = 'INTERNAL-DETAIL-must-not-leak';
 /** Distinctive keys: any appearance in captured output is a leak, never a coincidence. */
 export const KEYS = {
   quentli: 'sk_live_QNTLreliabilityKEY_7f3a9c1e5b',
+  flexprice: 'sk_01FLXPreliabilityKEY0000004d2b',
   maple: 'mpl_tok_MAPLreliabilityKEY_9c4e2a7f1d',
 };
 
@@ -119,8 +120,7 @@ export const PROVIDER_CASES: ProviderCase[] = [
     id: 'flexprice',
     displayName: 'Flexprice',
     keyEnv: 'FLEXPRICE_API_KEY',
-    // The Flexprice emulator takes no key option: its own test key is the one scanned for.
-    start: () => startFlexpriceEmulator(),
+    start: () => startFlexpriceEmulator({ apiKey: KEYS.flexprice }),
     create: entry('flexprice').create,
     routes: [
       { method: 'GET', path: new RegExp(`^/v1/customers/external/${SEG}$`) },

@@ -20,6 +20,8 @@ export interface FlexpriceEmulatorOptions {
   /** Customers in the test key's environment (default 250). */
   count?: number;
   seed?: number;
+  /** The key of the main environment (default FLEXPRICE_TEST_KEY). */
+  apiKey?: string;
 }
 
 export interface FlexpriceEmulator extends ProviderEmulator {
@@ -75,8 +77,9 @@ export async function startFlexpriceEmulator(
   const otherCustomers = seedCustomers(12, OTHER, seed + 1, 'o');
   const rows = [...customers, ...otherCustomers];
   const switches: FlexpriceSwitches = { legacyErrors: false, olderBuild: false };
+  const apiKey = options.apiKey ?? FLEXPRICE_TEST_KEY;
   const keys = new Map([
-    [FLEXPRICE_TEST_KEY, MAIN],
+    [apiKey, MAIN],
     [FLEXPRICE_OTHER_ENV_KEY, OTHER],
   ]);
 
@@ -114,7 +117,7 @@ export async function startFlexpriceEmulator(
   });
   return {
     emulator,
-    settings: { baseUrl: `${emulator.baseUrl}/v1`, apiKey: FLEXPRICE_TEST_KEY },
+    settings: { baseUrl: `${emulator.baseUrl}/v1`, apiKey },
     customers,
     otherCustomers,
     switches,
