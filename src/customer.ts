@@ -36,17 +36,11 @@ export const customerSchema = z.object({
 
 export type Customer = z.infer<typeof customerSchema>;
 
-/** A customer as a provider returns it: always the full shape; tools cut it to a summary. */
-export type FullCustomer = Customer & { address: Address | null; details: Record<string, unknown> };
-
 export const DETAIL_LEVELS = ['summary', 'full'] as const;
 export type DetailLevel = (typeof DETAIL_LEVELS)[number];
 
-export function projectCustomer(customer: FullCustomer, detail: DetailLevel): Customer {
-  if (detail === 'full') return customer;
-  const { address: _address, details: _details, ...summary } = customer;
-  return summary;
-}
+/** The part only `detail: "full"` carries; built on demand, since most calls never need it. */
+export type CustomerExtras = { address: Address | null; details: Record<string, unknown> };
 
 /** Output schemas per provider: `provider` is a constant there, which is both exact and shorter. */
 function customerOf(provider: ProviderId) {

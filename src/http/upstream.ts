@@ -132,34 +132,37 @@ export class Upstream {
   /** One HTTP exchange; the body is always read to the end or destroyed. */
   private async attempt(req: UpstreamRequest<unknown>): Promise<RawResponse> {
     const { baseUrl, headers, http } = this.options;
-    const timeout = AbortSignal.timeout(http.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const deadline = linkedDeadline(req.signal, http.timeoutMs);
     const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
     const hasBody = req.body !== undefined;
-    const response = await request(url, {
-      method: req.method,
-      headers: {
-        accept: 'application/json',
-        ...(hasBody ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: hasBody ? JSON.stringify(req.body) : undefined,
-      signal,
-      dispatcher: http.dispatcher,
-      // Only a backstop: undici runs these on coarse timers (~0.5 s ticks) that can fire before
-      // timeoutMs; the AbortSignal.timeout above is the precise per-attempt limit.
-      headersTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
-      bodyTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
-    });
-    const text = await readCapped(response.body, http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    if (text === undefined) {
-      throw new ToolError(
-        'upstream_invalid_response',
-        `${this.options.displayName} sent a response larger than this server accepts; ask for fewer rows (smaller take) or detail "summary".`,
-        { provider: this.options.providerId, httpStatus: response.statusCode },
-      );
+    try {
+      const response = await request(url, {
+        method: req.method,
+        headers: {
+          accept: 'application/json',
+          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: hasBody ? JSON.stringify(req.body) : undefined,
+        signal: deadline.signal,
+        dispatcher: http.dispatcher,
+        // Only a backstop: undici runs these on coarse timers (~0.5 s ticks) that can fire before
+        // timeoutMs; the deadline above is the precise per-attempt limit.
+        headersTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
+      });
+      const text = await readCapped(response.body, http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+      if (text === undefined) {
+        throw new ToolError(
+          'upstream_invalid_response',
+          `${this.options.displayName} sent a response larger than this server accepts; ask for fewer rows (smaller take) or detail "summary".`,
+          { provider: this.options.providerId, httpStatus: response.statusCode },
+        );
+      }
+      return { status: response.statusCode, headers: response.headers, text };
+    } finally {
+      deadline.clear();
     }
-    return { status: response.statusCode, headers: response.headers, text };
   }
 
   private parse<T>(response: RawResponse, req: UpstreamRequest<T>): T {
@@ -249,6 +252,28 @@ export class Upstream {
       retryable: true,
     });
   }
+}
+
+/**
+ * One controller that aborts on the caller's signal or after `ms` (reason: a TimeoutError).
+ * Cheaper per request than AbortSignal.timeout + AbortSignal.any on Node 20, and cleared at once.
+ */
+function linkedDeadline(caller: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
+    ms,
+  );
+  const onAbort = () => controller.abort(caller?.reason);
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function header(headers: RawResponse['headers'], name: string): string | undefined {

@@ -1,4 +1,14 @@
 /** Pure helpers every provider's normalize.ts uses to reach the CONTRACT §4 shape. */
+import type { Customer, CustomerExtras, DetailLevel } from '../customer.js';
+
+/** The summary, plus address and details when asked for "full" (only then are they built). */
+export function withDetail(
+  summary: Customer,
+  detail: DetailLevel | undefined,
+  extras: () => CustomerExtras,
+): Customer {
+  return detail === 'full' ? { ...summary, ...extras() } : summary;
+}
 
 /** Missing, null and empty (or blank) strings become null; other values pass as strings. */
 export function text(value: unknown): string | null {

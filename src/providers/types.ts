@@ -1,12 +1,14 @@
 /** The one provider interface: tools and the server see only this, never a provider's HTTP or JSON. */
 import type { z } from 'zod';
-import type { FullCustomer, ProviderId } from '../customer.js';
+import type { Customer, DetailLevel, ProviderId } from '../customer.js';
 
 export type { ProviderId } from '../customer.js';
 
 export interface CallContext {
   /** From the MCP request: aborts the upstream call when the client cancels. */
   signal?: AbortSignal;
+  /** "full" adds address and details to each customer; summary (the default) skips that work. */
+  detail?: DetailLevel;
 }
 
 /** Exactly one of the two, already validated. */
@@ -22,7 +24,7 @@ export interface PageRequest<F> {
 }
 
 export interface ProviderPage {
-  items: FullCustomer[];
+  items: Customer[];
   /** Exact: true only if at least one row exists after this page. */
   hasMore: boolean;
   /** The provider's match count where it reports one. */
@@ -39,7 +41,7 @@ export interface BillingProvider<F extends Record<string, unknown> = Record<stri
   readonly listFilters: z.ZodObject<z.ZodRawShape>;
   /** One sentence per provider for tool descriptions: what its ids look like, quirks worth knowing. */
   readonly idHint: string;
-  getCustomer(ref: CustomerRef, context: CallContext): Promise<FullCustomer>;
+  getCustomer(ref: CustomerRef, context: CallContext): Promise<Customer>;
   listCustomers(request: PageRequest<F>, context: CallContext): Promise<ProviderPage>;
 }
 

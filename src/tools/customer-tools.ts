@@ -1,11 +1,6 @@
 /** The tool table: two read-only tools, bound to each enabled provider as `<provider>_<operation>`. */
 import { z } from 'zod';
-import {
-  DETAIL_LEVELS,
-  getCustomerOutputSchema,
-  listCustomersOutputSchema,
-  projectCustomer,
-} from '../customer.js';
+import { DETAIL_LEVELS, getCustomerOutputSchema, listCustomersOutputSchema } from '../customer.js';
 import { safeString } from '../providers/filters.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
@@ -88,8 +83,7 @@ const getCustomer: ToolDefinition = {
   run: async (provider, args: GetArgs, context) => {
     const ref =
       args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
-    const customer = await provider.getCustomer(ref, context);
-    return { customer: projectCustomer(customer, args.detail) };
+    return { customer: await provider.getCustomer(ref, { ...context, detail: args.detail }) };
   },
 };
 
@@ -105,13 +99,13 @@ const listCustomers: ToolDefinition = {
     const { skip, take, cursor, detail, ...filters } = args;
     const query = queryFingerprint(filters);
     const start = cursor ? decodeCursor(cursor, provider.id, query) : { skip, resume: null };
-    const page = await provider.listCustomers({ filters, take, ...start }, context);
+    const page = await provider.listCustomers({ filters, take, ...start }, { ...context, detail });
     const returned = page.items.length;
     const hasMore = page.hasMore && returned > 0;
     const nextSkip = hasMore ? start.skip + returned : null;
     return {
       provider: provider.id,
-      items: page.items.map((customer) => projectCustomer(customer, detail)),
+      items: page.items,
       skip: start.skip,
       take,
       returned,

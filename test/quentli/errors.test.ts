@@ -146,8 +146,8 @@ describe('invalid_argument with zero upstream requests', () => {
     ['list', { order_by: { field: 'email' } }, /order_by\.field/],
     ['list', { limit: 5 }, /unknown argument: limit/],
     // WHATWG URL parsing resolves a `..` segment, encoded or not: it could never reach the get route.
-    ['get', { id: '..' }, /not a Quentli customer id/],
-    ['get', { id: '.' }, /not a Quentli customer id/],
+    ['get', { id: '..' }, /cannot be looked up in Quentli/],
+    ['get', { id: '.' }, /cannot be looked up in Quentli/],
   ];
   it.each(cases)('%s %j', async (tool, args, message) => {
     const error = await rig.fail(tool, args);

@@ -98,7 +98,7 @@ export function createFlexpriceProvider(
     idHint: 'Flexprice ids look like cust_01K8DBYJ0ST5GD57EB6EATEACE.',
 
     async getCustomer(ref, context) {
-      return normalizeCustomer(await fetchCustomer(ref, context));
+      return normalizeCustomer(await fetchCustomer(ref, context), context.detail);
     },
 
     async listCustomers(request: PageRequest<FlexpriceFilters>, context): Promise<ProviderPage> {
@@ -109,7 +109,7 @@ export function createFlexpriceProvider(
       const items = page.items ?? [];
       const total = page.pagination?.total;
       return {
-        items: items.slice(0, request.take).map(normalizeCustomer),
+        items: items.slice(0, request.take).map((raw) => normalizeCustomer(raw, context.detail)),
         hasMore: items.length > request.take,
         total: typeof total === 'number' ? total : null,
       };

@@ -1,6 +1,6 @@
 /** Flexprice customer JSON → the normalized customer (CONTRACT §4). */
-import type { Address, FullCustomer } from '../../customer.js';
-import { remainingDetails, stringMap, text } from '../normalize-shared.js';
+import type { Address, Customer, DetailLevel } from '../../customer.js';
+import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
 import type { RawCustomer } from './wire.js';
 
 const ADDRESS_FIELDS = {
@@ -41,8 +41,8 @@ function address(raw: RawCustomer): Address | null {
   return Object.values(parts).some((part) => part !== null) ? parts : null;
 }
 
-export function normalizeCustomer(raw: RawCustomer): FullCustomer {
-  return {
+export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
+  const summary: Customer = {
     provider: 'flexprice',
     id: raw.id,
     external_id: text(raw.external_id),
@@ -53,7 +53,9 @@ export function normalizeCustomer(raw: RawCustomer): FullCustomer {
     created_at: text(raw.created_at),
     updated_at: text(raw.updated_at),
     metadata: stringMap(raw.metadata),
+  };
+  return withDetail(summary, detail, () => ({
     address: address(raw),
     details: remainingDetails(raw, MAPPED_KEYS),
-  };
+  }));
 }

@@ -38,7 +38,7 @@ export function createMapleProvider(
     listFilters: mapleListFilters,
     idHint: 'Maple ids look like cus_2Mk…; external_id is the Maple "identifier".',
     getCustomer: lookup,
-    async listCustomers({ filters, skip, take, resume }, { signal }) {
+    async listCustomers({ filters, skip, take, resume }, { signal, detail }) {
       const { sortKey, query } = toFindQuery(filters);
       if (!Number.isInteger(take) || take < 1 || take > MAX_LIMIT) {
         throw invalidArgument(`take: must be a whole number from 1 to ${MAX_LIMIT}.`, 'maple');
@@ -49,7 +49,7 @@ export function createMapleProvider(
       const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
       const window = await readWindow(fetchPage, start, skip, take, remember);
       return {
-        items: window.rows.map(normalizeCustomer),
+        items: window.rows.map((raw) => normalizeCustomer(raw, detail)),
         hasMore: window.hasMore,
         total: window.total,
         resume: window.endKey === null ? null : encodeResume(key, window.endKey),

@@ -1,6 +1,6 @@
 /** maple_get_customer: GET …/customers/{x}, which accepts a Maple id or an identifier (§6). */
 
-import type { FullCustomer } from '../../customer.js';
+import type { Customer } from '../../customer.js';
 import { invalidArgument, ToolError } from '../../errors.js';
 import type { Upstream } from '../../http/upstream.js';
 import { segment } from '../normalize-shared.js';
@@ -40,7 +40,7 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
     return match;
   };
 
-  return async (ref: CustomerRef, { signal }: CallContext): Promise<FullCustomer> => {
+  return async (ref: CustomerRef, { signal, detail }: CallContext): Promise<Customer> => {
     // "." and ".." survive encodeURIComponent and URL parsing resolves them as dot segments, so
     // they can never be sent as one path segment: refuse the id, find the identifier instead.
     if ('id' in ref && isDotSegment(ref.id)) {
@@ -50,7 +50,7 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
       );
     }
     if ('externalId' in ref && isDotSegment(ref.externalId)) {
-      return normalizeCustomer(await findByIdentifier(ref.externalId, signal));
+      return normalizeCustomer(await findByIdentifier(ref.externalId, signal), detail);
     }
     if ('id' in ref) {
       const raw = await get(ref.id, 'id', signal);
@@ -59,11 +59,12 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
         throw missing(
           `${notFound('id', ref.id)} That value is an external_id: pass it as external_id.`,
         );
-      return normalizeCustomer(raw);
+      return normalizeCustomer(raw, detail);
     }
     const raw = await get(ref.externalId, 'external_id', signal);
-    if (raw.identifier === ref.externalId || !GET_RESOLVES_ID_FIRST) return normalizeCustomer(raw);
-    return normalizeCustomer(await findByIdentifier(ref.externalId, signal));
+    if (raw.identifier === ref.externalId || !GET_RESOLVES_ID_FIRST)
+      return normalizeCustomer(raw, detail);
+    return normalizeCustomer(await findByIdentifier(ref.externalId, signal), detail);
   };
 }
 

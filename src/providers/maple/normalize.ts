@@ -1,7 +1,13 @@
 /** Maple customer JSON → the CONTRACT §4 shape, plus the zod schemas of what Maple answers. */
 import { z } from 'zod';
-import type { Address, FullCustomer } from '../../customer.js';
-import { remainingDetails, snakeCaseKeys, stringMap, text } from '../normalize-shared.js';
+import type { Address, Customer, DetailLevel } from '../../customer.js';
+import {
+  remainingDetails,
+  snakeCaseKeys,
+  stringMap,
+  text,
+  withDetail,
+} from '../normalize-shared.js';
 import { TOTAL_FIELD } from './assumptions.js';
 
 /** Every field is optional or nullable across doc revisions (§6.1); only `id` is load-bearing. */
@@ -42,11 +48,8 @@ const ADDRESS_PARTS = {
   country: 'country',
 } as const;
 
-export function normalizeCustomer(raw: RawCustomer): FullCustomer {
-  const details = remainingDetails(raw, MAPPED);
-  const leftover = addressLeftover(raw.address);
-  if (leftover) details.address = leftover;
-  return {
+export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
+  const summary: Customer = {
     provider: 'maple',
     id: raw.id,
     external_id: text(raw.identifier),
@@ -57,9 +60,13 @@ export function normalizeCustomer(raw: RawCustomer): FullCustomer {
     created_at: text(raw.created_at),
     updated_at: text(raw.updated_at),
     metadata: stringMap(raw.metadata),
-    address: normalizeAddress(raw.address),
-    details,
   };
+  return withDetail(summary, detail, () => {
+    const details = remainingDetails(raw, MAPPED);
+    const leftover = addressLeftover(raw.address);
+    if (leftover) details.address = leftover;
+    return { address: normalizeAddress(raw.address), details };
+  });
 }
 
 /** ACTIVE → active, ARCHIVED → archived, anything else lowercased ([A] the enum may grow). */

@@ -1,7 +1,7 @@
 /** Quentli (REST /v1, beta): customers by id, by username (external id) and by `filter` query. */
 import { z } from 'zod';
-import type { FullCustomer } from '../../customer.js';
-import { invalidArgument, ToolError } from '../../errors.js';
+import type { Customer } from '../../customer.js';
+import { ToolError } from '../../errors.js';
 import { type HttpSettings, Upstream } from '../../http/upstream.js';
 import { segment } from '../normalize-shared.js';
 import type {
@@ -24,12 +24,16 @@ function errorMessage(body: unknown): unknown {
   return (body as { error?: { message?: unknown } } | null)?.error?.message;
 }
 
+function notFoundMessage(what: string, value: string): string {
+  return `Quentli has no customer with ${what} ${JSON.stringify(value)}. Try quentli_list_customers with email or search.`;
+}
+
 function notFound(what: string, value: string): ToolError {
-  return new ToolError(
-    'not_found',
-    `Quentli has no customer with ${what} ${JSON.stringify(value)}. Try quentli_list_customers with email or search.`,
-    { provider: 'quentli', httpStatus: 200, retryable: false },
-  );
+  return new ToolError('not_found', notFoundMessage(what, value), {
+    provider: 'quentli',
+    httpStatus: 200,
+    retryable: false,
+  });
 }
 
 export function createQuentliProvider(
@@ -55,31 +59,30 @@ export function createQuentliProvider(
       signal,
     });
 
-  async function byId(id: string, signal?: AbortSignal): Promise<FullCustomer> {
+  async function byId(id: string, { signal, detail }: CallContext): Promise<Customer> {
     // URL parsing turns a `.`/`..` segment (even as %2E%2E) into a step up the path: refuse it.
-    if (id === '.' || id === '..') {
-      throw invalidArgument(`id: ${JSON.stringify(id)} is not a Quentli customer id.`, 'quentli');
-    }
-    const message = notFound('id', id).message;
     // [C] §5.2: a missing customer is `200 null`; the declared 404 means the same.
     const raw = await upstream.request({
       method: 'GET',
       path: `/customers/${segment(id)}`,
       schema: rawCustomerSchema.nullable(),
       signal,
-      notFoundMessage: message,
+      notFoundMessage: notFoundMessage('id', id),
     });
     if (raw === null) throw notFound('id', id);
-    return normalizeCustomer(raw);
+    return normalizeCustomer(raw, detail);
   }
 
   /** Usernames are unique per organization [C §4]; take 2 so a duplicate is not silently picked. */
-  async function byExternalId(externalId: string, signal?: AbortSignal): Promise<FullCustomer> {
+  async function byExternalId(
+    externalId: string,
+    { signal, detail }: CallContext,
+  ): Promise<Customer> {
     const filter = { [EXTERNAL_ID_FIELD]: { equals: externalId } };
     const rows = await list({ filter, skip: 0, take: 2 }, signal);
     const [only] = rows;
     if (rows.length !== 1 || !only) throw notFound('external_id', externalId);
-    return normalizeCustomer(only);
+    return normalizeCustomer(only, detail);
   }
 
   /** Exact has_more: one extra row, or (at Quentli's 100-row cap) a one-row probe after the page. */
@@ -96,7 +99,11 @@ export function createQuentliProvider(
       const probe = await list({ ...base, skip: skip + take, take: 1 }, context.signal);
       hasMore = probe.length > 0;
     }
-    return { items: rows.slice(0, take).map(normalizeCustomer), hasMore, total: null };
+    return {
+      items: rows.slice(0, take).map((raw) => normalizeCustomer(raw, context.detail)),
+      hasMore,
+      total: null,
+    };
   }
 
   return {
@@ -106,7 +113,7 @@ export function createQuentliProvider(
     idHint:
       'Quentli ids are opaque cuid-like strings (e.g. cm4k6bzfx0019rtqttpbgg0ea); external_id is the username.',
     getCustomer: (ref: CustomerRef, context: CallContext) =>
-      'id' in ref ? byId(ref.id, context.signal) : byExternalId(ref.externalId, context.signal),
+      'id' in ref ? byId(ref.id, context) : byExternalId(ref.externalId, context),
     listCustomers: page,
   };
 }

@@ -1,7 +1,7 @@
 /** Quentli customer (providers/quentli.md §6) → the normalized Customer (CONTRACT §4). */
 import { z } from 'zod';
-import type { FullCustomer } from '../../customer.js';
-import { remainingDetails, stringMap, text } from '../normalize-shared.js';
+import type { Customer, DetailLevel } from '../../customer.js';
+import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
 
 /** Only `id` is relied on; everything else is read defensively (§6: `meta`/`metadata` may be absent or null). */
 export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
@@ -19,8 +19,8 @@ const MAPPED_KEYS = [
   'metadata',
 ] as const;
 
-export function normalizeCustomer(raw: RawCustomer): FullCustomer {
-  return {
+export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
+  const summary: Customer = {
     provider: 'quentli',
     id: raw.id,
     external_id: text(raw.username),
@@ -32,9 +32,12 @@ export function normalizeCustomer(raw: RawCustomer): FullCustomer {
     created_at: text(raw.createdAt),
     updated_at: text(raw.updatedAt),
     metadata: metadataOf(raw),
-    address: null, // Quentli customers carry no postal address.
-    details: remainingDetails(raw, MAPPED_KEYS),
   };
+  // Quentli customers carry no postal address.
+  return withDetail(summary, detail, () => ({
+    address: null,
+    details: remainingDetails(raw, MAPPED_KEYS),
+  }));
 }
 
 /** `meta` is the flat view of the `metadata` pairs; read both so neither a missing view loses data. */
