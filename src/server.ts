@@ -22,14 +22,15 @@ export interface ServerOptions {
  */
 export function createServer({ providers, version }: ServerOptions): Server {
   const tools = bindProviderTools(providers);
-  const byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
-  const listing = { tools: tools.map((tool) => tool.definition) };
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   const server = new Server(
     { name: SERVER_NAME, version },
     { capabilities: { tools: {} }, instructions: instructions(providers) },
   );
-  server.setRequestHandler(ListToolsRequestSchema, () => listing);
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: tools.map((tool) => tool.definition()),
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = byName.get(request.params.name);
     if (!tool) {

@@ -7,7 +7,9 @@ import { errorResult, successResult } from './result.js';
 import { validateArguments } from './validate.js';
 
 export interface BoundTool {
-  definition: Tool;
+  name: string;
+  /** Built on first use: emitting six JSON Schemas is start-up time that `initialize` need not wait for. */
+  definition: () => Tool;
   call: (args: unknown, context: CallContext) => Promise<CallToolResult>;
 }
 
@@ -50,15 +52,21 @@ function foldNullable(node: Record<string, unknown>): Record<string, unknown> {
 }
 
 function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
+  const name = `${provider.id}_${tool.operation}`;
   const inputSchema = tool.inputSchema(provider);
+  let definition: Tool | undefined;
   return {
-    definition: {
-      name: `${provider.id}_${tool.operation}`,
-      title: tool.title(provider),
-      description: tool.description(provider),
-      inputSchema: jsonSchema(inputSchema, 'input'),
-      outputSchema: jsonSchema(tool.outputSchema(provider), 'output'),
-      annotations: { ...READ_ONLY_API },
+    name,
+    definition: () => {
+      definition ??= {
+        name,
+        title: tool.title(provider),
+        description: tool.description(provider),
+        inputSchema: jsonSchema(inputSchema, 'input'),
+        outputSchema: jsonSchema(tool.outputSchema(provider), 'output'),
+        annotations: { ...READ_ONLY_API },
+      };
+      return definition;
     },
     call: async (args, context) => {
       try {

@@ -38,7 +38,8 @@ describe('the packed tarball', () => {
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const paths = info?.files.map((f) => f.path) ?? [];
     expect(paths).toContain('dist/index.js');
-    expect(paths).toContain('dist/sandbox/index.js');
+    // The bundle's lazily loaded chunks: the sandbox (--demo) and doctor.
+    expect(paths.some((p) => /^dist\/sandbox-[\w-]+\.js$/.test(p))).toBe(true);
     for (const path of paths)
       expect(path).toMatch(/^(dist\/.+\.js|package\.json|README\.md|LICENSE)$/);
 

@@ -1,0 +1,19 @@
+// The bin is shipped as one bundled, minified file (plus lazily loaded chunks for --demo and
+// doctor): unbundled, Node 20 resolved and compiled ~235 modules (the SDK, its ajv, zod, undici,
+// qs) before answering `initialize`, which dominated cold start (see bench/).
+import { chmodSync, rmSync } from 'node:fs';
+import { defineConfig } from 'rolldown';
+
+export default defineConfig({
+  input: { index: 'src/index.ts' },
+  platform: 'node',
+  output: { dir: 'dist', format: 'esm', sourcemap: true, minify: true },
+  plugins: [
+    {
+      name: 'bin-hygiene',
+      // Chunk names carry hashes: start from an empty dist/ so old chunks never pile up.
+      buildStart: () => rmSync('dist', { recursive: true, force: true }),
+      writeBundle: () => chmodSync('dist/index.js', 0o755),
+    },
+  ],
+});
