@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { structured } from '../helpers/mcp.js';
-import { BASE_ENV, BIN, DEMO, runProcess } from './run.js';
+import { BASE_ENV, BIN, DEMO, runProcess } from '../helpers/run.js';
 
 const TOOLS = ['quentli', 'flexprice', 'maple'].flatMap((p) => [
   `${p}_get_customer`,

@@ -1,8 +1,8 @@
 /** `billing-customers-mcp doctor` as a user runs it: the built bin against real emulators. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { BASE_ENV, runBin } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
-import { BASE_ENV, runBin } from './run.js';
 
 let sandbox: Sandbox;
 let env: Record<string, string>;

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, type Finished, runProcess } from './run.js';
+import { DEMO, type Finished, runProcess } from '../helpers/run.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** npm needs HOME (its cache) and PATH; prefer the cache so the install stays fast. */

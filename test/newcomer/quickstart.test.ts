@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runProcess } from './run.js';
+import { ROOT, runProcess } from '../helpers/run.js';
 
 let clone = '';
 afterAll(() => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { connectClient, testHttp } from '../helpers/mcp.js';
-import { ROOT } from './run.js';
+import { ROOT } from '../helpers/run.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

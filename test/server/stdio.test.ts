@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { structured, toolError } from '../helpers/mcp.js';
+import { runProcess } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -29,19 +29,10 @@ function run(
   stdinLines: string[] = [],
   closeAfterMs = 0,
 ) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    for (const line of stdinLines) child.stdin.write(`${line}\n`);
-    setTimeout(() => child.stdin.end(), closeAfterMs);
+  return runProcess(process.execPath, [BIN, ...args], {
+    env,
+    stdinLines,
+    closeStdinAfterMs: closeAfterMs,
   });
 }
 

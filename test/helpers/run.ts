@@ -1,4 +1,4 @@
-/** Runs a real process to the end and keeps what it wrote: the newcomer tests drive commands, not modules. */
+/** Runs a real process to the end and keeps what it wrote: tests that drive commands, not modules. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -22,14 +22,23 @@ export interface Finished {
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    timeoutMs?: number;
+    /** Lines written to stdin, which is closed `closeStdinAfterMs` later (default: no stdin). */
+    stdinLines?: readonly string[];
+    closeStdinAfterMs?: number;
+  } = {},
 ): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: options.env ?? BASE_ENV,
       cwd: options.cwd ?? ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    for (const line of options.stdinLines ?? []) child.stdin.write(`${line}\n`);
+    setTimeout(() => child.stdin.end(), options.closeStdinAfterMs ?? 0);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
