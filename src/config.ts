@@ -81,8 +81,9 @@ function commandOf(values: { help?: boolean; version?: boolean }, positionals: s
 function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
   const enabled: Config['providers'] = [];
   for (const entry of PROVIDERS) {
+    // Off unless its key is set (CONTRACT §2); a stray MAPLE_COMPANY_ID alone changes nothing.
+    if (!nonEmpty(env[entry.secretEnv])) continue;
     const set = entry.requiredEnv.filter((name) => nonEmpty(env[name]));
-    if (set.length === 0) continue;
     const missing = entry.requiredEnv.filter((name) => !nonEmpty(env[name]));
     if (missing.length > 0) {
       throw new ConfigError(

@@ -4,7 +4,8 @@ const secrets = new Set<string>();
 
 /** Registers a value that must never appear in a log line (API keys, tokens). */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  // Both forms: config sends the trimmed key, a paste may carry a trailing newline.
+  for (const form of [value, value?.trim()]) if (form && form.length >= 4) secrets.add(form);
 }
 
 export function redact(text: string): string {

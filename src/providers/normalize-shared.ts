@@ -36,24 +36,24 @@ export function snakeCase(key: string): string {
     .toLowerCase();
 }
 
-/** Deep copy with every object key in snake_case (CONTRACT §4 `details`). */
-export function snakeCaseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeCaseKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) out[snakeCase(key)] = snakeCaseKeys(entry);
-  return out;
-}
-
-/** Everything in `raw` not already mapped to a top-level Customer key, for `details`. */
+/**
+ * Everything in `raw` not already mapped to a top-level Customer key, for `details` (CONTRACT
+ * §4): the provider's field names in snake_case, values as sent. Nested values are copied
+ * verbatim, since maps such as metadata hold the customer's own keys; a name that would collide
+ * with another field keeps its original spelling, so nothing is lost.
+ */
 export function remainingDetails(
   raw: Record<string, unknown>,
   mappedKeys: readonly string[],
 ): Record<string, unknown> {
   const mapped = new Set(mappedKeys);
   const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) if (!mapped.has(key)) rest[key] = value;
-  return snakeCaseKeys(rest) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (mapped.has(key)) continue;
+    const name = snakeCase(key);
+    rest[name !== key && name in raw ? key : name] = value;
+  }
+  return rest;
 }
 
 /** Path segment encoding: an id like `../../v1/customers` can never reach another route. */

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { invalidArgument } from '../errors.js';
 
 /** Arguments arrive as parsed JSON; past this many values they are rejected before zod sees them. */
-const MAX_ARGUMENT_ELEMENTS = 2000;
+const MAX_ARGUMENT_ELEMENTS = 3000;
 
 /** With the u flag, only a surrogate without its pair matches (String#isWellFormed is ES2024). */
 const LONE_SURROGATE = /\p{Surrogate}/u;

@@ -68,6 +68,11 @@ describe('loadConfig', () => {
     expect(configError({ MAPLE_API_KEY: 'mk' })).toMatch(/MAPLE_COMPANY_ID is not/);
   });
 
+  it('leaves Maple off, without complaint, when only MAPLE_COMPANY_ID is set', () => {
+    const config = loadConfig({ QUENTLI_API_KEY: 'qk', MAPLE_COMPANY_ID: 'cmp_1' }, []);
+    expect(config.providers.map((p) => p.entry.id)).toEqual(['quentli']);
+  });
+
   it('starts with no provider in --demo mode, ignoring real keys', () => {
     const config = loadConfig(quentliOnly, ['--demo']);
     expect(config).toMatchObject({ demo: true, providers: [] });

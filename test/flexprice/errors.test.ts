@@ -228,9 +228,14 @@ const invalid: [string, Record<string, unknown>, string][] = [
     'filters.0.value',
   ],
   [
-    'gt needs a number',
-    { filters: [{ field: 'name', operator: 'gt', value: '3' }] },
-    'filters.0.value',
+    'gt is not offered (no numeric column)',
+    { filters: [{ field: 'name', operator: 'gt', value: 3 }] },
+    'filters.0.operator',
+  ],
+  [
+    'a text operator on a timestamp column',
+    { filters: [{ field: 'created_at', operator: 'contains', value: '2025' }] },
+    'before or after only',
   ],
   [
     'before on a text field',

@@ -60,6 +60,16 @@ describe('each filter against the ground truth', () => {
       (c) => c.org_name === sample().org_name,
     ],
     [
+      'query.statuses (any of)',
+      () => ({ query: { statuses: ['archived'] } }),
+      (c) => c.status === 'ARCHIVED',
+    ],
+    [
+      'query.owner_id',
+      () => ({ query: { owner_id: OWNER_IDS[1] } }),
+      (c) => c.owner_id === OWNER_IDS[1],
+    ],
+    [
       'query.owner_ids (one)',
       () => ({ query: { owner_ids: [OWNER_IDS[0]] } }),
       (c) => c.owner_id === OWNER_IDS[0],

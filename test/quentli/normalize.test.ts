@@ -119,6 +119,7 @@ describe('edge cases', () => {
     ]);
     const { customer } = await rig.call<Got>('get', { id, detail: 'full' });
     expect(customer).toMatchObject({ external_id: null, phone: null, updated_at: null });
-    expect(customer.details).toMatchObject({ some_new_field: { nested_key: 1 } });
+    // Field names are snake_cased; values (a nested map could hold the customer's own keys) are not.
+    expect(customer.details).toMatchObject({ some_new_field: { nestedKey: 1 } });
   });
 });

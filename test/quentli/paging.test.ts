@@ -83,11 +83,11 @@ describe('paging', () => {
     );
     const queries = rig.fake.emulator.requests.map((r) => r.rawQuery);
     expect(queries).toEqual([
-      'take=100',
-      'skip=100&take=1',
-      'skip=100&take=100',
-      'skip=200&take=1',
-      'skip=200&take=100',
+      'orderBy=createdAt%3Dasc&take=100',
+      'orderBy=createdAt%3Dasc&skip=100&take=1',
+      'orderBy=createdAt%3Dasc&skip=100&take=100',
+      'orderBy=createdAt%3Dasc&skip=200&take=1',
+      'orderBy=createdAt%3Dasc&skip=200&take=100',
     ]);
   });
 
@@ -96,8 +96,8 @@ describe('paging', () => {
     expect(page.returned).toBe(100);
     expect(page.has_more).toBe(false);
     expect(rig.fake.emulator.requests.map((r) => r.rawQuery)).toEqual([
-      'skip=150&take=100',
-      'skip=250&take=1',
+      'orderBy=createdAt%3Dasc&skip=150&take=100',
+      'orderBy=createdAt%3Dasc&skip=250&take=1',
     ]);
   });
 

@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(() => rig.close());
 beforeEach(() => rig.fake.emulator.clearLog());
 
+// The filter values are §7.4's, byte for byte; with no order_by the client adds its explicit
+// default order (providers/quentli.md §5.1), so each query also carries orderBy=createdAt=asc.
 describe('§7.4 examples, byte for byte', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     [
@@ -20,23 +22,27 @@ describe('§7.4 examples, byte for byte', () => {
           { field: 'noPayments', op: 'equals', value: true, group: 'OR' },
         ],
       },
-      'filter=name%5Bcontains%5D%3Djohn%26OR%5B0%5D%5BnoPayments%5D%3Dtrue&take=100',
+      'filter=name%5Bcontains%5D%3Djohn%26OR%5B0%5D%5BnoPayments%5D%3Dtrue&orderBy=createdAt%3Dasc&take=100',
     ],
-    ['exact username', { external_id: 'A-1029' }, 'filter=username%5Bequals%5D%3DA-1029&take=100'],
+    [
+      'exact username',
+      { external_id: 'A-1029' },
+      'filter=username%5Bequals%5D%3DA-1029&orderBy=createdAt%3Dasc&take=100',
+    ],
     [
       'case-insensitive name',
       { name: 'juan' },
-      'filter=name%5Bcontains%5D%3Djuan%26name%5Bmode%5D%3Dinsensitive&take=100',
+      'filter=name%5Bcontains%5D%3Djuan%26name%5Bmode%5D%3Dinsensitive&orderBy=createdAt%3Dasc&take=100',
     ],
     [
       'email in a set',
       { where: [{ field: 'email', op: 'in', value: ['a@x.com', 'b@x.com'] }] },
-      'filter=email%5Bin%5D%5B0%5D%3Da%2540x.com%26email%5Bin%5D%5B1%5D%3Db%2540x.com&take=100',
+      'filter=email%5Bin%5D%5B0%5D%3Da%2540x.com%26email%5Bin%5D%5B1%5D%3Db%2540x.com&orderBy=createdAt%3Dasc&take=100',
     ],
     [
       'created in January 2025',
       { created_after: '2025-01-01T00:00:00Z', created_before: '2025-02-01T00:00:00.000Z' },
-      'filter=createdAt%5Bgte%5D%3D2025-01-01T00%253A00%253A00.000Z%26createdAt%5Blt%5D%3D2025-02-01T00%253A00%253A00.000Z&take=100',
+      'filter=createdAt%5Bgte%5D%3D2025-01-01T00%253A00%253A00.000Z%26createdAt%5Blt%5D%3D2025-02-01T00%253A00%253A00.000Z&orderBy=createdAt%3Dasc&take=100',
     ],
     [
       'email OR phone',
@@ -46,12 +52,12 @@ describe('§7.4 examples, byte for byte', () => {
           { field: 'phoneNumber', op: 'endsWith', value: '45678', group: 'OR' },
         ],
       },
-      'filter=OR%5B0%5D%5Bemail%5D%5Bequals%5D%3Dx%252By%2540z.mx%26OR%5B1%5D%5BphoneNumber%5D%5BendsWith%5D%3D45678&take=100',
+      'filter=OR%5B0%5D%5Bemail%5D%5Bequals%5D%3Dx%252By%2540z.mx%26OR%5B1%5D%5BphoneNumber%5D%5BendsWith%5D%3D45678&orderBy=createdAt%3Dasc&take=100',
     ],
     [
       'exclude one name',
       { where: [{ field: 'name', op: 'contains', value: 'Test', group: 'NOT' }] },
-      'filter=NOT%5B0%5D%5Bname%5D%5Bcontains%5D%3DTest&take=100',
+      'filter=NOT%5B0%5D%5Bname%5D%5Bcontains%5D%3DTest&orderBy=createdAt%3Dasc&take=100',
     ],
     ['orderBy', { order_by: { field: 'created_at' } }, 'orderBy=createdAt%3Ddesc&take=100'],
   ];
@@ -75,7 +81,7 @@ describe('§7.4 examples, byte for byte', () => {
   it('encodes hostile values inside the qs value, never as extra parameters', async () => {
     await rig.call('list', { name: 'a&take=1#x y+%/é~' });
     const params = new URLSearchParams(lastQuery(rig.fake));
-    expect([...params.keys()]).toEqual(['filter', 'take']);
+    expect([...params.keys()]).toEqual(['filter', 'orderBy', 'take']);
     expect(decodeListQuery(lastQuery(rig.fake)).filter).toEqual({
       name: { contains: 'a&take=1#x y+%/é~', mode: 'insensitive' },
     });
@@ -83,6 +89,8 @@ describe('§7.4 examples, byte for byte', () => {
 });
 
 describe('what the emulator decoded, per list input', () => {
+  // No order_by given: the client still sends an explicit order (providers/quentli.md §5.1).
+  const DEFAULT_ORDER = { createdAt: 'asc' };
   const search = (text: string) =>
     ['name', 'email', 'username', 'phoneNumber'].map((f) => ({
       [f]: { contains: text, mode: 'insensitive' },
@@ -93,21 +101,36 @@ describe('what the emulator decoded, per list input', () => {
     Record<string, unknown>,
     Record<string, unknown>,
   ][] = [
-    ['email', { email: 'Ana@X.com' }, { email: { equals: 'Ana@X.com', mode: 'insensitive' } }, {}],
-    ['external_id', { external_id: 'A01230037' }, { username: { equals: 'A01230037' } }, {}],
-    ['name', { name: 'Pérez' }, { name: { contains: 'Pérez', mode: 'insensitive' } }, {}],
-    ['search', { search: '55 12' }, { OR: search('55 12') }, {}],
+    [
+      'email',
+      { email: 'Ana@X.com' },
+      { email: { equals: 'Ana@X.com', mode: 'insensitive' } },
+      DEFAULT_ORDER,
+    ],
+    [
+      'external_id',
+      { external_id: 'A01230037' },
+      { username: { equals: 'A01230037' } },
+      DEFAULT_ORDER,
+    ],
+    [
+      'name',
+      { name: 'Pérez' },
+      { name: { contains: 'Pérez', mode: 'insensitive' } },
+      DEFAULT_ORDER,
+    ],
+    ['search', { search: '55 12' }, { OR: search('55 12') }, DEFAULT_ORDER],
     [
       'created_after',
       { created_after: '2024-03-01T06:00:00-06:00' },
       { createdAt: { gte: '2024-03-01T12:00:00.000Z' } },
-      {},
+      DEFAULT_ORDER,
     ],
     [
       'created_before',
       { created_before: '2024-03-01T00:00:00Z' },
       { createdAt: { lt: '2024-03-01T00:00:00.000Z' } },
-      {},
+      DEFAULT_ORDER,
     ],
     [
       'order_by created_at',
@@ -137,7 +160,7 @@ describe('what the emulator decoded, per list input', () => {
         AND: [{ email: { endsWith: '.mx' } }, { OR: search('juan') }],
         NOT: [{ username: { notIn: ['A1', 'A2'], mode: 'insensitive' } }],
       },
-      {},
+      DEFAULT_ORDER,
     ],
   ];
   it.each(cases)('%s', async (_, args, filter, orderBy) => {

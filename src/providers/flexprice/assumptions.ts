@@ -46,7 +46,8 @@ export const DATE_FIELDS: ReadonlySet<string> = new Set(['created_at', 'updated_
 
 /**
  * [C] §6: the operators the query builder implements, and the `value` member each one reads.
- * `gte` is in Flexprice's enum but silently ignored, and `lte` does not exist: not offered.
+ * Not offered: `gte` (in Flexprice's enum but silently ignored), `lte` (does not exist), and
+ * `gt`/`lt` (numeric, and no customer column is: Postgres would answer with an error).
  */
 export const OPERATOR_VALUE = {
   eq: 'string',
@@ -56,8 +57,6 @@ export const OPERATOR_VALUE = {
   not_in: 'array',
   before: 'date',
   after: 'date',
-  gt: 'number',
-  lt: 'number',
 } as const;
 
 export type FilterOperator = keyof typeof OPERATOR_VALUE;

@@ -31,7 +31,7 @@ const condition = z
     operator: z
       .enum(FILTER_OPERATORS)
       .describe(
-        'value: string (eq, contains, not_contains), string[] (in, not_in), ISO date (before, after; created_at/updated_at), number (gt, lt).',
+        'value: string (eq, contains, not_contains), string[] (in, not_in), ISO date (before, after: created_at/updated_at only).',
       ),
     // Typed by the superRefine below: a union here would cost the JSON Schema budget for no gain.
     value: z.unknown().describe('See operator.'),
@@ -47,11 +47,10 @@ type Condition = z.infer<typeof condition>;
 /** Why `value` does not fit `operator`, or undefined when it does. */
 function valueProblem(operator: FilterOperator, field: string, value: unknown): string | undefined {
   const kind = OPERATOR_VALUE[operator];
+  // Text operators on a timestamp column are type errors in Postgres (ILIKE, = 'text').
+  if (DATE_FIELDS.has(field) && kind !== 'date') return `${field} takes before or after only`;
   if (kind === 'array') {
     return strings.safeParse(value).success ? undefined : `${operator} needs 1 to 100 strings`;
-  }
-  if (kind === 'number') {
-    return Number.isFinite(value) ? undefined : `${operator} needs a number`;
   }
   if (!plain.safeParse(value).success)
     return `${operator} needs a string of at most 255 characters`;

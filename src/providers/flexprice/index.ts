@@ -95,7 +95,7 @@ export function createFlexpriceProvider(
     id: 'flexprice',
     displayName: 'Flexprice',
     listFilters: flexpriceListFilters,
-    idHint: 'Flexprice ids look like cust_01K8DBYJ0ST5GD57EB6EATEACE.',
+    idHint: 'Starts with cust_.',
 
     async getCustomer(ref, context) {
       return normalizeCustomer(await fetchCustomer(ref, context), context.detail);

@@ -23,6 +23,8 @@ export const mapleQuery = z
     org_name: str('Exact.'),
     title: str('Exact.'),
     phone: str('Exact.'),
+    statuses: z.array(z.enum(STATUSES)).describe('Any of.'),
+    owner_id: str('Exact.'),
     owner_ids: strings('Any of.'),
     parent_customer_id: str('Exact.'),
     has_parent: z.boolean().describe('Is a child.'),
@@ -58,7 +60,18 @@ export function toFindQuery(filters: MapleFilters): {
 } {
   const { query: extras = {}, order_by, email, external_id, name, search, status } = filters;
   checkQuery(extras);
-  const { owner_ids, mrr_min, mrr_max, arr_min, arr_max, tags, metadata, ...same } = extras;
+  const {
+    statuses,
+    owner_id,
+    owner_ids,
+    mrr_min,
+    mrr_max,
+    arr_min,
+    arr_max,
+    tags,
+    metadata,
+    ...same
+  } = extras;
   const query: Record<string, unknown> = {
     ...same,
     email,
@@ -66,11 +79,14 @@ export function toFindQuery(filters: MapleFilters): {
     name,
     search,
     status: status && STATUS_TO_WIRE[status],
-    // One owner is the confirmed `owner_id`; several need `owner_ids` (newer docs), and since a
-    // customer has one owner only "any of" makes sense.
-    owner_id: owner_ids?.length === 1 ? owner_ids[0] : undefined,
+    statuses: statuses?.map((value) => STATUS_TO_WIRE[value]),
+    // `owner_id` is confirmed; `owner_ids` (newer docs) goes as "any of", since a customer has
+    // one owner; a single value in it goes as the confirmed `owner_id` form.
+    owner_id: owner_id ?? (owner_ids?.length === 1 ? owner_ids[0] : undefined),
     owner_ids:
-      owner_ids && owner_ids.length > 1 ? { condition: MATCH_ANY, values: owner_ids } : undefined,
+      owner_ids && (owner_ids.length > 1 || owner_id !== undefined)
+        ? { condition: MATCH_ANY, values: owner_ids }
+        : undefined,
     mrr: range(mrr_min, mrr_max),
     arr: range(arr_min, arr_max),
     tags: tags && { condition: MATCH_ALL, values: tags },
@@ -87,12 +103,12 @@ const MAX_VALUES = 20;
 /** The checks the small schema leaves out (see the comment on QUERY_HELP). */
 function checkQuery(query: Query): void {
   const bad = (field: string, what: string) => invalidArgument(`query.${field}: ${what}`, 'maple');
-  for (const field of ['org_name', 'title', 'phone', 'parent_customer_id'] as const) {
+  for (const field of ['org_name', 'title', 'phone', 'owner_id', 'parent_customer_id'] as const) {
     const value = query[field];
     if (value !== undefined && !textOk(value))
       throw bad(field, `must be 1 to ${MAX_TEXT} characters.`);
   }
-  for (const field of ['owner_ids', 'tags', 'metadata'] as const) {
+  for (const field of ['statuses', 'owner_ids', 'tags', 'metadata'] as const) {
     const list = query[field];
     if (list === undefined) continue;
     if (list.length < 1 || list.length > MAX_VALUES || !list.every(textOk)) {

@@ -36,7 +36,7 @@ export function createMapleProvider(
     id: 'maple',
     displayName: 'Maple Billing',
     listFilters: mapleListFilters,
-    idHint: 'Maple ids look like cus_2Mk…; external_id is the Maple "identifier".',
+    idHint: 'Starts with cus_; external_id is the Maple identifier.',
     getCustomer: lookup,
     async listCustomers({ filters, skip, take, resume }, { signal, detail }) {
       const { sortKey, query } = toFindQuery(filters);

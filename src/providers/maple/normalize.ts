@@ -1,13 +1,7 @@
 /** Maple customer JSON → the CONTRACT §4 shape, plus the zod schemas of what Maple answers. */
 import { z } from 'zod';
 import type { Address, Customer, DetailLevel } from '../../customer.js';
-import {
-  remainingDetails,
-  snakeCaseKeys,
-  stringMap,
-  text,
-  withDetail,
-} from '../normalize-shared.js';
+import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
 import { TOTAL_FIELD } from './assumptions.js';
 
 /** Every field is optional or nullable across doc revisions (§6.1); only `id` is load-bearing. */
@@ -86,9 +80,7 @@ function normalizeAddress(value: unknown): Address | null {
 function addressLeftover(value: unknown): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const rest = Object.entries(value).filter(([key]) => !(key in ADDRESS_PARTS));
-  return rest.length > 0
-    ? (snakeCaseKeys(Object.fromEntries(rest)) as Record<string, unknown>)
-    : null;
+  return rest.length > 0 ? Object.fromEntries(rest) : null;
 }
 
 /** Maple's error body (§4): message, plus the validation errors that say which field was wrong. */

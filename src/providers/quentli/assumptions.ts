@@ -26,6 +26,13 @@ export const ORDER_FIELDS = {
   name: 'name',
 } as const;
 
+/**
+ * Sent when the caller gives no order_by. §8: the order without orderBy is unknown (probably
+ * database order), and §5.1 advises an explicit single key, `createdAt` ascending, so that rows
+ * inserted while someone pages land at the end: skip/take stay exact only under a stable order.
+ */
+export const DEFAULT_ORDER_BY = { createdAt: 'asc' } as const;
+
 /** [A] §9.4: the server decodes `filter` with default `qs.parse` options: lists ≤ 20 items, depth ≤ 5. */
 export const QS_MAX_ARRAY = 20;
 export const QS_MAX_DEPTH = 5;

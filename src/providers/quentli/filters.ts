@@ -1,7 +1,13 @@
 /** The list inputs Quentli applies server-side (CONTRACT §3.2) and their `customerFilter` object. */
 import { z } from 'zod';
 import { sharedFilters } from '../filters.js';
-import { CASE_INSENSITIVE, EXTERNAL_ID_FIELD, ORDER_FIELDS, SEARCH_FIELDS } from './assumptions.js';
+import {
+  CASE_INSENSITIVE,
+  DEFAULT_ORDER_BY,
+  EXTERNAL_ID_FIELD,
+  ORDER_FIELDS,
+  SEARCH_FIELDS,
+} from './assumptions.js';
 import { whereGroups, whereSchema } from './where.js';
 
 const ORDER_KEYS = Object.keys(ORDER_FIELDS) as [keyof typeof ORDER_FIELDS];
@@ -94,9 +100,9 @@ function iso(value: string): string {
   return new Date(value).toISOString();
 }
 
-/** `order_by` → `customerOrderBy` (one key); none given → no orderBy (Quentli's default order). */
-export function buildOrderBy(filters: QuentliFilters): Filter | undefined {
-  if (!filters.order_by) return undefined;
+/** `order_by` → `customerOrderBy` (one key); none given → DEFAULT_ORDER_BY, never the server's. */
+export function buildOrderBy(filters: QuentliFilters): Filter {
+  if (!filters.order_by) return { ...DEFAULT_ORDER_BY };
   const { field, direction } = filters.order_by;
   return { [ORDER_FIELDS[field]]: direction };
 }

@@ -81,7 +81,10 @@ export function createQuentliProvider(
     const filter = { [EXTERNAL_ID_FIELD]: { equals: externalId } };
     const rows = await list({ filter, skip: 0, take: 2 }, signal);
     const [only] = rows;
-    if (rows.length !== 1 || !only) throw notFound('external_id', externalId);
+    // §9.1: check the row too; a filter the server ignored would otherwise return anybody.
+    if (rows.length !== 1 || !only || only[EXTERNAL_ID_FIELD] !== externalId) {
+      throw notFound('external_id', externalId);
+    }
     return normalizeCustomer(only, detail);
   }
 
@@ -110,8 +113,7 @@ export function createQuentliProvider(
     id: 'quentli',
     displayName: 'Quentli',
     listFilters: quentliListFilters,
-    idHint:
-      'Quentli ids are opaque cuid-like strings (e.g. cm4k6bzfx0019rtqttpbgg0ea); external_id is the username.',
+    idHint: 'A cuid-like string; external_id is the username.',
     getCustomer: (ref: CustomerRef, context: CallContext) =>
       'id' in ref ? byId(ref.id, context) : byExternalId(ref.externalId, context),
     listCustomers: page,

@@ -23,10 +23,10 @@ type Group = (typeof GROUPS)[number];
 
 const conditionSchema = z
   .object({
-    field: z.enum(FIELDS),
-    op: z.enum(STRING_OPS),
+    field: z.enum(FIELDS).describe('Quentli field.'),
+    op: z.enum(STRING_OPS).describe('Operator.'),
     // Typed per field kind in conditionProblem: a union here costs ~90 characters of JSON Schema.
-    value: z.unknown(),
+    value: z.unknown().describe('Text, true/false, or a list for in/notIn.'),
     insensitive: z.boolean().optional().describe('Ignore case (text fields).'),
     group: z.enum(GROUPS).optional().describe('AND (default), OR (one of the OR rows) or NOT.'),
   })
