@@ -1,5 +1,6 @@
 /** Shared set-up for the Maple tests: a real emulator, the real provider, a real MCP Client. */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { ListCustomersOutput } from '../../src/customer.js';
 import { createMapleProvider } from '../../src/providers/maple/index.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import { type MapleEmulator, startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
@@ -30,16 +31,7 @@ export async function startHarness(
   };
 }
 
-export interface ListResult {
-  items: Array<Record<string, unknown> & { id: string }>;
-  skip: number;
-  take: number;
-  returned: number;
-  has_more: boolean;
-  next_skip: number | null;
-  next_cursor: string | null;
-  total: number | null;
-}
+export type ListResult = ListCustomersOutput;
 
 export async function list(client: Client, args: Record<string, unknown>): Promise<ListResult> {
   return structured<ListResult>(

@@ -1,5 +1,6 @@
 /** Shared wiring for the Quentli tests: the real emulator, the real provider, a real MCP Client. */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { ListCustomersOutput } from '../../src/customer.js';
 import { createQuentliProvider } from '../../src/providers/quentli/index.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import { type QuentliEmulator, startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
@@ -19,16 +20,9 @@ export interface QuentliRig {
   close(): Promise<void>;
 }
 
-export interface ListPage<T = Record<string, unknown>> {
+export type ListPage<T = Record<string, unknown>> = Omit<ListCustomersOutput, 'items'> & {
   items: T[];
-  skip: number;
-  take: number;
-  returned: number;
-  has_more: boolean;
-  next_skip: number | null;
-  next_cursor: string | null;
-  total: number | null;
-}
+};
 
 const toolName = (tool: 'get' | 'list') =>
   tool === 'get' ? 'quentli_get_customer' : 'quentli_list_customers';

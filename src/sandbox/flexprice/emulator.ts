@@ -10,8 +10,8 @@ import { type FlexpriceSwitches, renderCustomer, type StoredCustomer } from './r
 import { getByExternalId, getById, listFromQuery, type RouteContext, search } from './routes.js';
 import { type Scope, seedCustomers } from './seed.js';
 
-export const FLEXPRICE_TEST_KEY = 'sk_01JEMU1ATED0F1EXPR1CETESTKY';
-export const FLEXPRICE_OTHER_ENV_KEY = 'sk_01JEMU1ATED0THERENV1R0NMENT';
+export const FLEXPRICE_TEST_KEY = 'sk_emulator_flexprice_main_env';
+export const FLEXPRICE_OTHER_ENV_KEY = 'sk_emulator_flexprice_other_env';
 const TENANT = 'tenant_01K8D9YV1F5H8J2K4L6M8N0P2Q';
 const MAIN: Scope = { tenantId: TENANT, environmentId: 'env_01K8D9ZQ4S9X3M5C0W2B7N1T6R' };
 const OTHER: Scope = { tenantId: TENANT, environmentId: 'env_01K8DA3B7C9D2E4F6G8H0J1K2M' };
