@@ -5,7 +5,7 @@ import { Agent } from 'undici';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
 import type { HttpSettings } from './http/upstream.js';
-import { logError, registerSecret } from './log.js';
+import { logLine, registerSecret } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { createServer } from './server.js';
 import { VERSION } from './version.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   await server.connect(new StdioServerTransport());
   const names = providers.map((p) => p.provider.id).join(', ');
-  logError(
+  logLine(
     `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,
   );
 }
@@ -61,7 +61,7 @@ async function buildProviders(config: Config, http: HttpSettings) {
     return { providers, closeSandbox: async () => undefined };
   }
   if (PROVIDERS.some((entry) => process.env[entry.secretEnv])) {
-    logError('--demo: ignoring the configured API keys; every provider is served by the sandbox.');
+    logLine('--demo: ignoring the configured API keys; every provider is served by the sandbox.');
   }
   const { startSandbox } = await import('./sandbox/index.js');
   const sandbox = await startSandbox();
@@ -73,12 +73,12 @@ async function buildProviders(config: Config, http: HttpSettings) {
 }
 
 // A bug must never take the server down mid-session: log it (stderr) and keep serving.
-process.on('unhandledRejection', (reason) => logError(`unhandled rejection: ${String(reason)}`));
+process.on('unhandledRejection', (reason) => logLine(`unhandled rejection: ${String(reason)}`));
 process.on('uncaughtException', (error) =>
-  logError(`uncaught exception: ${error.stack ?? error.message}`),
+  logLine(`uncaught exception: ${error.stack ?? error.message}`),
 );
 
 main().catch((error: unknown) => {
-  logError(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
+  logLine(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
   process.exit(1);
 });

@@ -14,6 +14,7 @@ export function redact(text: string): string {
   return out;
 }
 
-export function logError(message: string): void {
+/** One diagnostic line on stderr, prefixed and redacted. */
+export function logLine(message: string): void {
   process.stderr.write(`${redact(`billing-customers-mcp: ${message}`)}\n`);
 }

@@ -5,7 +5,7 @@
 import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
-import { logError } from '../log.js';
+import { logLine, registerSecret } from '../log.js';
 import {
   backoffDelayMs,
   connectionErrorCode,
@@ -35,7 +35,7 @@ export interface UpstreamOptions {
   providerId: string;
   /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
   baseUrl: string;
-  /** Auth and any fixed headers. Never logged, never in a message. */
+  /** Auth headers: every value is registered as a secret, so it never reaches a log or a message. */
   headers: Record<string, string>;
   /** The variable(s) to check when the provider rejects the credentials. */
   credentialHint: string;
@@ -68,7 +68,13 @@ interface RawResponse {
 }
 
 export class Upstream {
-  constructor(private readonly options: UpstreamOptions) {}
+  constructor(private readonly options: UpstreamOptions) {
+    // Whatever authenticates a request is a secret, with or without its scheme word.
+    for (const value of Object.values(options.headers)) {
+      registerSecret(value);
+      registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+  }
 
   get displayName(): string {
     return this.options.displayName;
@@ -170,7 +176,7 @@ export class Upstream {
     const parsed = json.ok ? req.schema.safeParse(json.value) : undefined;
     if (parsed?.success) return parsed.data;
     const what = json.ok ? 'JSON of an unexpected shape' : 'a body that is not JSON';
-    logError(
+    logLine(
       `${this.options.displayName} ${req.method} ${req.path}: ${what}${parsed ? ` (${parsed.error.issues.length} schema issues)` : ''}`,
     );
     throw new ToolError(
@@ -244,7 +250,7 @@ export class Upstream {
         { provider: providerId, retryable: true },
       );
     }
-    logError(
+    logLine(
       `${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {

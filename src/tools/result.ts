@@ -1,7 +1,7 @@
 /** The one mapping point from a tool's outcome to a CallToolResult (CONTRACT §3, §5). */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from '../errors.js';
-import { logError } from '../log.js';
+import { logLine } from '../log.js';
 
 /** Success: structuredContent plus one text item that is exactly its JSON. */
 export function successResult(value: Record<string, unknown>): CallToolResult {
@@ -22,7 +22,7 @@ export function errorResult(error: unknown, provider?: string): CallToolResult {
           },
         );
   if (!(error instanceof ToolError)) {
-    logError(
+    logLine(
       `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
   }

@@ -1,7 +1,6 @@
 /** Maple Billing: GET by id or identifier, list through POST …/customers/find (providers/maple.md). */
 import { ConfigError, invalidArgument } from '../../errors.js';
 import { type HttpSettings, Upstream } from '../../http/upstream.js';
-import { registerSecret } from '../../log.js';
 import { segment } from '../normalize-shared.js';
 import type { BillingProvider, ProviderSettings } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
@@ -18,7 +17,6 @@ export function createMapleProvider(
 ): BillingProvider<MapleFilters> {
   if (!settings.companyId)
     throw new ConfigError('MAPLE_COMPANY_ID is required with MAPLE_API_KEY.');
-  registerSecret(settings.apiKey);
   const upstream = new Upstream({
     displayName: 'Maple Billing',
     providerId: 'maple',
