@@ -1,7 +1,9 @@
 /** Upstream cost of jumps, the position cache, tolerance of the end-of-list [A], cursor checks. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMapleProvider } from '../../src/providers/maple/index.js';
+import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { encodeCursor, queryFingerprint } from '../../src/tools/cursor.js';
-import { toolError } from '../helpers/mcp.js';
+import { connectClient, testHttp, toolError } from '../helpers/mcp.js';
 import {
   findRequests,
   groundTruth,
@@ -118,6 +120,33 @@ describe('cursor checks end to end (invalid_argument, zero upstream requests)', 
     for (const resume of ['garbage', 'AAAAAAAAAAAAAAAA.key', 'x'.repeat(16)]) {
       const cursor = encodeCursor('maple', query, { skip: 20, resume });
       expect((await rejected({ cursor })).message).toMatch(/^cursor: /);
+    }
+  });
+});
+
+describe('a slow walk stays bounded', () => {
+  it('gives up with a retryable timeout after 2 × BILLING_MCP_TIMEOUT_MS, and the retry starts nearer', async () => {
+    const maple = await startMapleEmulator({ count: 1500 });
+    const provider = createMapleProvider(maple.settings, testHttp({ timeoutMs: 400 }));
+    const client = await connectClient([provider]);
+    try {
+      maple.emulator.latencyMs = 120; // ten 100-row hops to reach 1000 take ≥ 1.2 s: over 0.8 s
+      const first = toolError(
+        await client.callTool({ name: 'maple_list_customers', arguments: { skip: 1000, take: 5 } }),
+      );
+      expect(first).toMatchObject({ code: 'timeout', provider: 'maple', retryable: true });
+      const walked = findRequests(maple).length;
+      expect(walked).toBeGreaterThanOrEqual(1);
+      expect(walked).toBeLessThan(11);
+      maple.emulator.clearLog();
+      maple.emulator.latencyMs = 0;
+      const page = await list(client, { skip: 1000, take: 5 });
+      expect(page.returned).toBe(5);
+      // Resumed from the cached position: fewer hops than a cold walk (11).
+      expect(findRequests(maple).length).toBeLessThanOrEqual(11 - walked + 1);
+    } finally {
+      await client.close();
+      await maple.close();
     }
   });
 });

@@ -45,7 +45,8 @@ export function createMapleProvider(
       const start = startFor(key, skip, resume, positions);
       const fetchPage = findPages(upstream, `${customersPath}/find`, sortKey, query, signal);
       const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
-      const window = await readWindow(fetchPage, start, skip, take, remember);
+      const budgetMs = 2 * http.timeoutMs;
+      const window = await readWindow(fetchPage, start, skip, take, remember, budgetMs);
       return {
         items: window.rows.map((raw) => normalizeCustomer(raw, detail)),
         hasMore: window.hasMore,

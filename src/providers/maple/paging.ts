@@ -39,7 +39,10 @@ export async function readWindow(
   skip: number,
   take: number,
   remember: (position: number, fromKey: string) => void,
+  /** The whole walk's time budget (CONTRACT §5: the call stays bounded), checked between hops. */
+  budgetMs = Number.POSITIVE_INFINITY,
 ): Promise<Window> {
+  const started = Date.now();
   const target = skip + take;
   const maxHops = Math.ceil((target - start.position) / MAX_LIMIT) + SLACK_HOPS;
   const seen = new Set<string>();
@@ -48,6 +51,7 @@ export async function readWindow(
   let total: number | null = null;
   for (let hop = 0; position < target; hop++) {
     if (hop >= maxHops) throw stalled();
+    if (hop > 0 && Date.now() - started > budgetMs) throw slowWalk(skip, budgetMs);
     const limit = Math.min(MAX_LIMIT, target - position);
     const page = await fetchPage(fromKey, limit);
     if (page.rows.length > limit) throw oversized(page.rows.length, limit);
@@ -66,6 +70,15 @@ export async function readWindow(
     remember(position, fromKey);
   }
   return { rows, hasMore: true, endKey: fromKey, total };
+}
+
+/** Positions already walked are cached, so a retry starts nearer: say so. */
+function slowWalk(skip: number, budgetMs: number): ToolError {
+  return new ToolError(
+    'timeout',
+    `Maple Billing pages by cursor only, and reaching row ${skip} took longer than ${Math.round(budgetMs / 1000)} s. Try again (the rows walked so far are remembered, so it starts nearer), or narrow the query with filters.`,
+    { provider: 'maple', retryable: true },
+  );
 }
 
 function stalled(): ToolError {
