@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /** The bin: config → providers → server → stdio. Everything else lives in modules without I/O. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Agent } from 'undici';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
+import { destroySharedDispatcher } from './http/undici.js';
 import type { HttpSettings } from './http/upstream.js';
 import { logLine, registerSecret } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
@@ -16,19 +16,14 @@ async function main(): Promise<void> {
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
   for (const entry of PROVIDERS) registerSecret(process.env[entry.secretEnv]);
 
-  // One keep-alive pool for every upstream; a few connections per origin is plenty for reads.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
-  const http: HttpSettings = {
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    dispatcher,
-  };
+  // Every upstream shares one keep-alive pool, created on the first request (src/http/undici.ts).
+  const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
   const { providers, closeSandbox } = await buildProviders(config, http);
 
   if (config.command === 'doctor') {
     const { runDoctor } = await import('./doctor.js');
     process.exitCode = await runDoctor(providers, config, process.stdout);
-    await Promise.all([closeSandbox(), dispatcher.close()]);
+    await Promise.all([closeSandbox(), destroySharedDispatcher()]);
     return;
   }
 
@@ -38,7 +33,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     await server.close().catch(() => undefined);
-    await Promise.all([closeSandbox(), dispatcher.destroy()]);
+    await Promise.all([closeSandbox(), destroySharedDispatcher()]);
     process.exit(0);
   };
   process.stdin.on('end', shutdown);

@@ -2,7 +2,7 @@
  * The one place that talks HTTP: undici on a shared keep-alive dispatcher, a timeout per attempt,
  * the caller's abort signal, a body-size cap, retries for reads, and status → coded ToolError.
  */
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine, registerSecret } from '../log.js';
@@ -13,12 +13,14 @@ import {
   RETRYABLE_STATUSES,
   sleep,
 } from './retry.js';
+import { loadUndici, sharedDispatcher } from './undici.js';
 
 export interface HttpSettings {
   /** Per attempt: no complete answer within this → `timeout`. */
   timeoutMs: number;
   /** Retries after the first attempt, for retryable failures. */
   maxRetries: number;
+  /** Defaults to the process-wide keep-alive pool (tests pass their own). */
   dispatcher?: Dispatcher;
   /** Bodies larger than this are cut off and reported, never buffered. */
   maxBodyBytes?: number;
@@ -142,6 +144,8 @@ export class Upstream {
     const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
     const hasBody = req.body !== undefined;
     try {
+      const { request } = await loadUndici();
+      const dispatcher = http.dispatcher ?? (await sharedDispatcher());
       const response = await request(url, {
         method: req.method,
         headers: {
@@ -151,7 +155,7 @@ export class Upstream {
         },
         body: hasBody ? JSON.stringify(req.body) : undefined,
         signal: deadline.signal,
-        dispatcher: http.dispatcher,
+        dispatcher,
         // Only a backstop: undici runs these on coarse timers (~0.5 s ticks) that can fire before
         // timeoutMs; the deadline above is the precise per-attempt limit.
         headersTimeout: http.timeoutMs + UNDICI_TIMER_SLACK_MS,
