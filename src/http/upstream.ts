@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine, registerSecret } from '../log.js';
+import { isDotSegment } from './path.js';
 import {
   backoffDelayMs,
   connectionErrorCode,
@@ -118,12 +119,9 @@ export class Upstream {
     }
   }
 
-  /**
-   * encodeURIComponent leaves '.' and '..' as they are, and every URL parser (undici's too) folds
-   * such a segment away: an id '..' would reach another route. Refused before anything is sent.
-   */
+  /** A dot segment would reach another route (see isDotSegment): refused before anything is sent. */
   private checkPath(path: string): void {
-    const dots = path.split('/').find((segment) => segment === '.' || segment === '..');
+    const dots = path.split('/').find(isDotSegment);
     if (dots === undefined) return;
     throw new ToolError(
       'invalid_argument',

@@ -55,8 +55,3 @@ export function remainingDetails(
   }
   return rest;
 }
-
-/** Path segment encoding: an id like `../../v1/customers` can never reach another route. */
-export function segment(value: string): string {
-  return encodeURIComponent(value);
-}

@@ -5,6 +5,7 @@
  */
 
 /** [C] §1: the API lives under /v1 (the registry appends it to FLEXPRICE_BASE_URL). */
+import { isDotSegment } from '../../http/path.js';
 export const CUSTOMERS_PATH = '/customers';
 
 /** [C] §2: the API key header. */
@@ -90,5 +91,5 @@ export const EMAIL_PATTERN = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
  * up through POST /customers/search instead (see index.ts).
  */
 export function fitsOnePathSegment(value: string): boolean {
-  return !value.includes('/') && value !== '.' && value !== '..';
+  return !value.includes('/') && !isDotSegment(value);
 }

@@ -1,9 +1,9 @@
 /** maple_get_customer: GET …/customers/{x}, which accepts a Maple id or an identifier (§6). */
 
 import type { Customer } from '../../customer.js';
-import { invalidArgument, ToolError } from '../../errors.js';
+import { ToolError } from '../../errors.js';
+import { isDotSegment, segment } from '../../http/path.js';
 import type { Upstream } from '../../http/upstream.js';
-import { segment } from '../normalize-shared.js';
 import type { CallContext, CustomerRef } from '../types.js';
 import { GET_RESOLVES_ID_FIRST } from './assumptions.js';
 import {
@@ -41,14 +41,7 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
   };
 
   return async (ref: CustomerRef, { signal, detail }: CallContext): Promise<Customer> => {
-    // "." and ".." survive encodeURIComponent and URL parsing resolves them as dot segments, so
-    // they can never be sent as one path segment: refuse the id, find the identifier instead.
-    if ('id' in ref && isDotSegment(ref.id)) {
-      throw invalidArgument(
-        `id: ${JSON.stringify(ref.id)} is not a Maple id (they look like cus_…).`,
-        'maple',
-      );
-    }
+    // A dot segment cannot travel in the path (Upstream refuses it): find the identifier instead.
     if ('externalId' in ref && isDotSegment(ref.externalId)) {
       return normalizeCustomer(await findByIdentifier(ref.externalId, signal), detail);
     }
@@ -66,10 +59,6 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
       return normalizeCustomer(raw, detail);
     return normalizeCustomer(await findByIdentifier(ref.externalId, signal), detail);
   };
-}
-
-function isDotSegment(value: string): boolean {
-  return value === '.' || value === '..';
 }
 
 function missing(message: string): ToolError {
