@@ -1,7 +1,7 @@
 /** Real providers (from the registry) over a freshly started sandbox of all three emulators. */
 import type { HttpSettings } from '../../src/http/upstream.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
-import type { BillingProvider } from '../../src/providers/types.js';
+import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { testHttp } from './mcp.js';
 
@@ -13,16 +13,18 @@ export async function sandboxProviders(
   return { sandbox, providers };
 }
 
-/** The environment that points the real bin at the sandbox emulators. */
-export function sandboxEnv(sandbox: Sandbox): Record<string, string> {
-  const { quentli, flexprice, maple } = sandbox.settings;
+/** The environment that points the real bin at a set of started emulators (e.g. a sandbox's). */
+export function sandboxEnv(
+  emulators: Record<ProviderId, { settings: ProviderSettings }>,
+): Record<string, string> {
+  const { quentli, flexprice, maple } = emulators;
   return {
-    QUENTLI_API_KEY: quentli.apiKey,
-    QUENTLI_BASE_URL: quentli.baseUrl,
-    FLEXPRICE_API_KEY: flexprice.apiKey,
-    FLEXPRICE_BASE_URL: flexprice.baseUrl,
-    MAPLE_API_KEY: maple.apiKey,
-    MAPLE_COMPANY_ID: maple.companyId ?? '',
-    MAPLE_BASE_URL: maple.baseUrl,
+    QUENTLI_API_KEY: quentli.settings.apiKey,
+    QUENTLI_BASE_URL: quentli.settings.baseUrl,
+    FLEXPRICE_API_KEY: flexprice.settings.apiKey,
+    FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
+    MAPLE_API_KEY: maple.settings.apiKey,
+    MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
+    MAPLE_BASE_URL: maple.settings.baseUrl,
   };
 }

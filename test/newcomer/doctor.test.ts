@@ -8,7 +8,7 @@ let sandbox: Sandbox;
 let env: Record<string, string>;
 beforeAll(async () => {
   sandbox = await startSandbox();
-  env = { ...BASE_ENV, ...sandboxEnv(sandbox) };
+  env = { ...BASE_ENV, ...sandboxEnv(sandbox.emulators) };
 });
 afterAll(() => sandbox.close());
 

@@ -11,6 +11,7 @@ import { createCapture, secretForms } from '../helpers/capture.js';
 import { structured } from '../helpers/mcp.js';
 import { peakRssMb, spawnClient } from '../helpers/process.js';
 import { expectHealthy, PROVIDER_CASES } from '../helpers/reliability.js';
+import { sandboxEnv } from '../helpers/sandbox.js';
 
 const CALLS = 500;
 /** The bin's undici Agent allows 16 connections per origin (src/index.ts). */
@@ -34,19 +35,9 @@ describe('load over one stdio connection', () => {
   it(`${CALLS} concurrent calls, mixed providers, 20 ms latency: all answered correctly, few connections, bounded memory`, {
     timeout: 30_000,
   }, async () => {
-    const { quentli, flexprice, maple } = started;
     const capture = createCapture();
     const server = await spawnClient(
-      {
-        QUENTLI_API_KEY: quentli.settings.apiKey,
-        QUENTLI_BASE_URL: quentli.settings.baseUrl,
-        FLEXPRICE_API_KEY: flexprice.settings.apiKey,
-        FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
-        MAPLE_API_KEY: maple.settings.apiKey,
-        MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
-        MAPLE_BASE_URL: maple.settings.baseUrl,
-        BILLING_MCP_TIMEOUT_MS: '10000',
-      },
+      { ...sandboxEnv(started), BILLING_MCP_TIMEOUT_MS: '10000' },
       capture,
     );
     try {

@@ -18,6 +18,7 @@ import {
   PROVIDER_CASES,
   type ProviderCase,
 } from '../helpers/reliability.js';
+import { sandboxEnv } from '../helpers/sandbox.js';
 
 /** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
 const POLL = { timeout: 5000 };
@@ -34,15 +35,8 @@ afterAll(async () => {
 
 /** The bin's environment: all three providers on their emulators, short timeout, 2 retries. */
 function serverEnv(): Record<string, string> {
-  const { quentli, flexprice, maple } = started;
   return {
-    QUENTLI_API_KEY: quentli.settings.apiKey,
-    QUENTLI_BASE_URL: quentli.settings.baseUrl,
-    FLEXPRICE_API_KEY: flexprice.settings.apiKey,
-    FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
-    MAPLE_API_KEY: maple.settings.apiKey,
-    MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
-    MAPLE_BASE_URL: maple.settings.baseUrl,
+    ...sandboxEnv(started),
     BILLING_MCP_TIMEOUT_MS: String(TIMEOUT_MS),
     BILLING_MCP_MAX_RETRIES: '2',
   };

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 function quentliEnv(): Record<string, string> {
-  const { QUENTLI_API_KEY, QUENTLI_BASE_URL } = sandboxEnv(sandbox);
+  const { QUENTLI_API_KEY, QUENTLI_BASE_URL } = sandboxEnv(sandbox.emulators);
   return { ...BASE_ENV, QUENTLI_API_KEY, QUENTLI_BASE_URL } as Record<string, string>;
 }
 
@@ -72,7 +72,7 @@ describe('the built bin over stdio', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [BIN],
-      env: { ...BASE_ENV, ...sandboxEnv(sandbox) },
+      env: { ...BASE_ENV, ...sandboxEnv(sandbox.emulators) },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'stdio-test', version: '0.0.0' });
