@@ -2,9 +2,9 @@
  * `next_cursor`: an opaque, self-checking token that carries where the next page starts, for which
  * provider and which query, plus any provider continuation state (Maple's `from_key`). No server state.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { invalidArgument } from '../errors.js';
+import { digest, fingerprint } from '../fingerprint.js';
 
 const payloadSchema = z.object({
   v: z.literal(1),
@@ -20,24 +20,9 @@ export interface CursorState {
   resume: string | null;
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
-}
-
 /** A stable fingerprint of the filters: the same query in any key order gives the same value. */
 export function queryFingerprint(filters: unknown): string {
-  return digest(stableStringify(filters));
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableStringify(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return fingerprint(filters);
 }
 
 export function encodeCursor(provider: string, query: string, state: CursorState): string {

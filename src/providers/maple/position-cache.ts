@@ -3,7 +3,7 @@
  * jumps near a known position) cost one request instead of a walk from the start, without any
  * state the caller must carry. Positions drift when customers are created; the TTL bounds that.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../../fingerprint.js';
 
 interface Entry {
   fromKey: string;
@@ -66,15 +66,5 @@ export class PositionCache {
 
 /** A stable key for one query: the same filters and sort in any key order give the same key. */
 export function queryKey(query: unknown, sortKey: string): string {
-  return createHash('sha256').update(stable({ query, sortKey })).digest('base64url').slice(0, 16);
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    const record = value as Record<string, unknown>;
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stable(record[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return fingerprint({ query, sortKey });
 }
