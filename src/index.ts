@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-/** The bin: config → providers → server → stdio. Everything else lives in modules without I/O. */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+/** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
-import { destroySharedDispatcher } from './http/undici.js';
-import type { HttpSettings } from './http/upstream.js';
 import { logLine, registerSecret } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { createServer } from './server.js';
+import { serveStdio } from './transport/stdio.js';
+import { destroySharedDispatcher } from './upstream/undici.js';
+import type { HttpSettings } from './upstream/upstream.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
   for (const entry of PROVIDERS) registerSecret(process.env[entry.secretEnv]);
 
-  // Every upstream shares one keep-alive pool, created on the first request (src/http/undici.ts).
+  // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).
   const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
   const { providers, closeSandbox } = await buildProviders(config, http);
 
@@ -28,19 +28,9 @@ async function main(): Promise<void> {
   }
 
   const server = createServer({ providers: providers.map((p) => p.provider), version: VERSION });
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await server.close().catch(() => undefined);
+  await serveStdio(server, async () => {
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
-    process.exit(0);
-  };
-  process.stdin.on('end', shutdown);
-  process.stdin.on('close', shutdown);
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  await server.connect(new StdioServerTransport());
+  });
   const names = providers.map((p) => p.provider.id).join(', ');
   logLine(
     `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,

@@ -1,5 +1,5 @@
 /** The provider table: adding a provider is one folder and one entry here. */
-import type { HttpSettings } from '../http/upstream.js';
+import type { HttpSettings } from '../upstream/upstream.js';
 import { createFlexpriceProvider } from './flexprice/index.js';
 import { createMapleProvider } from './maple/index.js';
 import { createQuentliProvider } from './quentli/index.js';

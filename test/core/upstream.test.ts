@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ToolError } from '../../src/errors.js';
-import { Upstream } from '../../src/http/upstream.js';
 import { Emulator } from '../../src/sandbox/emulator.js';
+import { Upstream } from '../../src/upstream/upstream.js';
 import { testHttp } from '../helpers/mcp.js';
 
 const KEY = 'sk_live_upstream_test_0123456789';

@@ -3,9 +3,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Agent } from 'undici';
-import type { HttpSettings } from '../../src/http/upstream.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import { createServer } from '../../src/server.js';
+import type { HttpSettings } from '../../src/upstream/upstream.js';
 
 export async function connectClient(providers: BillingProvider[]): Promise<Client> {
   const server = createServer({ providers, version: '0.0.0-test' });

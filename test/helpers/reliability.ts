@@ -5,7 +5,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import qs from 'qs';
 import { expect } from 'vitest';
-import type { HttpSettings } from '../../src/http/upstream.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
 import type { LoggedRequest } from '../../src/sandbox/emulator.js';
@@ -13,6 +12,7 @@ import { startFlexpriceEmulator } from '../../src/sandbox/flexprice/emulator.js'
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
+import type { HttpSettings } from '../../src/upstream/upstream.js';
 import { structured } from './mcp.js';
 
 /** A documented error body and what the tool result must say about it. */

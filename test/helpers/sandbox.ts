@@ -1,8 +1,9 @@
 /** Real providers (from the registry) over a freshly started sandbox of all three emulators. */
-import type { HttpSettings } from '../../src/http/upstream.js';
+
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { HttpSettings } from '../../src/upstream/upstream.js';
 import { testHttp } from './mcp.js';
 
 export async function sandboxProviders(

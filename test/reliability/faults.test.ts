@@ -7,10 +7,10 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { backoffDelayMs } from '../../src/http/retry.js';
 import type { Emulator, Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { bindProviderTools } from '../../src/tools/register.js';
+import { backoffDelayMs } from '../../src/upstream/retry.js';
 import { captureStderr, createCapture, secretForms } from '../helpers/capture.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import {

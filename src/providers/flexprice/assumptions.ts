@@ -5,7 +5,7 @@
  */
 
 /** [C] §1: the API lives under /v1 (the registry appends it to FLEXPRICE_BASE_URL). */
-import { isDotSegment } from '../../http/path.js';
+import { isDotSegment } from '../../upstream/path.js';
 export const CUSTOMERS_PATH = '/customers';
 
 /** [C] §2: the API key header. */

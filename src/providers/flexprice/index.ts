@@ -1,7 +1,7 @@
 /** Flexprice (CONTRACT §3, providers/flexprice.md): customers by id, by external id, and search. */
 import { ToolError } from '../../errors.js';
-import { segment } from '../../http/path.js';
-import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { segment } from '../../upstream/path.js';
+import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import type {
   BillingProvider,
   CallContext,

@@ -1,7 +1,7 @@
 /** Maple Billing: GET by id or identifier, list through POST …/customers/find (providers/maple.md). */
 import { ConfigError, invalidArgument } from '../../errors.js';
-import { segment } from '../../http/path.js';
-import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { segment } from '../../upstream/path.js';
+import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import type { BillingProvider, ProviderSettings } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
 import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';

@@ -2,8 +2,8 @@
 
 import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
-import { isDotSegment, segment } from '../../http/path.js';
-import type { Upstream } from '../../http/upstream.js';
+import { isDotSegment, segment } from '../../upstream/path.js';
+import type { Upstream } from '../../upstream/upstream.js';
 import type { CallContext, CustomerRef } from '../types.js';
 import { GET_RESOLVES_ID_FIRST } from './assumptions.js';
 import {

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
-import { segment } from '../../http/path.js';
-import { type HttpSettings, Upstream } from '../../http/upstream.js';
+import { segment } from '../../upstream/path.js';
+import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import type {
   BillingProvider,
   CallContext,
