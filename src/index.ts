@@ -27,14 +27,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = createServer({ providers: providers.map((p) => p.provider), version: VERSION });
+  const names = providers.map((p) => p.provider.id).join(', ');
+  const startup = `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`;
+  const server = createServer({
+    providers: providers.map((p) => p.provider),
+    version: VERSION,
+    startupMessage: startup,
+  });
   await serveStdio(server, async () => {
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
   });
-  const names = providers.map((p) => p.provider.id).join(', ');
-  logLine(
-    `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,
-  );
+  logLine(startup);
 }
 
 async function buildProviders(config: Config, http: HttpSettings) {

@@ -4,8 +4,11 @@ import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
+  type LoggingLevel,
+  LoggingLevelSchema,
+  SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { type CallLogSink, runWithCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { bindProviderTools } from './tools/register.js';
 
@@ -14,20 +17,30 @@ export const SERVER_NAME = 'billing-customers-mcp';
 export interface ServerOptions {
   providers: readonly BillingProvider[];
   version: string;
+  /** Sent to the client at `info` once it is initialized (the bin's start-up line). */
+  startupMessage?: string;
 }
 
 /**
  * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
  * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
  */
-export function createServer({ providers, version }: ServerOptions): Server {
+export function createServer({ providers, version, startupMessage }: ServerOptions): Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   const server = new Server(
     { name: SERVER_NAME, version },
-    { capabilities: { tools: {} }, instructions: instructions(providers) },
+    { capabilities: { tools: {}, logging: {} }, instructions: instructions(providers) },
   );
+  const log = clientLog();
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    log.setLevel(request.params.level);
+    return {};
+  });
+  server.oninitialized = () => {
+    if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
+  };
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: tools.map((tool) => tool.definition()),
   }));
@@ -35,14 +48,48 @@ export function createServer({ providers, version }: ServerOptions): Server {
     const tool = byName.get(request.params.name);
     if (!tool) {
       const known = [...byName.keys()].join(', ');
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `Unknown tool ${request.params.name}. Tools: ${known}`,
-      );
+      // A plain error with a code, not McpError: McpError puts "MCP error -32602:" into the
+      // message itself, and the client's McpError adds it again.
+      throw Object.assign(new Error(`Unknown tool ${request.params.name}. Tools: ${known}`), {
+        code: ErrorCode.InvalidParams,
+      });
     }
-    return tool.call(request.params.arguments, { signal: extra.signal });
+    // Retries, rate-limit waits and timeouts of this call reach the client as it happens, on
+    // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
+    const sink = log.sink(extra.sendNotification);
+    return runWithCallLog(sink, () =>
+      tool.call(request.params.arguments, { signal: extra.signal }),
+    );
   });
   return server;
+}
+
+type LogNotification = {
+  method: 'notifications/message';
+  params: { level: LoggingLevel; logger: string; data: string };
+};
+
+/**
+ * MCP logging (`notifications/message`), filtered by the level the client set with
+ * `logging/setLevel` (everything until it sets one). Our own handler rather than the SDK's,
+ * whose level lives where a per-request sink cannot read it.
+ */
+function clientLog() {
+  const rank = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+  let threshold: LoggingLevel | undefined;
+  return {
+    setLevel(level: LoggingLevel) {
+      threshold = level;
+    },
+    sink(send: (notification: LogNotification) => Promise<void>): CallLogSink {
+      return (level, data) => {
+        if (threshold !== undefined && rank(level) < rank(threshold)) return;
+        const params = { level, logger: SERVER_NAME, data };
+        // A client that went away cannot be told; the call itself goes on.
+        send({ method: 'notifications/message', params }).catch(() => undefined);
+      };
+    },
+  };
 }
 
 function instructions(providers: readonly BillingProvider[]): string {

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { noteRetry, noteTimeout } from '../call-log.js';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine, registerSecret } from '../log.js';
 import { isDotSegment } from './path.js';
@@ -93,8 +94,12 @@ export class Upstream {
         response = await this.attempt(req);
       } catch (error) {
         const failure = this.toToolError(error, req.signal);
+        if (failure.code === 'timeout') noteTimeout(this.displayName, http.timeoutMs);
         if (lastAttempt || !failure.retryable || failure.code !== 'upstream_error') throw failure;
-        await this.pause(this.backoff(attempt), req.signal);
+        const wait = this.backoff(attempt);
+        const why = connectionErrorCode(error) ?? 'request failed';
+        noteRetry(this.displayName, why, wait, attempt + 1, http.maxRetries);
+        await this.pause(wait, req.signal);
         continue;
       }
       if (response.status >= 200 && response.status < 300) return this.parse(response, req);
@@ -103,10 +108,9 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      await this.pause(
-        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
-        req.signal,
-      );
+      const wait = retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000;
+      noteRetry(this.displayName, response.status, wait, attempt + 1, http.maxRetries);
+      await this.pause(wait, req.signal);
     }
   }
 

@@ -135,6 +135,29 @@ describe('the built bin over stdio', () => {
     expect(result.stderr).not.toContain(quentliEnv().QUENTLI_API_KEY);
   });
 
+  it('answers an unknown tool with an InvalidParams error whose message a client shows with the MCP prefix once', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN],
+      env: quentliEnv(),
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      const error = await client.callTool({ name: 'quentli_delete_customer' }).then(
+        () => undefined,
+        (e: unknown) => e as { code: number; message: string },
+      );
+      expect(error?.code).toBe(-32602);
+      expect(error?.message).toBe(
+        'MCP error -32602: Unknown tool quentli_delete_customer. Tools: quentli_get_customer, quentli_list_customers',
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it('exits non-zero listing the variables when no provider is configured', async () => {
     const result = await run(BASE_ENV, []);
     expect(result.code).toBe(1);
@@ -149,5 +172,14 @@ describe('the built bin over stdio', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Usage:');
     expect(bad.stderr).not.toContain('sk_x');
+  });
+
+  it('answers --bogus with one line: the problem and the usage, and no suggestion that fails', async () => {
+    const bad = await run(BASE_ENV, ['--bogus']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe(
+      "billing-customers-mcp: Unknown option '--bogus'. Usage: billing-customers-mcp [--demo] [doctor]; see --help.\n",
+    );
   });
 });
