@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
+import { realpathSync } from 'node:fs';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
 import { logLine, registerSecret } from './log.js';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
 
   if (config.command === 'doctor') {
     const { runDoctor } = await import('./doctor.js');
-    process.exitCode = await runDoctor(providers, config, process.stdout);
+    const launch = { command: process.execPath, script: realpathSync(process.argv[1] as string) };
+    process.exitCode = await runDoctor(providers, config, process.stdout, launch);
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
     return;
   }
