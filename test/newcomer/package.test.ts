@@ -6,30 +6,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, type Finished, ROOT, runProcess } from '../helpers/run.js';
+import { DEMO, type Finished, npmEnv, ROOT, runProcess } from '../helpers/run.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const PACKAGE = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
 
 let dir: string;
 let prefix: string;
-/** npm needs HOME (its cache) and PATH; the cache keeps it fast. This test's Node comes first. */
 let env: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'billing-mcp-pack-'));
   prefix = join(dir, 'prefix');
   const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
-  env = {
-    PATH: [bin, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
-    HOME: process.env.HOME ?? '',
-    npm_config_prefix: prefix,
-    npm_config_prefer_offline: 'true',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-  };
+  env = npmEnv({ npm_config_prefix: prefix }, [bin]);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

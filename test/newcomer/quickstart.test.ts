@@ -11,12 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeBlocks, section, shellCommands } from '../helpers/readme.js';
-import { ROOT, runProcess } from '../helpers/run.js';
+import { npmEnv, ROOT, runProcess } from '../helpers/run.js';
 
 let clone = '';
 afterAll(() => {
@@ -48,20 +48,6 @@ function copyCheckout(): void {
 }
 
 const requested = process.env.BILLING_MCP_QUICKSTART === '1';
-
-/** The same commands a user types; the npm cache just spares the network where it can. */
-function npmEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    // This test's Node first, so the commands run on the Node under test.
-    PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
-    HOME: process.env.HOME ?? '',
-    npm_config_prefer_offline: 'true',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    ...extra,
-  };
-}
 
 /** The commands of the README's Install block introduced by `marker`, minus clone and cd. */
 function installCommands(marker: string): string[] {
@@ -129,8 +115,7 @@ describe.runIf(requested).sequential('quick start and install paths, in a clean 
     ]);
     const prefix = join(clone, '.global');
     const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
-    const env = npmEnv({ npm_config_prefix: prefix });
-    env.PATH = [bin, env.PATH].join(delimiter);
+    const env = npmEnv({ npm_config_prefix: prefix }, [bin]);
     const outputs = await runAll(commands, env);
     expect(outputs.at(-1)).toBe(`${version}\n`);
     expect(

@@ -11,12 +11,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks, section, shellCommands, UNIX_PATH } from '../helpers/readme.js';
-import { BIN, type Finished, ROOT, runProcess } from '../helpers/run.js';
+import { BIN, type Finished, npmEnv, ROOT, runProcess } from '../helpers/run.js';
 
 const requested = process.env.BILLING_MCP_TOOLING === '1';
 const MCPB = '@anthropic-ai/mcpb@2';
@@ -28,19 +28,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'billing-mcp-tooling-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** PATH with this test's Node first (the tools' `node` and `#!/usr/bin/env node` find it). */
-function env(extra: Record<string, string> = {}, bins: string[] = []): Record<string, string> {
-  return {
-    PATH: [...bins, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
-    HOME: process.env.HOME ?? '',
-    npm_config_prefer_offline: 'true',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    ...extra,
-  };
-}
 
 function ok(result: Finished, what: string): Finished {
   expect(result.code, `${what}\n${result.stdout}\n${result.stderr}`).toBe(0);
@@ -55,13 +42,13 @@ describe.runIf(requested).sequential('tools from npm, run for real', () => {
     const prefix = join(dir, 'claude');
     ok(
       await runProcess('npm', ['install', '-g', CLAUDE_CODE], {
-        env: env({ npm_config_prefix: prefix }),
+        env: npmEnv({ npm_config_prefix: prefix }),
         timeoutMs: 300_000,
       }),
       'installing Claude Code',
     );
     const home = join(dir, 'home');
-    const claudeEnv = env(
+    const claudeEnv = npmEnv(
       {
         HOME: home,
         QUENTLI_API_KEY: 'sk_test_readme_quentli',
@@ -109,7 +96,7 @@ describe.runIf(requested).sequential('tools from npm, run for real', () => {
       shellCommands,
     );
     expect(command).toMatch(/^npx -y -p node@22 -p @modelcontextprotocol\/inspector@2 -- /);
-    const result = ok(await sh(command as string, { env: env(), cwd: ROOT }), command as string);
+    const result = ok(await sh(command as string, { env: npmEnv(), cwd: ROOT }), command as string);
     const answer = JSON.parse(result.stdout) as { content: { text: string }[] };
     const page = JSON.parse(answer.content[0]?.text ?? '{}');
     expect(page).toMatchObject({ provider: 'quentli', returned: 2, take: 2 });
@@ -117,11 +104,11 @@ describe.runIf(requested).sequential('tools from npm, run for real', () => {
 
   it('MCPB: the manifest validates; the bundle holds only dist, manifest, icon, license and package.json, and starts with only Sandbox on', async () => {
     ok(
-      await runProcess('npx', ['-y', MCPB, 'validate', 'manifest.json'], { env: env() }),
+      await runProcess('npx', ['-y', MCPB, 'validate', 'manifest.json'], { env: npmEnv() }),
       'mcpb validate',
     );
     const bundled = ok(
-      await runProcess('npm', ['run', 'bundle'], { env: env(), timeoutMs: 240_000 }),
+      await runProcess('npm', ['run', 'bundle'], { env: npmEnv(), timeoutMs: 240_000 }),
       'npm run bundle',
     );
     const size = /billing-customers-mcp\.mcpb: (\d+) bytes/.exec(bundled.stdout)?.[1];
@@ -132,7 +119,7 @@ describe.runIf(requested).sequential('tools from npm, run for real', () => {
       await runProcess(
         'npx',
         ['-y', MCPB, 'unpack', join(ROOT, 'billing-customers-mcp.mcpb'), unpacked],
-        { env: env() },
+        { env: npmEnv() },
       ),
       'mcpb unpack',
     );

@@ -22,6 +22,19 @@ function quentliEnv(): Record<string, string> {
   return { ...BASE_ENV, QUENTLI_API_KEY, QUENTLI_BASE_URL } as Record<string, string>;
 }
 
+/** A real client connected to the bin over stdio. */
+async function connectBin(env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN],
+    env,
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
 /** Runs the bin with the given stdin lines; resolves with everything it wrote once it exits. */
 function run(
   env: Record<string, string>,
@@ -38,14 +51,7 @@ function run(
 
 describe('the built bin over stdio', () => {
   it('serves exactly the two Quentli tools to a real client when only Quentli is configured', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: quentliEnv(),
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
-    await client.connect(transport);
+    const client = await connectBin(quentliEnv());
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual(['quentli_get_customer', 'quentli_list_customers']);
@@ -69,14 +75,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('serves six tools with all three providers configured', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: { ...BASE_ENV, ...sandboxEnv(sandbox.emulators) },
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
-    await client.connect(transport);
+    const client = await connectBin({ ...BASE_ENV, ...sandboxEnv(sandbox.emulators) });
     try {
       const { tools } = await client.listTools();
       expect(tools).toHaveLength(6);
@@ -136,14 +135,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('answers an unknown tool with an InvalidParams error whose message a client shows with the MCP prefix once', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: quentliEnv(),
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
-    await client.connect(transport);
+    const client = await connectBin(quentliEnv());
     try {
       const error = await client.callTool({ name: 'quentli_delete_customer' }).then(
         () => undefined,
