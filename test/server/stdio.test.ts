@@ -131,6 +131,14 @@ describe('the built bin over stdio', () => {
     const ids = lines.map((line) => JSON.parse(line).id);
     expect(ids).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
     expect(result.stderr).toContain('serving quentli');
+    // The same start-up line reaches the client as an MCP log message (issue 13).
+    const logged = lines
+      .map((line) => JSON.parse(line))
+      .filter((m) => m.method === 'notifications/message');
+    expect(logged[0]?.params).toMatchObject({
+      level: 'info',
+      data: expect.stringContaining('serving quentli'),
+    });
     expect(result.stderr).not.toContain(quentliEnv().QUENTLI_API_KEY);
   });
 
