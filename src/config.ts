@@ -106,7 +106,6 @@ function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
  * is the usual culprit). Caught here, naming the variable and never the key, rather than as
  * retried `upstream_error`s that blame the base URL.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
 const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
 
 function headerSafeKey(env: NodeJS.ProcessEnv, name: string): string {
