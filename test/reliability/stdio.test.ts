@@ -3,6 +3,7 @@
  * the process survives every fault, stdout carries only JSON-RPC, and no key or auth header value
  * appears in any result or stderr line.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,13 +12,14 @@ import type { Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { createCapture, secretForms } from '../helpers/capture.js';
 import { structured, toolError } from '../helpers/mcp.js';
-import { spawnClient, spawnRaw } from '../helpers/process.js';
+import { BIN, spawnClient, spawnRaw } from '../helpers/process.js';
 import {
   expectHealthy,
   HOSTILE_STRINGS,
   PROVIDER_CASES,
   type ProviderCase,
 } from '../helpers/reliability.js';
+import { BASE_ENV } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 /** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
@@ -255,31 +257,69 @@ describe('stdout of the built bin under faults and garbage input', () => {
   });
 });
 
-describe('the process-level guard', () => {
-  it('a stray rejection and a thrown timer are logged (keys redacted) and the server keeps serving', {
-    timeout: 20_000,
-  }, async () => {
-    const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
-    const peer = spawnRaw(serverEnv(), ['--import', preload]);
-    await peer.request(1, 'initialize', {
+describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
+  const initialize = (peer: ReturnType<typeof spawnRaw>) =>
+    peer.request(1, 'initialize', {
       protocolVersion: '2025-11-25',
       capabilities: {},
       clientInfo: { name: 'raw', version: '0' },
     });
-    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    await expect
-      .poll(() => peer.stderr.join(''), { timeout: 5000 })
-      .toContain('uncaught exception');
-    const stderr = peer.stderr.join('');
-    expect(stderr).toContain('unhandled rejection: Error: stray rejection with [redacted]');
-    expect(stderr).toContain('stray exception with [redacted]');
-    for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
-    const answer = await peer.request(2, 'tools/call', {
-      name: 'quentli_list_customers',
-      arguments: { take: 2 },
-    });
-    expect(answer).toMatchObject({ id: 2, result: { structuredContent: { returned: 2 } } });
-    expect(await peer.end()).toBe(0);
-    for (const line of peer.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+
+  it.each([
+    ['a thrown timer', 'exception', 'uncaught exception: Error: stray exception with [redacted]'],
+    [
+      'a stray rejection',
+      'rejection',
+      'unhandled rejection: Error: stray rejection with [redacted]',
+    ],
+  ])(
+    '%s is logged (keys redacted) and ends the process non-zero',
+    {
+      timeout: 20_000,
+    },
+    async (_, kind, logged) => {
+      const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
+      const peer = spawnRaw({ ...serverEnv(), MISBEHAVE: kind }, ['--import', preload]);
+      const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
+      await initialize(peer);
+      expect(await exited).toBe(1);
+      const stderr = peer.stderr.join('');
+      expect(stderr).toContain(logged);
+      for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
+      for (const line of peer.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    },
+  );
+
+  it("a client that closes the server's stdout: the next answer ends the process quietly, exit 0", {
+    timeout: 20_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
+    await initialize(peer);
+    peer.child.stdout.destroy();
+    peer.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    peer.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
+    expect(await exited).toBe(0);
+    expect(peer.stderr.join('')).not.toMatch(/EPIPE|Error|at .*\(|uncaught/);
+  });
+
+  it('doctor whose reader went away (doctor | head -1): no stack trace, exit 0, every time', {
+    timeout: 60_000,
+  }, async () => {
+    for (let run = 0; run < 5; run++) {
+      const child = spawn(process.execPath, [BIN, 'doctor'], {
+        env: { ...BASE_ENV, ...serverEnv() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // The reader reads nothing and goes away before doctor's first line is written.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
   });
 });
