@@ -257,6 +257,42 @@ describe('stdout of the built bin under faults and garbage input', () => {
   });
 });
 
+describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
+  it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
+    timeout: 30_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    await peer.request(1, 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '0' },
+    });
+    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const call = (id: number, name: string) =>
+      `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"quentli_list_customers","arguments":{"name":"${name}"}}}`;
+    peer.sendRaw(call(7, 'n'.repeat(11 * MB)));
+    await vi.waitFor(() => expect(peer.lines.some((l) => JSON.parse(l).id === 7)).toBe(true), POLL);
+    const refused = JSON.parse(peer.lines.find((l) => JSON.parse(l).id === 7) as string);
+    expect(refused.error.code).toBe(-32600);
+    expect(refused.error.message).toContain('too large');
+    // The id after params cannot be read from the start of the line: refused on stderr only.
+    peer.sendRaw(
+      `{"jsonrpc":"2.0","method":"ping","params":{"x":"${'p'.repeat(25 * MB)}"},"id":8}`,
+    );
+    expect(await peer.request(9, 'ping')).toMatchObject({ id: 9, result: {} });
+    const ok = await peer.request(10, 'tools/call', {
+      name: 'quentli_list_customers',
+      arguments: { take: 2 },
+    });
+    expect(ok).toMatchObject({ id: 10, result: { structuredContent: { returned: 2 } } });
+    expect(peer.stderr.join('')).toMatch(
+      /refused an input message of \d+ bytes.*no readable request id/,
+    );
+    expect(peer.lines.map((l) => JSON.parse(l).id)).not.toContain(8);
+    expect(await peer.end()).toBe(0);
+  });
+});
+
 describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
   const initialize = (peer: ReturnType<typeof spawnRaw>) =>
     peer.request(1, 'initialize', {
