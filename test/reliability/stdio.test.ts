@@ -257,6 +257,113 @@ describe('stdout of the built bin under faults and garbage input', () => {
   });
 });
 
+/** The customer rows of a list answer, whichever provider's shape it has. */
+function rowsOf(json: unknown): Record<string, unknown>[] {
+  if (Array.isArray(json)) return json;
+  const body = json as { items?: unknown; results?: unknown };
+  return (body.items ?? body.results ?? []) as Record<string, unknown>[];
+}
+
+describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
+  timeout: 60_000,
+}, () => {
+  const capture = createCapture();
+  let server: Awaited<ReturnType<typeof spawnClient>>;
+  beforeAll(async () => {
+    server = await spawnClient({ ...serverEnv(), BILLING_MCP_TIMEOUT_MS: '10000' }, capture);
+  });
+  afterAll(() => server.close());
+
+  it.each(PROVIDER_CASES)(
+    '$id: a 5 MiB name arrives cut to 32 Ki characters with a marker; the session lives',
+    async (pc) => {
+      const { emulator } = started[pc.id];
+      emulator.inject({
+        rewrite: (answer) => {
+          // A copy: the emulator may answer with its stored records.
+          const json = structuredClone(answer.json);
+          const first = rowsOf(json)[0];
+          if (first) first.name = 'N'.repeat(5 * MB);
+          return { ...answer, json };
+        },
+      });
+      const result = (await server.client.callTool({
+        name: `${pc.id}_list_customers`,
+        arguments: { take: 3 },
+      })) as CallToolResult;
+      const page = structured<{ items: { name: string }[] }>(result);
+      const name = page.items[0]?.name ?? '';
+      expect(name).toMatch(/^N+…\[cut: \d+ chars\]$/);
+      expect(name.length).toBeLessThan(33 * 1024);
+      await expectHealthy(server.client, pc.id);
+      expect(server.errors.map(String)).toEqual([]);
+    },
+  );
+
+  it.each(PROVIDER_CASES)(
+    '$id: take 100, detail full at ~55 KB per row: a coded error saying how to ask for less; the session lives',
+    async (pc) => {
+      const { emulator } = started[pc.id];
+      const blob = Object.fromEntries(
+        Array.from({ length: 55 }, (_, i) => [`f${i}`, String(i).repeat(1000).slice(0, 1000)]),
+      );
+      emulator.inject({
+        rewrite: (answer) => {
+          const json = structuredClone(answer.json);
+          for (const row of rowsOf(json)) row.notes_blob = blob;
+          return { ...answer, json };
+        },
+      });
+      const result = await server.client.callTool({
+        name: `${pc.id}_list_customers`,
+        arguments: { take: 100, detail: 'full' },
+      });
+      const error = toolError(result);
+      expect(error, error.message).toMatchObject({
+        code: 'upstream_error',
+        provider: pc.id,
+        retryable: false,
+      });
+      expect(error.message).toMatch(/too large.*take \d+ or less.*detail "summary"/);
+      await expectHealthy(server.client, pc.id);
+      expect(server.errors.map(String)).toEqual([]);
+    },
+  );
+});
+
+describe('malformed tools/call requests (issue 10 item 14)', () => {
+  it('non-object arguments → invalid_argument; missing params or name → -32602; each in one line', {
+    timeout: 20_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    await peer.request(1, 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '0' },
+    });
+    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    let id = 10;
+    for (const args of [null, [], 'str', 5, true]) {
+      const answer = await peer.request(++id, 'tools/call', {
+        name: 'quentli_list_customers',
+        arguments: args,
+      });
+      const error = toolError(answer.result);
+      expect(error.code, JSON.stringify(args)).toBe('invalid_argument');
+      expect(error.message).toMatch(/^arguments: must be an object/);
+      expect(error.message).not.toContain('\n');
+    }
+    for (const params of [undefined, {}, { name: 5 }, { arguments: {} }]) {
+      const answer = await peer.request(++id, 'tools/call', params);
+      const error = answer.error as { code: number; message: string };
+      expect(error.code, JSON.stringify(params)).toBe(-32602);
+      expect(error.message).not.toContain('\n');
+    }
+    expect(await peer.request(++id, 'ping')).toMatchObject({ result: {} });
+    expect(await peer.end()).toBe(0);
+  });
+});
+
 describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
   it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
     timeout: 30_000,
