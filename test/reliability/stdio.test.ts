@@ -332,7 +332,7 @@ describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
 });
 
 describe('malformed tools/call requests (issue 10 item 14)', () => {
-  it('non-object arguments → invalid_argument; missing params or name → -32602; each in one line', {
+  it('non-object arguments → invalid_argument; params missing, not an object or without a name → -32602; each in one line', {
     timeout: 20_000,
   }, async () => {
     const peer = spawnRaw(serverEnv());
@@ -353,8 +353,15 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
       expect(error.message).toMatch(/^arguments: must be an object/);
       expect(error.message).not.toContain('\n');
     }
-    for (const params of [undefined, {}, { name: 5 }, { arguments: {} }]) {
-      const answer = await peer.request(++id, 'tools/call', params);
+    for (const params of [undefined, {}, { name: 5 }, { arguments: {} }, null, [], 'str', 5]) {
+      const current = ++id;
+      const body = params === undefined ? {} : { params };
+      peer.send({ jsonrpc: '2.0', id: current, method: 'tools/call', ...body });
+      await vi.waitFor(
+        () => expect(peer.lines.some((l) => JSON.parse(l).id === current)).toBe(true),
+        POLL,
+      );
+      const answer = JSON.parse(peer.lines.find((l) => JSON.parse(l).id === current) as string);
       const error = answer.error as { code: number; message: string };
       expect(error.code, JSON.stringify(params)).toBe(-32602);
       expect(error.message).not.toContain('\n');
