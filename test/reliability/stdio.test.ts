@@ -12,7 +12,7 @@ import type { Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { createCapture, secretForms } from '../helpers/capture.js';
 import { structured, toolError } from '../helpers/mcp.js';
-import { BIN, spawnClient, spawnRaw } from '../helpers/process.js';
+import { BIN, type RawPeer, spawnClient, spawnRaw } from '../helpers/process.js';
 import {
   expectHealthy,
   HOSTILE_STRINGS,
@@ -257,6 +257,23 @@ describe('stdout of the built bin under faults and garbage input', () => {
   });
 });
 
+/** initialize + initialized over a raw peer. */
+async function handshake(peer: RawPeer): Promise<void> {
+  await peer.request(1, 'initialize', {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '0' },
+  });
+  peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+}
+
+/** The message answering `id`, for requests sent raw (not through peer.request). */
+async function answerTo(peer: RawPeer, id: number) {
+  const find = () => peer.lines.map((line) => JSON.parse(line)).find((m) => m.id === id);
+  await vi.waitFor(() => expect(find()).toBeDefined(), POLL);
+  return find();
+}
+
 /** The customer rows of a list answer, whichever provider's shape it has. */
 function rowsOf(json: unknown): Record<string, unknown>[] {
   if (Array.isArray(json)) return json;
@@ -336,12 +353,7 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
     timeout: 20_000,
   }, async () => {
     const peer = spawnRaw(serverEnv());
-    await peer.request(1, 'initialize', {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '0' },
-    });
-    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await handshake(peer);
     let id = 10;
     for (const args of [null, [], 'str', 5, true]) {
       const answer = await peer.request(++id, 'tools/call', {
@@ -357,11 +369,7 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
       const current = ++id;
       const body = params === undefined ? {} : { params };
       peer.send({ jsonrpc: '2.0', id: current, method: 'tools/call', ...body });
-      await vi.waitFor(
-        () => expect(peer.lines.some((l) => JSON.parse(l).id === current)).toBe(true),
-        POLL,
-      );
-      const answer = JSON.parse(peer.lines.find((l) => JSON.parse(l).id === current) as string);
+      const answer = await answerTo(peer, current);
       const error = answer.error as { code: number; message: string };
       expect(error.code, JSON.stringify(params)).toBe(-32602);
       expect(error.message).not.toContain('\n');
@@ -376,17 +384,11 @@ describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
     timeout: 30_000,
   }, async () => {
     const peer = spawnRaw(serverEnv());
-    await peer.request(1, 'initialize', {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '0' },
-    });
-    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await handshake(peer);
     const call = (id: number, name: string) =>
       `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"quentli_list_customers","arguments":{"name":"${name}"}}}`;
     peer.sendRaw(call(7, 'n'.repeat(11 * MB)));
-    await vi.waitFor(() => expect(peer.lines.some((l) => JSON.parse(l).id === 7)).toBe(true), POLL);
-    const refused = JSON.parse(peer.lines.find((l) => JSON.parse(l).id === 7) as string);
+    const refused = await answerTo(peer, 7);
     expect(refused.error.code).toBe(-32600);
     expect(refused.error.message).toContain('too large');
     // The id after params cannot be read from the start of the line: refused on stderr only.
@@ -408,13 +410,6 @@ describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
 });
 
 describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
-  const initialize = (peer: ReturnType<typeof spawnRaw>) =>
-    peer.request(1, 'initialize', {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '0' },
-    });
-
   it.each([
     ['a thrown timer', 'exception', 'uncaught exception: Error: stray exception with [redacted]'],
     [
@@ -431,7 +426,7 @@ describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
       const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
       const peer = spawnRaw({ ...serverEnv(), MISBEHAVE: kind }, ['--import', preload]);
       const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
-      await initialize(peer);
+      await handshake(peer);
       expect(await exited).toBe(1);
       const stderr = peer.stderr.join('');
       expect(stderr).toContain(logged);
@@ -445,7 +440,7 @@ describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
   }, async () => {
     const peer = spawnRaw(serverEnv());
     const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
-    await initialize(peer);
+    await handshake(peer);
     peer.child.stdout.destroy();
     peer.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
     peer.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
