@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { invalidArgument } from '../errors.js';
+import { CONTROL } from '../providers/filters.js';
 import { cutAt } from './cut.js';
 
 /** Arguments arrive as parsed JSON; past this many values they are rejected before zod sees them. */
@@ -11,13 +12,6 @@ const MAX_ARGUMENT_ELEMENTS = 3000;
 
 /** With the u flag, only a surrogate without its pair matches (String#isWellFormed is ES2024). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
-/**
- * One rule for every string at every depth (keys included): no control characters. They have no
- * business in an id or a filter value, and nested ones (Quentli `where` values, Maple
- * `query.org_name`, `tags`, `metadata`, Flexprice `filters`) would otherwise reach the upstream.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider: string): T {
   if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
@@ -41,6 +35,8 @@ export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provid
       provider,
     );
   }
+  // One rule for every string and key at every depth: nested filter values (Quentli `where`,
+  // Maple `query`, Flexprice `filters`) would otherwise reach the upstream with them.
   if (controlAt !== undefined) {
     throw invalidArgument(
       `${controlAt || 'arguments'}: must not contain control characters.`,
