@@ -1,5 +1,9 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { redactDeep, Secrets } from '../../src/redact.js';
+import { createServer } from '../../src/server.js';
+import { redactOutgoing } from '../../src/transport/redacting.js';
 import { echoedForms } from '../helpers/capture.js';
 
 const KEY = 'sk_live_LOGtest/KEY+123=x';
@@ -53,5 +57,23 @@ describe('redactDeep', () => {
     let out = redactDeep(deep, [secrets]);
     for (let i = 0; i < 100_000; i++) out = (out as unknown[])[0];
     expect(out).toBe('[redacted]');
+  });
+});
+
+describe('redactOutgoing', () => {
+  it("redacts every message a transport sends against each Secrets given (remote mode: the request's own keys)", async () => {
+    const requestKeys = new Secrets();
+    requestKeys.add('Bearer hdr_tenant_KEY_0042');
+    const server = createServer({ providers: [], version: '0.0.0-test' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(redactOutgoing(serverSide, () => [new Secrets(), requestKeys]));
+    const client = new Client({ name: 'test', version: '0' });
+    await client.connect(clientSide);
+    const message = await client.callTool({ name: 'x_hdr_tenant_KEY_0042', arguments: {} }).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    expect(message).toContain('Unknown tool x_[redacted]');
+    await client.close();
   });
 });
