@@ -103,10 +103,9 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      await this.pause(
-        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
-        req.signal,
-      );
+      // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
+      // retries into a burst against a provider that is already struggling.
+      await this.pause(Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000), req.signal);
     }
   }
 
