@@ -5,11 +5,13 @@
  * emulator's own request log and connection counter.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { parseRetryAfter } from '../../src/upstream/retry.js';
-import { connectClient, structured, testHttp } from '../helpers/mcp.js';
+import { POOL_CONNECTIONS } from '../../src/upstream/undici.js';
+import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { PROVIDER_CASES } from '../helpers/reliability.js';
 
 const quentli = PROVIDER_CASES.find((pc) => pc.id === 'quentli');
@@ -63,5 +65,47 @@ describe('Retry-After that would skip the backoff', () => {
     // Under a fifth of that has probability ~4e-7; without the backoff the sum is a few ms.
     const total = gaps.reduce((sum, gap) => sum + gap, 0);
     expect(total).toBeGreaterThanOrEqual((CALLS * BACKOFF_MS) / 5);
+  });
+});
+
+describe('timeouts against a hanging upstream', () => {
+  const CALLS = 200;
+  let sandbox: ProviderEmulator;
+  let client: Client;
+  beforeAll(async () => {
+    sandbox = await startQuentliEmulator();
+    // The production pool's shape (src/upstream/undici.ts), with a short keep-alive for the test.
+    const dispatcher = new Agent({
+      connections: POOL_CONNECTIONS,
+      keepAliveTimeout: 10,
+      keepAliveMaxTimeout: 10,
+    });
+    const http = testHttp({ timeoutMs: 500, dispatcher });
+    client = await connectClient([quentli.create(sandbox.settings, http)]);
+  });
+  afterAll(async () => {
+    await client.close();
+    await sandbox.close();
+  });
+
+  it(`${CALLS} concurrent calls time out; connections that carry no request stay within the pool size, not one per call`, async () => {
+    sandbox.emulator.inject(...Array.from({ length: CALLS }, () => ({ hang: 'headers' as const })));
+    const results = await Promise.all(
+      Array.from({ length: CALLS }, (_, i) =>
+        client.callTool({ name: 'quentli_get_customer', arguments: { id: `cus_hang_${i}` } }),
+      ),
+    );
+    expect(new Set(results.map((result) => toolError(result).code))).toEqual(new Set(['timeout']));
+    // Let any reconnects the aborts would trigger happen before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    sandbox.emulator.clearFaults();
+    const received = sandbox.emulator.requests.length;
+    const opened = sandbox.emulator.connections;
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(CALLS);
+    // Before the gate: one empty connection per queued call (184 of 200 here, ~984 of 1,000).
+    // What remains is undici's own reconnect after each aborted in-flight request (see
+    // src/upstream/gate.ts): at most one per pool connection, however many calls were waiting.
+    expect(opened - received).toBeLessThanOrEqual(POOL_CONNECTIONS);
   });
 });
