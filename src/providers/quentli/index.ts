@@ -5,6 +5,7 @@ import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
+import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 import type {
   BillingProvider,
   CallContext,
@@ -15,7 +16,7 @@ import type {
 } from '../types.js';
 import { EXTERNAL_ID_FIELD, MAX_UPSTREAM_TAKE } from './assumptions.js';
 import { buildFilter, buildOrderBy, type QuentliFilters, quentliListFilters } from './filters.js';
-import { normalizeCustomer, type RawCustomer, rawCustomerSchema } from './normalize.js';
+import { normalizeCustomer } from './normalize.js';
 import { type ListQuery, listQueryString } from './query.js';
 
 const listSchema = z.array(rawCustomerSchema);

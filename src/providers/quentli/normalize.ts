@@ -1,16 +1,14 @@
 /** Quentli customer (providers/quentli.md §6) → the normalized Customer (CONTRACT §4). */
 import type { Customer, DetailLevel } from '../../customer.js';
+// Only `id` is relied on (rawCustomerSchema); everything else is read defensively (§6:
+// `meta`/`metadata` may be absent or null).
 import {
   type RawCustomer,
-  rawCustomerSchema,
   remainingDetails,
   stringMap,
   text,
   withDetail,
 } from '../normalize-shared.js';
-
-/** Only `id` is relied on; everything else is read defensively (§6: `meta`/`metadata` may be absent or null). */
-export { type RawCustomer, rawCustomerSchema };
 
 const MAPPED_KEYS = [
   'id',
