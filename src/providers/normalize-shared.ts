@@ -38,6 +38,11 @@ export function text(value: unknown): string | null {
   return value.trim() === '' ? null : value;
 }
 
+/** A provider's row count when it is a usable one (null, "230", -1, 1.5, 1e300 are not): else null. */
+export function countOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
 /** How deep upstream data is copied into a result; below it, one TOO_DEEP marker per branch. */
 export const MAX_DATA_DEPTH = 32;
 export const TOO_DEEP = '[too deep]';

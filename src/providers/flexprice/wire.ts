@@ -3,7 +3,7 @@
  * may be missing, null or extra (older builds' parent_customer_id), and errors come in several shapes.
  */
 import { z } from 'zod';
-import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
+import { countOrNull, type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 
 /** Only `id` is required: everything else is normalized field by field, whatever its type. */
 export { type RawCustomer, rawCustomerSchema };
@@ -15,10 +15,9 @@ export const listResponseSchema = z.looseObject({
   pagination: z.looseObject({ total: z.unknown().optional() }).nullable().optional(),
 });
 
-/** `pagination.total` when it is a usable count (null, "230", -1, 1.5, 1e300 are not). */
+/** `pagination.total` when it is a usable count, else unknown (null): never a failed page. */
 export function reportedTotal(pagination: { total?: unknown } | null | undefined): number | null {
-  const total = pagination?.total;
-  return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : null;
+  return countOrNull(pagination?.total);
 }
 
 function field(body: unknown, key: string): unknown {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Address, Customer, DetailLevel } from '../../customer.js';
 import {
+  countOrNull,
   plainData,
   type RawCustomer,
   rawCustomerSchema,
@@ -23,8 +24,9 @@ export type FindResponse = z.infer<typeof findResponseSchema>;
 
 /** The count under `include_meta`, when it is a usable number. */
 export function reportedTotal(response: FindResponse): number | null {
-  const value = (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD];
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+  return countOrNull(
+    (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD],
+  );
 }
 
 const MAPPED = [
