@@ -67,6 +67,23 @@ const UNDICI_TIMER_SLACK_MS = 1000;
 /** A queued attempt with less time than this left is not sent (see gate.ts). */
 const MIN_REMAINING_MS = 250;
 
+/**
+ * One gate per origin, like the pool it guards: in remote mode with per-request credentials an
+ * Upstream lives for one request, and a gate of its own would admit everything. Origins come from
+ * configuration or an allow-list, so this map stays small.
+ */
+const gates = new Map<string, RequestGate>();
+
+function gateFor(baseUrl: string, timeoutMs: number): RequestGate {
+  const key = `${new URL(baseUrl).origin} ${timeoutMs}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
 interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -78,8 +95,7 @@ export class Upstream {
   private readonly gate: RequestGate;
 
   constructor(private readonly options: UpstreamOptions) {
-    const { timeoutMs } = options.http;
-    this.gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
     // Whatever authenticates a request is a secret, with or without its scheme word.
     for (const value of Object.values(options.headers)) {
       registerSecret(value);
