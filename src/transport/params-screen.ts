@@ -18,7 +18,8 @@ export class ParamsScreen extends Transform {
     const text = chunk.toString('utf8');
     if (!SUSPECT.test(text)) {
       this.push(chunk);
-      return done();
+      done();
+      return;
     }
     const lines = text.split('\n');
     const last = lines.pop() ?? '';
