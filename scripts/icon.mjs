@@ -37,7 +37,7 @@ for (let py = 0; py < SIZE; py++) {
     const x = (px + 0.5) / S;
     const y = (py + 0.5) / S;
     let rgb = BACKGROUND;
-    let alpha = roundedRect(x, y, 0, 0, SIZE, SIZE, 48);
+    const alpha = roundedRect(x, y, 0, 0, SIZE, SIZE, 48);
     const blend = (color, coverage) => {
       if (coverage <= 0) return;
       rgb = rgb.map((c, i) => Math.round(c * (1 - coverage) + color[i] * coverage));

@@ -3,11 +3,11 @@
  * opens it around each call (runWithCallLog), and the upstream client, which knows nothing of
  * MCP, reports retries, rate-limit waits and timeouts into it. Outside a call it does nothing.
  *
- * Messages name the provider, a status or error code and a wait: never a key (redacted anyway),
- * an id, a filter value or anything the provider said about a customer.
+ * Messages name the provider, a status or error code and a wait: never a key, an id, a filter
+ * value or anything the provider said about a customer (and the transport redacts every
+ * outgoing message anyway: src/transport/redacting.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { redact } from './log.js';
 
 /** The MCP levels this server sends (RFC 5424 names, as `logging/setLevel` uses them). */
 export type CallLogLevel = 'info' | 'warning';
@@ -21,7 +21,7 @@ export function runWithCallLog<T>(sink: CallLogSink, work: () => T): T {
 }
 
 export function callLog(level: CallLogLevel, message: string): void {
-  current.getStore()?.(level, redact(message));
+  current.getStore()?.(level, message);
 }
 
 /**

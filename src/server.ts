@@ -1,7 +1,6 @@
 /** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
@@ -10,6 +9,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { type CallLogSink, runWithCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
+import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
 
 export const SERVER_NAME = 'billing-customers-mcp';
@@ -44,24 +44,44 @@ export function createServer({ providers, version, startupMessage }: ServerOptio
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: tools.map((tool) => tool.definition()),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
+  /*
+   * tools/call is served from the raw request (the SDK's fallback handler), not through
+   * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
+   * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
+   * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
+   * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
+   */
+  server.fallbackRequestHandler = async (request, extra) => {
+    if (request.method !== 'tools/call') {
+      throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
+    }
+    const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+    if (typeof params?.name !== 'string') {
+      throw rpcError(
+        ErrorCode.InvalidParams,
+        'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
+      );
+    }
+    const tool = byName.get(params.name);
     if (!tool) {
       const known = [...byName.keys()].join(', ');
-      // A plain error with a code, not McpError: McpError puts "MCP error -32602:" into the
-      // message itself, and the client's McpError adds it again.
-      throw Object.assign(new Error(`Unknown tool ${request.params.name}. Tools: ${known}`), {
-        code: ErrorCode.InvalidParams,
-      });
+      const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
+      throw rpcError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
     }
     // Retries, rate-limit waits and timeouts of this call reach the client as it happens, on
     // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
     const sink = log.sink(extra.sendNotification);
-    return runWithCallLog(sink, () =>
-      tool.call(request.params.arguments, { signal: extra.signal }),
-    );
-  });
+    return runWithCallLog(sink, () => tool.call(params.arguments, { signal: extra.signal }));
+  };
   return server;
+}
+
+/**
+ * A JSON-RPC error with this code and exactly this message. Not McpError: it writes
+ * "MCP error -32602:" into the message itself, and the client's McpError adds it again.
+ */
+function rpcError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 type LogNotification = {

@@ -6,7 +6,9 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { noteRetry, noteTimeout } from '../call-log.js';
 import { ToolError, trimProviderMessage } from '../errors.js';
-import { logLine, registerSecret } from '../log.js';
+import { logLine } from '../log.js';
+import { Secrets } from '../redact.js';
+import { RequestGate } from './gate.js';
 import { isDotSegment } from './path.js';
 import {
   backoffDelayMs,
@@ -15,7 +17,7 @@ import {
   RETRYABLE_STATUSES,
   sleep,
 } from './retry.js';
-import { loadUndici, sharedDispatcher } from './undici.js';
+import { loadUndici, POOL_CONNECTIONS, sharedDispatcher } from './undici.js';
 
 export interface HttpSettings {
   /** Per attempt: no complete answer within this → `timeout`. */
@@ -39,7 +41,7 @@ export interface UpstreamOptions {
   providerId: string;
   /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
   baseUrl: string;
-  /** Auth headers: every value is registered as a secret, so it never reaches a log or a message. */
+  /** Auth headers: every value is a secret of this Upstream, redacted from its messages and logs. */
   headers: Record<string, string>;
   /** The variable(s) to check when the provider rejects the credentials. */
   credentialHint: string;
@@ -64,6 +66,25 @@ export interface UpstreamRequest<T> {
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER_CAP_SECONDS = 10;
 const UNDICI_TIMER_SLACK_MS = 1000;
+/** A queued attempt with less time than this left is not sent (see gate.ts). */
+const MIN_REMAINING_MS = 250;
+
+/**
+ * One gate per origin, like the pool it guards: in remote mode with per-request credentials an
+ * Upstream lives for one request, and a gate of its own would admit everything. Origins come from
+ * configuration or an allow-list, so this map stays small.
+ */
+const gates = new Map<string, RequestGate>();
+
+function gateFor(baseUrl: string, timeoutMs: number): RequestGate {
+  const key = `${new URL(baseUrl).origin} ${timeoutMs}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gates.set(key, gate);
+  }
+  return gate;
+}
 
 interface RawResponse {
   status: number;
@@ -72,12 +93,21 @@ interface RawResponse {
 }
 
 export class Upstream {
+  /**
+   * Whatever authenticates a request (each form Secrets knows). Kept here, not process-wide: in
+   * remote mode an Upstream may carry one request's keys, which must not outlive it.
+   */
+  private readonly secrets = new Secrets();
+  /** No more requests in flight than the pool has connections (see gate.ts for why). */
+  private readonly gate: RequestGate;
+
   constructor(private readonly options: UpstreamOptions) {
-    // Whatever authenticates a request is a secret, with or without its scheme word.
-    for (const value of Object.values(options.headers)) {
-      registerSecret(value);
-      registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
+    this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
+    for (const value of Object.values(options.headers)) this.secrets.add(value);
+  }
+
+  private log(message: string): void {
+    logLine(this.secrets.redact(message));
   }
 
   get displayName(): string {
@@ -108,7 +138,9 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      const wait = retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000;
+      // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
+      // retries into a burst against a provider that is already struggling.
+      const wait = Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000);
       noteRetry(this.displayName, response.status, wait, attempt + 1, http.maxRetries);
       await this.pause(wait, req.signal);
     }
@@ -145,7 +177,10 @@ export class Upstream {
     const deadline = linkedDeadline(req.signal, http.timeoutMs);
     const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
     const hasBody = req.body !== undefined;
+    let release: (() => void) | undefined;
     try {
+      // The wait for a slot counts against this attempt's deadline, as undici's queue did.
+      release = await this.gate.acquire(deadline);
       const { request } = await loadUndici();
       const dispatcher = http.dispatcher ?? (await sharedDispatcher());
       const response = await request(url, {
@@ -174,6 +209,7 @@ export class Upstream {
       return { status: response.statusCode, headers: response.headers, text };
     } finally {
       deadline.clear();
+      release?.();
     }
   }
 
@@ -182,7 +218,7 @@ export class Upstream {
     const parsed = json.ok ? req.schema.safeParse(json.value) : undefined;
     if (parsed?.success) return parsed.data;
     const what = json.ok ? 'JSON of an unexpected shape' : 'a body that is not JSON';
-    logLine(
+    this.log(
       `${this.options.displayName} ${req.method} ${req.path}: ${what}${parsed ? ` (${parsed.error.issues.length} schema issues)` : ''}`,
     );
     throw new ToolError(
@@ -196,9 +232,11 @@ export class Upstream {
     const { displayName, providerId, credentialHint } = this.options;
     const { status } = response;
     const json = parseJson(response.text);
-    const providerMessage = json.ok
-      ? trimProviderMessage(this.options.errorMessage(json.value))
-      : undefined;
+    // Redacted before it is cut: a key cut at the limit would otherwise leave its prefix behind.
+    const raw = json.ok ? this.options.errorMessage(json.value) : undefined;
+    const providerMessage = trimProviderMessage(
+      typeof raw === 'string' ? this.secrets.redact(raw) : raw,
+    );
     const said = providerMessage ? `: ${providerMessage}` : '';
     const details = { provider: providerId, httpStatus: status };
     if (status === 401 || status === 403) {
@@ -256,7 +294,7 @@ export class Upstream {
         { provider: providerId, retryable: true },
       );
     }
-    logLine(
+    this.log(
       `${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {
@@ -272,6 +310,7 @@ export class Upstream {
  */
 function linkedDeadline(caller: AbortSignal | undefined, ms: number) {
   const controller = new AbortController();
+  const deadlineAt = Date.now() + ms;
   const timer = setTimeout(
     () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
     ms,
@@ -281,6 +320,7 @@ function linkedDeadline(caller: AbortSignal | undefined, ms: number) {
   else caller?.addEventListener('abort', onAbort, { once: true });
   return {
     signal: controller.signal,
+    deadlineAt,
     clear: () => {
       clearTimeout(timer);
       caller?.removeEventListener('abort', onAbort);
