@@ -10,21 +10,19 @@ export function successResult(value: Record<string, unknown>): CallToolResult {
 
 /** Failure: coded JSON in the text, since clients show only content[0].text on errors. */
 export function errorResult(error: unknown, provider?: string): CallToolResult {
-  const toolError =
-    error instanceof ToolError
-      ? error
-      : new ToolError(
-          'upstream_error',
-          'Unexpected internal error; the details went to the server log.',
-          {
-            provider,
-            retryable: false,
-          },
-        );
-  if (!(error instanceof ToolError)) {
-    logLine(
-      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-  }
-  return { content: [{ type: 'text', text: JSON.stringify(toolError.toJSON()) }], isError: true };
+  const body = toToolError(error, provider).toJSON();
+  return { content: [{ type: 'text', text: JSON.stringify(body) }], isError: true };
+}
+
+/** Any failure as a coded ToolError; an unexpected one is logged and shown as a generic error. */
+export function toToolError(error: unknown, provider?: string): ToolError {
+  if (error instanceof ToolError) return error;
+  logLine(
+    `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return new ToolError(
+    'upstream_error',
+    'Unexpected internal error; the details went to the server log.',
+    { provider, retryable: false },
+  );
 }

@@ -11,7 +11,7 @@ const MAX_ARGUMENT_ELEMENTS = 3000;
 /** With the u flag, only a surrogate without its pair matches (String#isWellFormed is ES2024). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider: string): T {
+export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider?: string): T {
   const { count, illFormedAt } = inspect(args, MAX_ARGUMENT_ELEMENTS);
   if (count > MAX_ARGUMENT_ELEMENTS) {
     throw invalidArgument(
