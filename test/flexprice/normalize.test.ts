@@ -126,11 +126,13 @@ describe('full', () => {
     });
   });
 
-  it('list items are normalized the same way as get', async () => {
+  it('list items are normalized the same way as get, without provider (the page names it)', async () => {
     const c = find((x) => x.status === 'published' && x.external_id === 'acct-1001');
-    const list = structured<{ items: Customer[] }>(
+    const list = structured<{ provider: string; items: Customer[] }>(
       await h.call('list', { external_id: c.external_id, detail: 'full' }),
     );
-    expect(list.items).toStrictEqual([await get({ id: c.id, detail: 'full' })]);
+    const { provider, ...item } = await get({ id: c.id, detail: 'full' });
+    expect(list.provider).toBe(provider);
+    expect(list.items).toStrictEqual([item]);
   });
 });

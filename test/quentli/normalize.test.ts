@@ -1,6 +1,6 @@
 /** Normalization (CONTRACT §4): summary and full, through the MCP Client, including edge cases. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerSchema } from '../../src/customer.js';
+import { listedCustomerSchema } from '../../src/customer.js';
 import type { QuentliRawCustomer } from '../../src/sandbox/quentli/emulator.js';
 import { type ListPage, type QuentliRig, startRig } from './setup.js';
 
@@ -66,9 +66,10 @@ describe('seeded customers', () => {
     });
   });
 
-  it('every listed customer fits the strict Customer schema; null emails and empty metadata survive', async () => {
+  it('every listed customer fits the strict listed-Customer schema (no provider); null emails and empty metadata survive', async () => {
     const page = await rig.call<ListPage>('list', { take: 100, detail: 'full' });
-    for (const item of page.items) customerSchema.strict().parse(item);
+    expect(page.provider).toBe('quentli');
+    for (const item of page.items) listedCustomerSchema.strict().parse(item);
     const byId = new Map(page.items.map((c) => [c.id as string, c]));
     const noEmail = truth.slice(0, 100).find((c) => c.email === null) as QuentliRawCustomer;
     expect(byId.get(noEmail.id)?.email).toBeNull();
