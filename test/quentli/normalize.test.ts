@@ -1,7 +1,9 @@
 /** Normalization (CONTRACT §4): summary and full, through the MCP Client, including edge cases. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listedCustomerSchema } from '../../src/customer.js';
 import type { QuentliRawCustomer } from '../../src/sandbox/quentli/emulator.js';
+import { utc } from '../helpers/timestamps.js';
 import { type ListPage, type QuentliRig, startRig } from './setup.js';
 
 let rig: QuentliRig;
@@ -24,7 +26,7 @@ function addCustomer(changes: Record<string, unknown>, drop: string[] = []): str
 }
 
 describe('seeded customers', () => {
-  it('summary maps username, phoneNumber, archivedAt and meta', async () => {
+  it('summary maps username, phoneNumber, archivedAt and meta; created_at in UTC, no updated_at', async () => {
     const raw = truth.find(
       (c) => c.archivedAt && c.email && c.metadata.length > 0,
     ) as QuentliRawCustomer;
@@ -37,8 +39,7 @@ describe('seeded customers', () => {
       email: raw.email,
       phone: raw.phoneNumber,
       status: 'archived',
-      created_at: raw.createdAt,
-      updated_at: raw.updatedAt,
+      created_at: utc(raw.createdAt),
       metadata: raw.meta,
     });
   });
