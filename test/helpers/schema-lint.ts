@@ -2,7 +2,7 @@
  * The tool-schema portability rules of the MCP Inspector's `--strict` check (inspector 2.12,
  * core/json/schemaLint.ts), restated so a test catches a regression without Node 22 or the
  * network: a `type` array, a schema that constrains nothing (`{}`), a bare boolean where a schema
- * object belongs, and a `$ref` outside the document. `docs/portability.md` says how to run the
+ * object belongs, and a `$ref` outside the document. `docs/find-and-summary.md` says how to run the
  * Inspector itself.
  */
 
