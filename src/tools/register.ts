@@ -16,7 +16,7 @@ const CROSS_PROVIDER_TOOLS: readonly CrossProviderToolDefinition[] = [findCustom
 
 export interface BoundTool {
   name: string;
-  /** Built on first use: emitting six JSON Schemas is start-up time that `initialize` need not wait for. */
+  /** Built on first use: emitting the JSON Schemas is start-up time that `initialize` need not wait for. */
   definition: () => Tool;
   call: (args: unknown, context: CallContext) => Promise<CallToolResult>;
 }
