@@ -108,7 +108,7 @@ function bound(
     call: async (args, context) => {
       try {
         const valid = validateArguments(parts.input, args, provider);
-        return successResult(await run(valid as never, context));
+        return successResult(await run(valid as never, context), provider);
       } catch (error) {
         return errorResult(error, provider);
       }

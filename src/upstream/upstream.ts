@@ -5,7 +5,8 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
-import { logLine, registerSecret } from '../log.js';
+import { logLine } from '../log.js';
+import { Secrets } from '../redact.js';
 import { RequestGate } from './gate.js';
 import { isDotSegment } from './path.js';
 import {
@@ -39,7 +40,7 @@ export interface UpstreamOptions {
   providerId: string;
   /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
   baseUrl: string;
-  /** Auth headers: every value is registered as a secret, so it never reaches a log or a message. */
+  /** Auth headers: every value is a secret of this Upstream, redacted from its messages and logs. */
   headers: Record<string, string>;
   /** The variable(s) to check when the provider rejects the credentials. */
   credentialHint: string;
@@ -67,6 +68,23 @@ const UNDICI_TIMER_SLACK_MS = 1000;
 /** A queued attempt with less time than this left is not sent (see gate.ts). */
 const MIN_REMAINING_MS = 250;
 
+/**
+ * One gate per origin, like the pool it guards: in remote mode with per-request credentials an
+ * Upstream lives for one request, and a gate of its own would admit everything. Origins come from
+ * configuration or an allow-list, so this map stays small.
+ */
+const gates = new Map<string, RequestGate>();
+
+function gateFor(baseUrl: string, timeoutMs: number): RequestGate {
+  const key = `${new URL(baseUrl).origin} ${timeoutMs}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
 interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -74,17 +92,21 @@ interface RawResponse {
 }
 
 export class Upstream {
+  /**
+   * Whatever authenticates a request (each form Secrets knows). Kept here, not process-wide: in
+   * remote mode an Upstream may carry one request's keys, which must not outlive it.
+   */
+  private readonly secrets = new Secrets();
   /** No more requests in flight than the pool has connections (see gate.ts for why). */
   private readonly gate: RequestGate;
 
   constructor(private readonly options: UpstreamOptions) {
-    const { timeoutMs } = options.http;
-    this.gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
-    // Whatever authenticates a request is a secret, with or without its scheme word.
-    for (const value of Object.values(options.headers)) {
-      registerSecret(value);
-      registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
+    this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
+    for (const value of Object.values(options.headers)) this.secrets.add(value);
+  }
+
+  private log(message: string): void {
+    logLine(this.secrets.redact(message));
   }
 
   get displayName(): string {
@@ -189,7 +211,7 @@ export class Upstream {
     const parsed = json.ok ? req.schema.safeParse(json.value) : undefined;
     if (parsed?.success) return parsed.data;
     const what = json.ok ? 'JSON of an unexpected shape' : 'a body that is not JSON';
-    logLine(
+    this.log(
       `${this.options.displayName} ${req.method} ${req.path}: ${what}${parsed ? ` (${parsed.error.issues.length} schema issues)` : ''}`,
     );
     throw new ToolError(
@@ -203,9 +225,11 @@ export class Upstream {
     const { displayName, providerId, credentialHint } = this.options;
     const { status } = response;
     const json = parseJson(response.text);
-    const providerMessage = json.ok
-      ? trimProviderMessage(this.options.errorMessage(json.value))
-      : undefined;
+    // Redacted before it is cut: a key cut at the limit would otherwise leave its prefix behind.
+    const raw = json.ok ? this.options.errorMessage(json.value) : undefined;
+    const providerMessage = trimProviderMessage(
+      typeof raw === 'string' ? this.secrets.redact(raw) : raw,
+    );
     const said = providerMessage ? `: ${providerMessage}` : '';
     const details = { provider: providerId, httpStatus: status };
     if (status === 401 || status === 403) {
@@ -263,7 +287,7 @@ export class Upstream {
         { provider: providerId, retryable: true },
       );
     }
-    logLine(
+    this.log(
       `${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {
