@@ -4,7 +4,7 @@ import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
 import { logLine, registerSecret } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
-import { createServer } from './server.js';
+import { createServer, serverFactory } from './server.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
 import type { HttpSettings } from './upstream/upstream.js';
@@ -27,14 +27,25 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = createServer({ providers: providers.map((p) => p.provider), version: VERSION });
-  await serveStdio(server, async () => {
+  const serverOptions = { providers: providers.map((p) => p.provider), version: VERSION };
+  const onClose = async () => {
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
-  });
+  };
   const names = providers.map((p) => p.provider.id).join(', ');
-  logLine(
-    `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,
-  );
+  const source = config.demo ? ' from the built-in sandbox (--demo)' : '';
+  if (config.http) {
+    // stdin is not the protocol here (service managers hand it /dev/null): never read it.
+    const { startHttp } = await import('./transport/http/start.js');
+    const running = await startHttp({
+      settings: config.http,
+      server: serverFactory(serverOptions),
+      onClose,
+    });
+    logLine(`v${VERSION} serving ${names}${source} over HTTP at ${running.url}`);
+    return;
+  }
+  await serveStdio(createServer(serverOptions), onClose);
+  logLine(`v${VERSION} serving ${names}${source} over stdio`);
 }
 
 async function buildProviders(config: Config, http: HttpSettings) {

@@ -5,7 +5,9 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { BillingProvider } from './providers/types.js';
 import { bindProviderTools } from './tools/register.js';
 
@@ -20,29 +22,45 @@ export interface ServerOptions {
  * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
  * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
  */
-export function createServer({ providers, version }: ServerOptions): Server {
+export function createServer(options: ServerOptions): Server {
+  return serverFactory(options)();
+}
+
+/**
+ * Everything immutable built once (bound tools, their definitions, the instructions, one JSON
+ * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
+ * per request, so a request costs a Server object and two handler registrations, nothing more.
+ */
+export function serverFactory({ providers, version }: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const text = instructions(providers);
+  // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  let listed: { tools: Tool[] } | undefined;
 
-  const server = new Server(
-    { name: SERVER_NAME, version },
-    { capabilities: { tools: {} }, instructions: instructions(providers) },
-  );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools.map((tool) => tool.definition()),
-  }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
-    if (!tool) {
-      const known = [...byName.keys()].join(', ');
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `Unknown tool ${request.params.name}. Tools: ${known}`,
-      );
-    }
-    return tool.call(request.params.arguments, { signal: extra.signal });
-  });
-  return server;
+  return () => {
+    const server = new Server(
+      { name: SERVER_NAME, version },
+      { capabilities: { tools: {} }, instructions: text, jsonSchemaValidator },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, () => {
+      listed ??= { tools: tools.map((tool) => tool.definition()) };
+      return listed;
+    });
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const tool = byName.get(request.params.name);
+      if (!tool) {
+        const known = [...byName.keys()].join(', ');
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Unknown tool ${request.params.name}. Tools: ${known}`,
+        );
+      }
+      return tool.call(request.params.arguments, { signal: extra.signal });
+    });
+    return server;
+  };
 }
 
 function instructions(providers: readonly BillingProvider[]): string {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine, registerSecret } from '../log.js';
 import { isDotSegment } from './path.js';
+import { countUpstreamRequest } from './request-stats.js';
 import {
   backoffDelayMs,
   connectionErrorCode,
@@ -144,6 +145,7 @@ export class Upstream {
     try {
       const { request } = await loadUndici();
       const dispatcher = http.dispatcher ?? (await sharedDispatcher());
+      countUpstreamRequest();
       const response = await request(url, {
         method: req.method,
         headers: {

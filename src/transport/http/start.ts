@@ -1,0 +1,62 @@
+/**
+ * The bin's `--http` path: access control from the settings, the route to the MCP server, the
+ * listening server, and a graceful stop on SIGTERM/SIGINT. Loaded lazily: stdio never pays for it.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ConfigError } from '../../errors.js';
+import { logLine } from '../../log.js';
+import { type Route, type RunningHttpServer, serveHttp } from '../http.js';
+import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
+import { type HttpServeSettings, tokenFromFile } from './settings.js';
+
+export interface StartHttpOptions {
+  settings: HttpServeSettings;
+  /** The operator's server (env keys or --demo). */
+  server: () => Server;
+  /** Releases what the bin opened (sandbox, upstream pool) once the server has stopped. */
+  onClose: () => Promise<void>;
+}
+
+export async function startHttp({
+  settings,
+  server,
+  onClose,
+}: StartHttpOptions): Promise<RunningHttpServer> {
+  const authenticator = await authenticatorFor(settings);
+  const route: Route = { server };
+  const running = await serveHttp({ settings, authenticator, route: () => route });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logLine(
+      `${signal}: no new connections; finishing in-flight requests (up to ${settings.shutdownGraceMs} ms)`,
+    );
+    const { drained } = await running.shutdown(settings.shutdownGraceMs);
+    if (!drained) logLine('grace period over: closed the remaining connections');
+    await onClose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return running;
+}
+
+async function authenticatorFor(settings: HttpServeSettings): Promise<Authenticator> {
+  if (settings.token) return staticTokenAuth(settings.token);
+  if (settings.tokenFile) {
+    let content: string;
+    try {
+      content = await readFile(settings.tokenFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `BILLING_MCP_HTTP_TOKEN_FILE: cannot read ${settings.tokenFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+    return staticTokenAuth(tokenFromFile(content));
+  }
+  if (settings.oauth) return oauthAuth(settings.oauth);
+  return OPEN;
+}
