@@ -21,6 +21,7 @@ import { logLine } from '../log.js';
 import { type RequestStats, withRequestStats } from '../upstream/request-stats.js';
 import { type AccessRecord, accessLogLine, safeName, safePath } from './http/access-log.js';
 import type { Authenticator, Refusal } from './http/auth.js';
+import { CancellableCalls, callerKey } from './http/cancel.js';
 import { checkHostAndOrigin } from './http/guard.js';
 import type { HttpServeSettings } from './http/settings.js';
 
@@ -56,6 +57,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(line));
   let draining = false;
   let inFlightCalls = 0;
+  const cancellable = new CancellableCalls();
 
   const http = createHttpServer(
     {
@@ -143,6 +145,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     }
     const route = options.route(req);
     if ('status' in route) return refuse(res, route, record);
+    const caller = callerKey(req);
+    cancellable.cancel(caller, messages);
 
     inFlightCalls += calls.length;
     const server = route.server();
@@ -152,7 +156,18 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     });
     observeOutcome(transport, record);
     route.wrap?.(transport);
+    // A single call can be cancelled from another POST (see ./http/cancel.ts); batches cannot.
+    const single = messages.length === 1 ? idOf(calls[0]) : null;
+    const release =
+      single === null
+        ? () => undefined
+        : cancellable.track(caller, single, (notification) => {
+            transport.onmessage?.(notification);
+            record.error = 'cancelled';
+            if (!res.headersSent) res.writeHead(202).end();
+          });
     res.once('close', () => {
+      release();
       inFlightCalls -= calls.length;
       // A client that hangs up aborts its calls: closing the server aborts their handlers' signals.
       void transport.close();

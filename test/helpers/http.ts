@@ -1,0 +1,78 @@
+/**
+ * Remote mode in tests: the real serveHttp() on 127.0.0.1 (an ephemeral port) and the SDK's real
+ * StreamableHTTPClientTransport, nothing mocked between them.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { loadConfig } from '../../src/config.js';
+import type { BillingProvider } from '../../src/providers/types.js';
+import { serverFactory } from '../../src/server.js';
+import { type Authenticator, OPEN } from '../../src/transport/http/auth.js';
+import type { HttpServeSettings } from '../../src/transport/http/settings.js';
+import {
+  type RunningHttpServer,
+  type ServeHttpOptions,
+  serveHttp,
+} from '../../src/transport/http.js';
+
+/** The settings `--http --port 0` gives with an empty environment, plus overrides. */
+export function httpSettings(overrides: Partial<HttpServeSettings> = {}): HttpServeSettings {
+  const { http } = loadConfig({ QUENTLI_API_KEY: 'unused' }, ['--http', '--port', '0']);
+  if (!http) throw new Error('--http gave no settings');
+  return { ...http, ...overrides };
+}
+
+export interface TestHttpServer extends RunningHttpServer {
+  /** Access-log lines written so far. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** serveHttp over `providers` (one shared server factory, as the bin builds it). */
+export async function startHttpServer(
+  providers: readonly BillingProvider[],
+  options: {
+    settings?: Partial<HttpServeSettings>;
+    authenticator?: Authenticator;
+    route?: ServeHttpOptions['route'];
+  } = {},
+): Promise<TestHttpServer> {
+  const log: string[] = [];
+  const route = { server: serverFactory({ providers, version: '0.0.0-test' }) };
+  const running = await serveHttp({
+    settings: httpSettings(options.settings),
+    authenticator: options.authenticator ?? OPEN,
+    route: options.route ?? (() => route),
+    writeLog: (line) => log.push(line),
+  });
+  return { ...running, log, close: async () => void (await running.shutdown(1000)) };
+}
+
+/** A real SDK client over Streamable HTTP; extra headers go on every request (auth, credentials). */
+export async function connectHttpClient(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  const client = new Client({ name: 'http-test-client', version: '0.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** A raw POST to /mcp with the headers a Streamable HTTP client sends. */
+export function postMcp(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
