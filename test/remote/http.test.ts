@@ -115,11 +115,12 @@ describe('DNS rebinding protection: Host and Origin checked before any tool runs
   });
 
   it('accepts loopback origins and hosts (localhost, 127.0.0.1 and [::1] at any port)', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { origin: 'http://localhost:5173' },
       { origin: 'http://127.0.0.1:8080' },
       { host: `localhost:${server.port}` },
-    ]) {
+    ];
+    for (const headers of cases) {
       const { status } = await rawPost(server.url, JSON.stringify(CALL), headers);
       expect(status, JSON.stringify(headers)).toBe(200);
     }
