@@ -2,6 +2,7 @@
  * Remote mode in tests: the real serveHttp() on 127.0.0.1 (an ephemeral port) and the SDK's real
  * StreamableHTTPClientTransport, nothing mocked between them.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '../../src/config.js';
@@ -14,6 +15,7 @@ import {
   type ServeHttpOptions,
   serveHttp,
 } from '../../src/transport/http.js';
+import { BASE_ENV, BIN } from './run.js';
 
 /** The settings `--http --port 0` gives with an empty environment, plus overrides. */
 export function httpSettings(overrides: Partial<HttpServeSettings> = {}): HttpServeSettings {
@@ -75,4 +77,47 @@ export function postMcp(
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+export interface HttpBin {
+  url: string;
+  child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  exited: Promise<number | null>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The built bin in remote mode on a free port, stdin closed from the start (as a service manager
+ * runs it); resolves once the start-up line names the URL.
+ */
+export async function spawnHttpBin(args: string[], env: Record<string, string>): Promise<HttpBin> {
+  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', ...args], {
+    env: { ...BASE_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = / over HTTP at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void exited.then((code) =>
+      reject(new Error(`the bin exited (${code}) before serving: ${stderr}`)),
+    );
+  });
+  return {
+    url,
+    child,
+    stderr: () => stderr,
+    exited,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
