@@ -39,9 +39,15 @@ async function main(): Promise<void> {
     const running = await startHttp({
       settings: config.http,
       server: serverFactory(serverOptions),
+      http,
+      version: VERSION,
       onClose,
     });
-    logLine(`v${VERSION} serving ${names}${source} over HTTP at ${running.url}`);
+    const served =
+      config.http.credentials === 'headers'
+        ? 'the providers each request names in its headers'
+        : names;
+    logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
     return;
   }
   await serveStdio(createServer(serverOptions), onClose);

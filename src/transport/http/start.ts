@@ -6,14 +6,19 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
+import type { HttpSettings } from '../../upstream/upstream.js';
 import { type Route, type RunningHttpServer, serveHttp } from '../http.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
 import { type HttpServeSettings, tokenFromFile } from './settings.js';
+import { tenantRoute } from './tenants.js';
 
 export interface StartHttpOptions {
   settings: HttpServeSettings;
-  /** The operator's server (env keys or --demo). */
+  /** The operator's server (env keys or --demo); with header credentials each tenant gets its own. */
   server: () => Server;
+  /** Upstream settings for the providers built per tenant (header credentials). */
+  http: HttpSettings;
+  version: string;
   /** Releases what the bin opened (sandbox, upstream pool) once the server has stopped. */
   onClose: () => Promise<void>;
 }
