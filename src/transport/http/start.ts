@@ -23,14 +23,19 @@ export interface StartHttpOptions {
   onClose: () => Promise<void>;
 }
 
-export async function startHttp({
-  settings,
-  server,
-  onClose,
-}: StartHttpOptions): Promise<RunningHttpServer> {
+export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
+  const { settings, onClose } = options;
   const authenticator = await authenticatorFor(settings);
-  const route: Route = { server };
-  const running = await serveHttp({ settings, authenticator, route: () => route });
+  const operator: Route = { server: options.server };
+  const route =
+    settings.credentials === 'headers'
+      ? tenantRoute({
+          allowedBaseUrls: settings.allowedBaseUrls,
+          http: options.http,
+          version: options.version,
+        })
+      : () => operator;
+  const running = await serveHttp({ settings, authenticator, route });
 
   let stopping = false;
   const stop = async (signal: string) => {
