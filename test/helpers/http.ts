@@ -93,9 +93,19 @@ export interface HttpBin {
  * The built bin in remote mode on a free port, stdin closed from the start (as a service manager
  * runs it); resolves once the start-up line names the URL.
  */
-export async function spawnHttpBin(args: string[], env: Record<string, string>): Promise<HttpBin> {
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', ...args], {
+export async function spawnHttpBin(
+  args: string[],
+  env: Record<string, string>,
+  /** Another command line and directory (the Dockerfile's CMD in a copy of the image's files). */
+  command: { argv: string[]; cwd: string } = {
+    argv: [process.execPath, BIN, '--http', '--port', '0'],
+    cwd: process.cwd(),
+  },
+): Promise<HttpBin> {
+  const [file, ...rest] = command.argv as [string, ...string[]];
+  const child = spawn(file, [...rest, ...args], {
     env: { ...BASE_ENV, ...env },
+    cwd: command.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
