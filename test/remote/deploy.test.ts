@@ -218,7 +218,7 @@ describe('docs/remote.md', () => {
   });
 
   it('shows an access-log line with exactly the fields the server writes', () => {
-    const [sample] = codeBlocks(section(REMOTE, 'Access log'), 'json');
+    const [sample] = codeBlocks(section(REMOTE, 'Access log'), 'text');
     expect(Object.keys(JSON.parse(sample as string))).toEqual([
       'time',
       'method',
