@@ -201,7 +201,7 @@ describe('docs/remote.md', () => {
   it('documents every remote-mode variable the server reads, with the defaults it uses', () => {
     const inUsage = new Set(HTTP_USAGE.match(/BILLING_MCP_(HTTP|OAUTH)_[A-Z_]+/g));
     const rows = new Map(
-      [...section(REMOTE, 'Settings').matchAll(/^\| `(BILLING_MCP_[A-Z_]+)` \| ([^|]+) \|/gm)].map(
+      [...section(REMOTE, 'Settings').matchAll(/^\| `(BILLING_MCP_[A-Z_]+)` *\| ([^|]+?) *\|/gm)].map(
         (m) => [m[1], m[2]?.trim()],
       ),
     );
