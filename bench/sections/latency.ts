@@ -118,10 +118,10 @@ async function measureLatency(
     ]),
   );
   b.rows.push(
+    // Info only: the 1.15× pass-through target was retired (issue 12); CPU per call is the target.
     ratioRow(
       { section, metric: metric(50), value: stat('server', 50), unit: 'ms' },
       { label: 'reference', value: stat('reference', 50) },
-      { max: 1.15 },
     ),
     ratioRow(
       { section, metric: metric(50), value: stat('server', 50), unit: 'ms' },
@@ -178,8 +178,8 @@ async function measureThroughput(
         value: median(rates.server),
         unit: '/s',
       },
+      // Info only: the ≥ 0.9× pass-through target was retired (issue 12).
       { label: 'reference', value: median(rates.reference) },
-      { min: 0.9 },
     ),
     // Less sensitive to other load than a rate: what each call costs the serving process.
     ratioRow(
@@ -190,6 +190,7 @@ async function measureThroughput(
         unit: 'ms',
       },
       { label: 'reference', value: median(cpu.reference) },
+      { max: 2 },
     ),
   );
 }
