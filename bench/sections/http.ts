@@ -5,7 +5,6 @@
  * throughput at 64 in flight with the CPU each call costs the serving process, and two instances
  * (two processes, calls alternating) against one.
  */
-import { performance } from 'node:perf_hooks';
 import {
   allProviders,
   type Bench,
@@ -15,7 +14,8 @@ import {
   spawnServer,
 } from '../lib/context.js';
 import { HttpPeer } from '../lib/http-peer.js';
-import { ratioRow } from '../lib/report.js';
+import { type Call, runConcurrent, sampleLatency } from '../lib/load.js';
+import { type Row, ratioRow } from '../lib/report.js';
 import { median, percentile } from '../lib/stats.js';
 import { resultText, type StdioPeer, type ToolResult } from '../lib/stdio-peer.js';
 
@@ -50,7 +50,6 @@ export async function measureHttp(b: Bench): Promise<void> {
   }
 }
 
-type Call = (i: number) => Promise<void>;
 type Contenders = Record<'http' | 'reference' | 'stdio', { peer: Peer; call: Call }>;
 
 function callsFor(
@@ -80,58 +79,38 @@ function callsFor(
 
 async function latency(b: Bench, provider: Provider, contenders: Contenders): Promise<void> {
   const labels = Object.keys(contenders) as (keyof Contenders)[];
-  const samples = Object.fromEntries(labels.map((l) => [l, [] as number[]])) as Record<
-    keyof Contenders,
-    number[]
-  >;
-  for (const label of labels)
-    for (let i = 0; i < HTTP_LATENCY.warmup; i++) await contenders[label].call(i);
-  // Rotating order per round spreads drift on a noisy machine over all contenders.
-  for (let round = 0; round < HTTP_LATENCY.rounds; round++) {
-    for (let k = 0; k < labels.length; k++) {
-      const label = labels[(round + k) % labels.length] as keyof Contenders;
-      for (let i = 0; i < HTTP_LATENCY.perRound; i++) {
-        const start = performance.now();
-        await contenders[label].call(round * HTTP_LATENCY.perRound + i);
-        samples[label].push(performance.now() - start);
-      }
-    }
-  }
+  const measured = await sampleLatency(
+    labels.map((label) => ({ label, call: contenders[label].call })),
+    HTTP_LATENCY,
+  );
+  const samples = Object.fromEntries(measured) as Record<keyof Contenders, number[]>;
   const p = (label: keyof Contenders, q: number) => percentile(samples[label], q);
   b.facts[`${provider}HttpLatencyMs`] = Object.fromEntries(
     labels.map((l) => [l, { p50: p(l, 50), p99: p(l, 99), n: samples[l].length }]),
   );
-  const section = 'remote (HTTP)';
   const metric = (q: number) => `${provider}_get_customer p${q} over HTTP`;
   b.rows.push(
-    ratioRow(
-      { section, metric: metric(50), value: p('http', 50), unit: 'ms' },
-      { label: 'SDK stateless HTTP reference', value: p('reference', 50) },
-      { max: 1.5 },
-    ),
-    ratioRow(
-      { section, metric: metric(50), value: p('http', 50), unit: 'ms' },
-      { label: 'same server over stdio', value: p('stdio', 50) },
-    ),
-    ratioRow(
-      { section, metric: metric(99), value: p('http', 99), unit: 'ms' },
-      { label: 'SDK stateless HTTP reference', value: p('reference', 99) },
-    ),
-    ratioRow(
-      { section, metric: metric(99), value: p('http', 99), unit: 'ms' },
-      { label: 'same server over stdio', value: p('stdio', 99) },
-    ),
+    ...besideBoth(metric(50), 'ms', p('http', 50), p('reference', 50), p('stdio', 50), {
+      max: 1.5,
+    }),
+    ...besideBoth(metric(99), 'ms', p('http', 99), p('reference', 99), p('stdio', 99)),
   );
 }
 
-async function runConcurrent(call: Call, total: number, inFlight: number): Promise<number> {
-  let next = 0;
-  const worker = async () => {
-    while (next < total) await call(next++);
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return (total / (performance.now() - start)) * 1000;
+/** Our figure beside the SDK's stateless HTTP reference (with the target, if any) and beside stdio. */
+function besideBoth(
+  metric: string,
+  unit: string,
+  ours: number,
+  reference: number,
+  stdio: number,
+  check?: { max?: number; min?: number },
+): Row[] {
+  const base = { section: 'remote (HTTP)', metric, value: ours, unit };
+  return [
+    ratioRow(base, { label: 'SDK stateless HTTP reference', value: reference }, check),
+    ratioRow(base, { label: 'same server over stdio', value: stdio }),
+  ];
 }
 
 /** Calls/s and server CPU ms per call, median over rounds in alternating order. */
@@ -169,44 +148,21 @@ async function throughput(b: Bench, provider: Provider, contenders: Contenders):
   const get = (label: keyof Contenders) =>
     results.get(label) as { perSecond: number; cpuMs: number };
   b.facts[`${provider}HttpThroughput`] = Object.fromEntries(results);
-  const section = 'remote (HTTP)';
   const inFlight = HTTP_THROUGHPUT.inFlight;
   b.rows.push(
-    ratioRow(
-      {
-        section,
-        metric: `${provider} over HTTP, ${inFlight} in flight`,
-        value: get('http').perSecond,
-        unit: '/s',
-      },
-      { label: 'SDK stateless HTTP reference', value: get('reference').perSecond },
+    ...besideBoth(
+      `${provider} over HTTP, ${inFlight} in flight`,
+      '/s',
+      get('http').perSecond,
+      get('reference').perSecond,
+      get('stdio').perSecond,
     ),
-    ratioRow(
-      {
-        section,
-        metric: `${provider} over HTTP, ${inFlight} in flight`,
-        value: get('http').perSecond,
-        unit: '/s',
-      },
-      { label: 'same server over stdio', value: get('stdio').perSecond },
-    ),
-    ratioRow(
-      {
-        section,
-        metric: `${provider} HTTP server CPU per call`,
-        value: get('http').cpuMs,
-        unit: 'ms',
-      },
-      { label: 'SDK stateless HTTP reference', value: get('reference').cpuMs },
-    ),
-    ratioRow(
-      {
-        section,
-        metric: `${provider} HTTP server CPU per call`,
-        value: get('http').cpuMs,
-        unit: 'ms',
-      },
-      { label: 'same server over stdio', value: get('stdio').cpuMs },
+    ...besideBoth(
+      `${provider} HTTP server CPU per call`,
+      'ms',
+      get('http').cpuMs,
+      get('reference').cpuMs,
+      get('stdio').cpuMs,
     ),
   );
 }

@@ -61,6 +61,13 @@ export async function connectHttpClient(
   return client;
 }
 
+/** What a Streamable HTTP client sends with every POST after initialization. */
+export const MCP_POST_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
 /** A raw POST to /mcp with the headers a Streamable HTTP client sends. */
 export function postMcp(
   url: string,
@@ -69,12 +76,7 @@ export function postMcp(
 ): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-      ...headers,
-    },
+    headers: { ...MCP_POST_HEADERS, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

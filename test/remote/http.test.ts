@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import {
   connectHttpClient,
+  MCP_POST_HEADERS,
   postMcp,
   startHttpServer,
   type TestHttpServer,
@@ -231,12 +232,7 @@ async function rawPost(
       url,
       {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2025-11-25',
-          ...headers,
-        },
+        headers: { ...MCP_POST_HEADERS, ...headers },
       },
       (res) => {
         let text = '';
