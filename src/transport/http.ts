@@ -102,10 +102,11 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   async function handle(req: IncomingMessage, res: ServerResponse, record: AccessRecord) {
     const path = record.path;
     if (path === '/healthz') return healthz(req, res);
-    const guarded = checkHostAndOrigin(req, settings);
-    if (guarded) return refuse(res, guarded, record);
+    // Public by design (RFC 9728), so not behind the Host/Origin guard: it exposes nothing.
     const document = options.authenticator.metadata.get(path);
     if (document !== undefined) return metadata(req, res, document, record);
+    const guarded = checkHostAndOrigin(req, settings);
+    if (guarded) return refuse(res, guarded, record);
     if (path !== MCP_PATH) {
       record.error = 'not_found';
       return sendJson(res, 404, rpcError(`Not found: MCP is served at POST ${MCP_PATH}`));
@@ -119,6 +120,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     if (denied) return refuse(res, denied, record);
 
     const body = await readBody(req, settings.maxBodyBytes);
+    if (body === null) {
+      record.error = 'client_closed';
+      return;
+    }
     if (body === undefined) {
       record.error = 'payload_too_large';
       return sendJson(
@@ -256,16 +261,23 @@ function rpcError(message: string, id: string | number | null = null) {
   return { jsonrpc: '2.0', error: { code: -32000, message }, id };
 }
 
-/** The body as a Buffer, or undefined past `limit` bytes (the rest is discarded unread by Node). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The body as a Buffer; undefined past `limit` bytes (Node discards the rest unread); null when
+ * the client went away mid-body (nothing to answer).
+ */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return null;
   }
   return Buffer.concat(chunks);
 }
