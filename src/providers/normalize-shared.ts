@@ -1,5 +1,23 @@
 /** Pure helpers every provider's normalize.ts uses to reach the CONTRACT §4 shape. */
+import { z } from 'zod';
 import type { Customer, CustomerExtras, DetailLevel } from '../customer.js';
+
+/** A provider's customer object as parsed: only `id` is load-bearing, the rest is read field by field. */
+export type RawCustomer = { id: string } & Record<string, unknown>;
+
+/**
+ * Checks the id and passes the object through as JSON.parse built it: z.looseObject would copy
+ * it and silently drop a `__proto__` key, which `full` details must keep (CONTRACT §4).
+ */
+export const rawCustomerSchema = z.custom<RawCustomer>(
+  (value) =>
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    (value as { id: string }).id.length > 0,
+  { message: 'a customer object with a non-empty string id' },
+);
 
 /** The summary, plus address and details when asked for "full" (only then are they built). */
 export function withDetail(
@@ -10,20 +28,61 @@ export function withDetail(
   return detail === 'full' ? { ...summary, ...extras() } : summary;
 }
 
-/** Missing, null and empty (or blank) strings become null; other values pass as strings. */
+/**
+ * A provider string field: anything but a non-blank string becomes null. Numbers, arrays and
+ * objects (even `{"toString":1}`, which String() would throw on) are the provider breaking its
+ * own schema; remainingDetails keeps their raw value in `full` details (see `textKeys`).
+ */
 export function text(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  const str = typeof value === 'string' ? value : String(value);
-  return str.trim() === '' ? null : str;
+  if (typeof value !== 'string') return null;
+  return value.trim() === '' ? null : value;
 }
 
-/** A metadata map with every value as a string; null/absent → {}. */
+/** A provider's row count when it is a usable one (null, "230", -1, 1.5, 1e300 are not): else null. */
+export function countOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** How deep upstream data is copied into a result; below it, one TOO_DEEP marker per branch. */
+export const MAX_DATA_DEPTH = 32;
+export const TOO_DEEP = '[too deep]';
+
+/**
+ * Sets `key` as an own data property. Plain assignment of `__proto__` would replace the object's
+ * prototype instead (and lose the key): upstream keys are data, never prototypes (CONTRACT §4).
+ */
+export function setData(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
+}
+
+/**
+ * A copy of parsed upstream JSON that is safe to put in a result: a `__proto__` key stays an
+ * ordinary key (see setData); nesting past MAX_DATA_DEPTH is replaced by TOO_DEEP, so JSON.stringify
+ * cannot overflow the stack on a hostile body (JSON.parse accepts far deeper input than it).
+ */
+export function plainData(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DATA_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item) => plainData(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) setData(copy, key, plainData(entry, depth + 1));
+  return copy;
+}
+
+/** A metadata map with every value as a string (nested values as bounded JSON); null/absent → {}. */
 export function stringMap(value: unknown): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
   const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
   for (const [key, entry] of Object.entries(value)) {
     if (entry === undefined || entry === null) continue;
-    out[key] = typeof entry === 'string' ? entry : JSON.stringify(entry);
+    setData(out, key, typeof entry === 'string' ? entry : JSON.stringify(plainData(entry, 1)));
   }
   return out;
 }
@@ -38,20 +97,24 @@ export function snakeCase(key: string): string {
 
 /**
  * Everything in `raw` not already mapped to a top-level Customer key, for `details` (CONTRACT
- * §4): the provider's field names in snake_case, values as sent. Nested values are copied
- * verbatim, since maps such as metadata hold the customer's own keys; a name that would collide
- * with another field keeps its original spelling, so nothing is lost.
+ * §4): the provider's field names in snake_case, values as sent (through plainData). Nested
+ * values are copied, since maps such as metadata hold the customer's own keys; a name that would
+ * collide with another field keeps its original spelling, so nothing is lost. A mapped `textKeys`
+ * field that held something other than a string (so it became null) is kept here too.
  */
 export function remainingDetails(
   raw: Record<string, unknown>,
   mappedKeys: readonly string[],
+  textKeys: readonly string[] = [],
 ): Record<string, unknown> {
   const mapped = new Set(mappedKeys);
+  const texts = new Set(textKeys);
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (mapped.has(key)) continue;
+    const misfit = texts.has(key) && value !== null && typeof value !== 'string';
+    if (mapped.has(key) && !misfit) continue;
     const name = snakeCase(key);
-    rest[name !== key && name in raw ? key : name] = value;
+    setData(rest, name !== key && Object.hasOwn(raw, name) ? key : name, plainData(value, 1));
   }
   return rest;
 }

@@ -28,11 +28,16 @@ export function connectionErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** `Retry-After` as seconds (delta or HTTP date), or undefined when absent or unreadable. */
+/**
+ * `Retry-After` as seconds (delta or HTTP date), or undefined when absent or unreadable. A date
+ * must name its month (Date.parse reads "-1" as the year 2001); a past date gives 0. The caller
+ * never waits less than its own backoff whatever this says.
+ */
 export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value);
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));

@@ -14,10 +14,13 @@ export function loadUndici(): Promise<Undici> {
   return loading;
 }
 
-/** The process-wide keep-alive pool; a few connections per origin is plenty for reads. */
+/** Connections per origin: a few is plenty for reads (Upstream admits as many requests at once). */
+export const POOL_CONNECTIONS = 16;
+
+/** The process-wide keep-alive pool. */
 export async function sharedDispatcher(): Promise<Dispatcher> {
   const { Agent } = await loadUndici();
-  shared ??= new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  shared ??= new Agent({ keepAliveTimeout: 30_000, connections: POOL_CONNECTIONS });
   return shared;
 }
 

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine, registerSecret } from '../log.js';
+import { RequestGate } from './gate.js';
 import { isDotSegment } from './path.js';
 import { countUpstreamRequest } from './request-stats.js';
 import {
@@ -15,7 +16,7 @@ import {
   RETRYABLE_STATUSES,
   sleep,
 } from './retry.js';
-import { loadUndici, sharedDispatcher } from './undici.js';
+import { loadUndici, POOL_CONNECTIONS, sharedDispatcher } from './undici.js';
 
 export interface HttpSettings {
   /** Per attempt: no complete answer within this → `timeout`. */
@@ -64,6 +65,25 @@ export interface UpstreamRequest<T> {
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER_CAP_SECONDS = 10;
 const UNDICI_TIMER_SLACK_MS = 1000;
+/** A queued attempt with less time than this left is not sent (see gate.ts). */
+const MIN_REMAINING_MS = 250;
+
+/**
+ * One gate per origin, like the pool it guards: in remote mode with per-request credentials an
+ * Upstream lives for one request, and a gate of its own would admit everything. Origins come from
+ * configuration or an allow-list, so this map stays small.
+ */
+const gates = new Map<string, RequestGate>();
+
+function gateFor(baseUrl: string, timeoutMs: number): RequestGate {
+  const key = `${new URL(baseUrl).origin} ${timeoutMs}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gates.set(key, gate);
+  }
+  return gate;
+}
 
 interface RawResponse {
   status: number;
@@ -72,7 +92,11 @@ interface RawResponse {
 }
 
 export class Upstream {
+  /** No more requests in flight than the pool has connections (see gate.ts for why). */
+  private readonly gate: RequestGate;
+
   constructor(private readonly options: UpstreamOptions) {
+    this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
     // Whatever authenticates a request is a secret, with or without its scheme word.
     for (const value of Object.values(options.headers)) {
       registerSecret(value);
@@ -104,10 +128,9 @@ export class Upstream {
       const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
-      await this.pause(
-        retryAfter === undefined ? this.backoff(attempt) : retryAfter * 1000,
-        req.signal,
-      );
+      // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
+      // retries into a burst against a provider that is already struggling.
+      await this.pause(Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000), req.signal);
     }
   }
 
@@ -142,7 +165,10 @@ export class Upstream {
     const deadline = linkedDeadline(req.signal, http.timeoutMs);
     const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
     const hasBody = req.body !== undefined;
+    let release: (() => void) | undefined;
     try {
+      // The wait for a slot counts against this attempt's deadline, as undici's queue did.
+      release = await this.gate.acquire(deadline);
       const { request } = await loadUndici();
       const dispatcher = http.dispatcher ?? (await sharedDispatcher());
       countUpstreamRequest();
@@ -172,6 +198,7 @@ export class Upstream {
       return { status: response.statusCode, headers: response.headers, text };
     } finally {
       deadline.clear();
+      release?.();
     }
   }
 
@@ -270,6 +297,7 @@ export class Upstream {
  */
 function linkedDeadline(caller: AbortSignal | undefined, ms: number) {
   const controller = new AbortController();
+  const deadlineAt = Date.now() + ms;
   const timer = setTimeout(
     () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
     ms,
@@ -279,6 +307,7 @@ function linkedDeadline(caller: AbortSignal | undefined, ms: number) {
   else caller?.addEventListener('abort', onAbort, { once: true });
   return {
     signal: controller.signal,
+    deadlineAt,
     clear: () => {
       clearTimeout(timer);
       caller?.removeEventListener('abort', onAbort);

@@ -1,15 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_DATA_DEPTH,
+  plainData,
   remainingDetails,
   snakeCase,
   stringMap,
+  TOO_DEEP,
   text,
 } from '../../src/providers/normalize-shared.js';
+import { nestedJson } from '../../src/sandbox/hostile.js';
 
 describe('normalize helpers', () => {
-  it('text: missing, null and blank become null; other values pass as strings', () => {
+  it('text: missing, null, blank and every non-string become null (issue 10 item 7)', () => {
     expect([undefined, null, '', '   '].map(text)).toEqual([null, null, null, null]);
-    expect([text('x'), text(5), text(false)]).toEqual(['x', '5', 'false']);
+    // CONTRACT §4 changed: a wrong-typed field is null (its raw value goes to full details).
+    const hostile = [5, false, ['a'], { toString: 1 }, { toString: () => 'x' }];
+    expect([text('x'), ...hostile.map(text)]).toEqual(['x', null, null, null, null, null]);
+  });
+
+  it('plainData: depth bounded by a marker, __proto__ kept as an own key, no prototype changed', () => {
+    const deep = JSON.parse(nestedJson(10_000));
+    const copy = plainData({ deep }) as Record<string, unknown>;
+    const json = JSON.stringify(copy);
+    expect(json.split('{').length - 1).toBe(MAX_DATA_DEPTH);
+    expect(json).toContain(JSON.stringify(TOO_DEEP));
+    const raw = JSON.parse('{"__proto__":{"polluted":1},"a":[{"__proto__":2}]}');
+    const kept = plainData(raw) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+    expect(Object.hasOwn(kept, '__proto__')).toBe(true);
+    expect((kept as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(kept)).toBe('{"__proto__":{"polluted":1},"a":[{"__proto__":2}]}');
+  });
+
+  it('stringMap and remainingDetails: 10,000 levels do not throw, __proto__ stays data', () => {
+    const raw = JSON.parse(
+      `{"id":"c","__proto__":{"x":1},"notes":${nestedJson(10_000)},"metadata":{"__proto__":"p","deep":${nestedJson(10_000)}}}`,
+    );
+    const metadata = stringMap(raw.metadata);
+    expect(Object.keys(metadata)).toEqual(['__proto__', 'deep']);
+    expect(metadata.deep).toContain(TOO_DEEP);
+    const details = remainingDetails(raw, ['id', 'metadata']);
+    expect(Object.keys(details)).toEqual(['__proto__', 'notes']);
+    expect(Object.getPrototypeOf(details)).toBe(Object.prototype);
+    expect(() => JSON.stringify({ metadata, details })).not.toThrow();
+  });
+
+  it('remainingDetails keeps a wrong-typed mapped text field under its name', () => {
+    const raw = { id: 'c', name: { toString: 1 }, email: 'a@b.c', phoneNumber: 5 };
+    const keys = ['id', 'name', 'email', 'phoneNumber'];
+    expect(remainingDetails(raw, keys, ['name', 'email', 'phoneNumber'])).toEqual({
+      name: { toString: 1 },
+      phone_number: 5,
+    });
   });
 
   it('stringMap: values as strings, null entries dropped, non-objects give {}', () => {

@@ -2,6 +2,7 @@
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { matchingRow, sameRecord } from '../lookup-check.js';
 import type {
   BillingProvider,
   CallContext,
@@ -23,7 +24,12 @@ import {
   searchBody,
 } from './filters.js';
 import { normalizeCustomer } from './normalize.js';
-import { flexpriceErrorMessage, listResponseSchema, rawCustomerSchema } from './wire.js';
+import {
+  flexpriceErrorMessage,
+  listResponseSchema,
+  rawCustomerSchema,
+  reportedTotal,
+} from './wire.js';
 
 const SEARCH_PATH = `${CUSTOMERS_PATH}/search`;
 
@@ -69,7 +75,11 @@ export function createFlexpriceProvider(
   async function viaSearch(ref: CustomerRef, context: CallContext) {
     const match = 'id' in ref ? { customer_ids: [ref.id] } : { external_id: ref.externalId };
     const page = await search({ ...match, limit: 1, offset: 0 }, context);
-    const raw = page.items?.[0];
+    // A search that ignored the filter would return anybody: only the asked-for row counts.
+    const raw =
+      'id' in ref
+        ? matchingRow(page.items, 'id', ref.id)
+        : matchingRow(page.items, 'external_id', ref.externalId);
     if (raw) return raw;
     throw new ToolError('not_found', notFound(ref), {
       provider: 'flexprice',
@@ -82,12 +92,18 @@ export function createFlexpriceProvider(
     const value = 'id' in ref ? ref.id : ref.externalId;
     if (!fitsOnePathSegment(value)) return viaSearch(ref, context);
     const prefix = 'id' in ref ? CUSTOMERS_PATH : `${CUSTOMERS_PATH}/external`;
-    return upstream.request({
+    const raw = await upstream.request({
       method: 'GET',
       path: `${prefix}/${segment(value)}`,
       schema: rawCustomerSchema,
       signal: context.signal,
       notFoundMessage: notFound(ref),
+    });
+    const asked = 'id' in ref ? 'id' : 'external_id';
+    return sameRecord(raw, asked, value, {
+      providerId: 'flexprice',
+      displayName: 'Flexprice',
+      asked,
     });
   }
 
@@ -107,11 +123,10 @@ export function createFlexpriceProvider(
       const body = searchBody(request.filters, request.skip, request.take + 1);
       const page = await search(body, context);
       const items = page.items ?? [];
-      const total = page.pagination?.total;
       return {
         items: items.slice(0, request.take).map((raw) => normalizeCustomer(raw, context.detail)),
         hasMore: items.length > request.take,
-        total: typeof total === 'number' ? total : null,
+        total: reportedTotal(page.pagination),
       };
     },
   };

@@ -26,6 +26,9 @@ const MAPPED_KEYS = [
   ...Object.values(ADDRESS_FIELDS),
 ];
 
+/** Mapped fields read with text(): any other type there is kept in details as sent. */
+const TEXT_KEYS = MAPPED_KEYS.filter((key) => key !== 'metadata');
+
 /** [C] §4: published is Flexprice's word for an active customer; archived/deleted pass through. */
 function status(value: unknown): string {
   const raw = text(value)?.toLowerCase();
@@ -56,6 +59,6 @@ export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Custo
   };
   return withDetail(summary, detail, () => ({
     address: address(raw),
-    details: remainingDetails(raw, MAPPED_KEYS),
+    details: remainingDetails(raw, MAPPED_KEYS, TEXT_KEYS),
   }));
 }

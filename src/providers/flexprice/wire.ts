@@ -3,19 +3,22 @@
  * may be missing, null or extra (older builds' parent_customer_id), and errors come in several shapes.
  */
 import { z } from 'zod';
+import { countOrNull, type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 
 /** Only `id` is required: everything else is normalized field by field, whatever its type. */
-export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
-export type RawCustomer = z.infer<typeof rawCustomerSchema>;
+export { type RawCustomer, rawCustomerSchema };
 
 export const listResponseSchema = z.looseObject({
   // [C] §5.4 always an array; a Go nil slice would marshal as null, so null is read as empty.
   items: z.array(rawCustomerSchema).nullable(),
-  pagination: z
-    .looseObject({ total: z.number().int().min(0).optional() })
-    .nullable()
-    .optional(),
+  // total is read by reportedTotal: a non-count there is "unknown", never a failed page.
+  pagination: z.looseObject({ total: z.unknown().optional() }).nullable().optional(),
 });
+
+/** `pagination.total` when it is a usable count, else unknown (null): never a failed page. */
+export function reportedTotal(pagination: { total?: unknown } | null | undefined): number | null {
+  return countOrNull(pagination?.total);
+}
 
 function field(body: unknown, key: string): unknown {
   return body !== null && typeof body === 'object'

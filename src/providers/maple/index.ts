@@ -14,6 +14,8 @@ import { decodeResume, encodeResume } from './resume.js';
 export function createMapleProvider(
   settings: ProviderSettings,
   http: HttpSettings,
+  /** Tests pass their own cache to read its byte accounting. */
+  positions = new PositionCache(),
 ): BillingProvider<MapleFilters> {
   if (!settings.companyId)
     throw new ConfigError('MAPLE_COMPANY_ID is required with MAPLE_API_KEY.');
@@ -27,7 +29,6 @@ export function createMapleProvider(
     http,
   });
   const customersPath = `/companies/${segment(settings.companyId)}/customers`;
-  const positions = new PositionCache();
   const lookup = createCustomerLookup(upstream, customersPath);
 
   return {

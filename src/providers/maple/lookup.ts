@@ -4,14 +4,10 @@ import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
 import { isDotSegment, segment } from '../../upstream/path.js';
 import type { Upstream } from '../../upstream/upstream.js';
+import { matchingRow } from '../lookup-check.js';
 import type { CallContext, CustomerRef } from '../types.js';
 import { GET_RESOLVES_ID_FIRST } from './assumptions.js';
-import {
-  findResponseSchema,
-  normalizeCustomer,
-  type RawCustomer,
-  rawCustomerSchema,
-} from './normalize.js';
+import { findResponseSchema, normalizeCustomer, rawCustomerSchema } from './normalize.js';
 
 export function createCustomerLookup(upstream: Upstream, customersPath: string) {
   const notFound = (field: 'id' | 'external_id', value: string) =>
@@ -35,7 +31,7 @@ export function createCustomerLookup(upstream: Upstream, customersPath: string) 
       schema: findResponseSchema,
       signal,
     });
-    const match = response.results.find((row: RawCustomer) => row.identifier === identifier);
+    const match = matchingRow(response.results, 'identifier', identifier);
     if (!match) throw missing(notFound('external_id', identifier));
     return match;
   };

@@ -1,12 +1,20 @@
 /** Maple customer JSON → the CONTRACT §4 shape, plus the zod schemas of what Maple answers. */
 import { z } from 'zod';
 import type { Address, Customer, DetailLevel } from '../../customer.js';
-import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
+import {
+  countOrNull,
+  plainData,
+  type RawCustomer,
+  rawCustomerSchema,
+  remainingDetails,
+  stringMap,
+  text,
+  withDetail,
+} from '../normalize-shared.js';
 import { TOTAL_FIELD } from './assumptions.js';
 
 /** Every field is optional or nullable across doc revisions (§6.1); only `id` is load-bearing. */
-export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
-export type RawCustomer = z.infer<typeof rawCustomerSchema>;
+export { type RawCustomer, rawCustomerSchema };
 
 export const findResponseSchema = z.looseObject({
   results: z.array(rawCustomerSchema),
@@ -16,8 +24,9 @@ export type FindResponse = z.infer<typeof findResponseSchema>;
 
 /** The count under `include_meta`, when it is a usable number. */
 export function reportedTotal(response: FindResponse): number | null {
-  const value = (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD];
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+  return countOrNull(
+    (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD],
+  );
 }
 
 const MAPPED = [
@@ -32,6 +41,9 @@ const MAPPED = [
   'metadata',
   'address',
 ] as const;
+
+/** Mapped fields read with text(): any other type there is kept in details as sent. */
+const TEXT_KEYS = ['identifier', 'name', 'email', 'phone', 'status', 'created_at', 'updated_at'];
 
 const ADDRESS_PARTS = {
   address_line_1: 'line1',
@@ -56,7 +68,7 @@ export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Custo
     metadata: stringMap(raw.metadata),
   };
   return withDetail(summary, detail, () => {
-    const details = remainingDetails(raw, MAPPED);
+    const details = remainingDetails(raw, MAPPED, TEXT_KEYS);
     const leftover = addressLeftover(raw.address);
     if (leftover) details.address = leftover;
     return { address: normalizeAddress(raw.address), details };
@@ -76,11 +88,17 @@ function normalizeAddress(value: unknown): Address | null {
   return Object.values(address).some((part) => part !== null) ? address : null;
 }
 
-/** Address keys we do not map (place_id…), kept in details so nothing Maple sent is lost. */
+/** Address keys we do not map (place_id…), or mapped but not text, kept in details so nothing
+ * Maple sent is lost. */
 function addressLeftover(value: unknown): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const rest = Object.entries(value).filter(([key]) => !(key in ADDRESS_PARTS));
-  return rest.length > 0 ? Object.fromEntries(rest) : null;
+  const rest = Object.entries(value).filter(
+    ([key, part]) =>
+      !Object.hasOwn(ADDRESS_PARTS, key) || (part !== null && typeof part !== 'string'),
+  );
+  return rest.length > 0
+    ? (plainData(Object.fromEntries(rest), 1) as Record<string, unknown>)
+    : null;
 }
 
 /** Maple's error body (§4): message, plus the validation errors that say which field was wrong. */

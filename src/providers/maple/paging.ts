@@ -45,7 +45,9 @@ export async function readWindow(
   const started = Date.now();
   const target = skip + take;
   const maxHops = Math.ceil((target - start.position) / MAX_LIMIT) + SLACK_HOPS;
-  const seen = new Set<string>();
+  // Ids of the previous page only: that is where a boundary row can repeat, and a walk of 10,000
+  // rows with provider-sized ids must not pile them all up in memory.
+  let previous = new Set<string>();
   const rows: RawCustomer[] = [];
   let { position, fromKey } = start;
   let total: number | null = null;
@@ -56,13 +58,15 @@ export async function readWindow(
     const page = await fetchPage(fromKey, limit);
     if (page.rows.length > limit) throw oversized(page.rows.length, limit);
     total = page.total ?? total;
+    const current = new Set<string>();
     for (const row of page.rows) {
       // A keyset cursor on a timestamp may repeat a boundary row: count each id once.
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
+      if (previous.has(row.id) || current.has(row.id)) continue;
+      current.add(row.id);
       if (position >= skip) rows.push(row);
       position++;
     }
+    previous = current;
     if (isEndOfList(fromKey, page.nextKey, page.rows.length)) {
       return { rows, hasMore: false, endKey: null, total };
     }

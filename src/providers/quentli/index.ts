@@ -4,6 +4,8 @@ import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { matchingRow, sameRecord } from '../lookup-check.js';
+import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 import type {
   BillingProvider,
   CallContext,
@@ -14,7 +16,7 @@ import type {
 } from '../types.js';
 import { EXTERNAL_ID_FIELD, MAX_UPSTREAM_TAKE } from './assumptions.js';
 import { buildFilter, buildOrderBy, type QuentliFilters, quentliListFilters } from './filters.js';
-import { normalizeCustomer, type RawCustomer, rawCustomerSchema } from './normalize.js';
+import { normalizeCustomer } from './normalize.js';
 import { type ListQuery, listQueryString } from './query.js';
 
 const listSchema = z.array(rawCustomerSchema);
@@ -70,7 +72,8 @@ export function createQuentliProvider(
       notFoundMessage: notFoundMessage('id', id),
     });
     if (raw === null) throw notFound('id', id);
-    return normalizeCustomer(raw, detail);
+    const who = { providerId: 'quentli', displayName: 'Quentli', asked: 'id' } as const;
+    return normalizeCustomer(sameRecord(raw, 'id', id, who), detail);
   }
 
   /** Usernames are unique per organization [C §4]; take 2 so a duplicate is not silently picked. */
@@ -80,11 +83,9 @@ export function createQuentliProvider(
   ): Promise<Customer> {
     const filter = { [EXTERNAL_ID_FIELD]: { equals: externalId } };
     const rows = await list({ filter, skip: 0, take: 2 }, signal);
-    const [only] = rows;
     // §9.1: check the row too; a filter the server ignored would otherwise return anybody.
-    if (rows.length !== 1 || !only || only[EXTERNAL_ID_FIELD] !== externalId) {
-      throw notFound('external_id', externalId);
-    }
+    const only = rows.length === 1 ? matchingRow(rows, EXTERNAL_ID_FIELD, externalId) : undefined;
+    if (!only) throw notFound('external_id', externalId);
     return normalizeCustomer(only, detail);
   }
 

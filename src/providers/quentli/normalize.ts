@@ -1,11 +1,14 @@
 /** Quentli customer (providers/quentli.md §6) → the normalized Customer (CONTRACT §4). */
-import { z } from 'zod';
 import type { Customer, DetailLevel } from '../../customer.js';
-import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
-
-/** Only `id` is relied on; everything else is read defensively (§6: `meta`/`metadata` may be absent or null). */
-export const rawCustomerSchema = z.looseObject({ id: z.string().min(1) });
-export type RawCustomer = z.infer<typeof rawCustomerSchema>;
+// Only `id` is relied on (rawCustomerSchema); everything else is read defensively (§6:
+// `meta`/`metadata` may be absent or null).
+import {
+  type RawCustomer,
+  remainingDetails,
+  stringMap,
+  text,
+  withDetail,
+} from '../normalize-shared.js';
 
 const MAPPED_KEYS = [
   'id',
@@ -18,6 +21,9 @@ const MAPPED_KEYS = [
   'meta',
   'metadata',
 ] as const;
+
+/** Mapped fields read with text(): any other type there is kept in details as sent. */
+const TEXT_KEYS = ['username', 'name', 'email', 'phoneNumber', 'createdAt', 'updatedAt'];
 
 export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
   const summary: Customer = {
@@ -36,18 +42,20 @@ export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Custo
   // Quentli customers carry no postal address.
   return withDetail(summary, detail, () => ({
     address: null,
-    details: remainingDetails(raw, MAPPED_KEYS),
+    details: remainingDetails(raw, MAPPED_KEYS, TEXT_KEYS),
   }));
 }
 
 /** `meta` is the flat view of the `metadata` pairs; read both so neither a missing view loses data. */
 function metadataOf(raw: RawCustomer): Record<string, string> {
-  const fromPairs: Record<string, unknown> = {};
+  // Null prototype: a pair keyed `__proto__` stays data (CONTRACT §4), never a prototype.
+  const fromPairs: Record<string, unknown> = Object.create(null);
   if (Array.isArray(raw.metadata)) {
     for (const pair of raw.metadata) {
       if (pair && typeof pair === 'object' && typeof pair.key === 'string')
         fromPairs[pair.key] = pair.value;
     }
   }
+  // Spread, not Object.assign: it defines keys, so a `__proto__` key stays data.
   return { ...stringMap(fromPairs), ...stringMap(raw.meta) };
 }

@@ -17,7 +17,12 @@ export interface FindSwitches {
   maxPageSize: number | null;
   /** Send a from_key on the last page too (the other reading of the end-of-list [A]). */
   fromKeyOnLastPage: boolean;
+  /** Append this many characters to every from_key (".ppp…", ignored when read back): a server
+   * whose opaque keys are huge (issue 10: memory must stay bounded). */
+  fromKeyPadding?: number;
 }
+
+const PADDING = /\.p*$/;
 
 type Problem = { field: string; message: string };
 export type FindOutcome = { ok: true; json: unknown } | { ok: false; problems: Problem[] };
@@ -47,8 +52,9 @@ export function find(rows: MapleRawCustomer[], body: unknown, switches: FindSwit
   const page = matched.slice(begin, begin + limit);
   const last = page.at(-1);
   const more = begin + page.length < matched.length;
+  const padding = switches.fromKeyPadding ? `.${'p'.repeat(switches.fromKeyPadding)}` : '';
   const nextKey =
-    last && (more || switches.fromKeyOnLastPage) ? encodeFromKey(last, sort.field) : null;
+    last && (more || switches.fromKeyOnLastPage) ? encodeFromKey(last, sort.field) + padding : null;
   const pagination = {
     from_key: nextKey,
     limit,
@@ -97,7 +103,9 @@ function parseLimit(pagination: unknown, problems: Problem[]): number | null {
 function parseFromKey(pagination: unknown, problems: Problem[]): { at: number; id: string } | null {
   if (!isObject(pagination) || pagination.from_key == null) return null;
   const decoded =
-    typeof pagination.from_key === 'string' ? decodeFromKey(pagination.from_key) : null;
+    typeof pagination.from_key === 'string'
+      ? decodeFromKey(pagination.from_key.replace(PADDING, ''))
+      : null;
   if (!decoded) problems.push({ field: 'pagination.from_key', message: 'from_key is invalid' });
   return decoded;
 }
