@@ -12,6 +12,8 @@ const OVER_HTTP = [
   'test/maple/**/*.test.ts',
   'test/reliability/hostile-input.test.ts',
   'test/reliability/faults.test.ts',
+  'test/reliability/hostile-answers.test.ts',
+  'test/reliability/upstream-pressure.test.ts',
 ];
 
 export default defineConfig({
