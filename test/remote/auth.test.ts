@@ -68,10 +68,21 @@ describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
   });
 
-  it('the valid token → the SDK client lists and calls tools', async () => {
+  it('the valid token → the SDK client lists and calls tools; the token never goes upstream', async () => {
     const client = await connectHttpClient(server.url, { authorization: `Bearer ${token}` });
     expect((await client.listTools()).tools).toHaveLength(6);
+    const before = upstreamRequests();
+    for (const name of [
+      'quentli_list_customers',
+      'flexprice_list_customers',
+      'maple_list_customers',
+    ]) {
+      await client.callTool({ name, arguments: { take: 1 } });
+    }
+    expect(upstreamRequests()).toBe(before + 3);
     await client.close();
+    const sent = Object.values(sandbox.emulators).flatMap((e) => e.emulator.requests);
+    expect(sent.filter((r) => JSON.stringify(r.headers).includes(token))).toEqual([]);
   });
 });
 
