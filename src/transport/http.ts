@@ -135,7 +135,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     const parsed = parseJson(body);
     const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
     const calls = messages.filter(isToolCall);
-    describe(record, messages);
+    noteRequest(record, messages);
 
     if (calls.length > 0 && inFlightCalls + calls.length > settings.maxInFlight) {
       record.error = 'overloaded';
@@ -152,6 +152,11 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     if ('status' in route) return refuse(res, route, record);
     const caller = callerKey(req);
     cancellable.cancel(caller, messages);
+    // Gone while its body was read: its 'close' has fired already and would never release the slot.
+    if (res.closed) {
+      record.error = 'client_closed';
+      return;
+    }
 
     inFlightCalls += calls.length;
     const server = route.server();
@@ -307,7 +312,7 @@ function idOf(parsed: unknown): string | number | null {
 }
 
 /** The access log's rpc and tool fields: the first message's method, the first call's tool name. */
-function describe(record: AccessRecord, messages: unknown[]) {
+function noteRequest(record: AccessRecord, messages: unknown[]) {
   const first = messages[0] as { method?: unknown } | undefined;
   record.rpc = safeName(first?.method);
   const call = messages.find(isToolCall) as { params?: { name?: unknown } } | undefined;
