@@ -125,12 +125,30 @@ function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
     }
     const settings: ProviderSettings = {
       baseUrl: normalizeBaseUrl(env[entry.baseUrlEnv], entry),
-      apiKey: (env[entry.secretEnv] as string).trim(),
+      apiKey: headerSafeKey(env, entry.secretEnv),
     };
     if (entry.id === 'maple') settings.companyId = (env.MAPLE_COMPANY_ID as string).trim();
     enabled.push({ entry, settings });
   }
   return enabled;
+}
+
+/**
+ * A key travels in an HTTP header, which cannot carry a line break, a control character or
+ * anything beyond Latin-1 (undici refuses it before sending; a smart quote from a word processor
+ * is the usual culprit). Caught here, naming the variable and never the key, rather than as
+ * retried `upstream_error`s that blame the base URL.
+ */
+const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
+
+function headerSafeKey(env: NodeJS.ProcessEnv, name: string): string {
+  const key = (env[name] as string).trim();
+  if (NOT_IN_A_HEADER.test(key)) {
+    throw new ConfigError(
+      `${name} contains a character an HTTP header cannot carry (a line break, a control character, or a typographic quote or other non-Latin-1 character): paste the key again as plain text.`,
+    );
+  }
+  return key;
 }
 
 /**
@@ -180,9 +198,11 @@ function intFromEnv(
   if (!nonEmpty(raw)) return fallback;
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`,
-    );
+    // Quoted only when it looks like a number attempt: anything else may be a key pasted here.
+    const got = /^[\s\d.,_+-]{0,16}[a-z]{0,3}\s*$/i.test(raw)
+      ? JSON.stringify(raw)
+      : `a value of ${raw.length} characters`;
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${got})`);
   }
   return value;
 }

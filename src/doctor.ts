@@ -1,13 +1,13 @@
 /**
  * `doctor`: one cheap read per configured provider, a table of what works with the fix for what
  * does not, and a Claude Desktop config to paste for the providers that work. It does not speak
- * MCP, so it writes to the stream it is given; every line still goes through `redact`.
+ * MCP, so it writes to the stream it is given; every line is redacted against the environment's keys.
  */
 import type { Config } from './config.js';
 import { ToolError } from './errors.js';
-import { redact } from './log.js';
 import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
 import type { BillingProvider } from './providers/types.js';
+import { processSecrets } from './redact.js';
 
 export interface DoctorTarget {
   provider: BillingProvider;
@@ -64,7 +64,7 @@ export async function runDoctor(
   config: Config,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const print = (text = '') => out.write(`${redact(text)}\n`);
+  const print = (text = '') => out.write(`${processSecrets.redact(text)}\n`);
   if (targets.length === 0) {
     const vars = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
     print(

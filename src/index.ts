@@ -2,8 +2,9 @@
 /** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
-import { logLine, registerSecret } from './log.js';
+import { logLine } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
+import { processSecrets } from './redact.js';
 import { createServer, serverFactory } from './server.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
@@ -11,10 +12,13 @@ import type { HttpSettings } from './upstream/upstream.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
+  // Keys are registered before anything can be printed: a config error that quotes a value (a key
+  // pasted into BILLING_MCP_TIMEOUT_MS by mistake) goes through logLine's redaction.
+  for (const entry of PROVIDERS) processSecrets.add(process.env[entry.secretEnv]);
+  processSecrets.add(process.env.BILLING_MCP_HTTP_TOKEN);
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
-  for (const entry of PROVIDERS) registerSecret(process.env[entry.secretEnv]);
 
   // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).
   const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
@@ -74,11 +78,24 @@ async function buildProviders(config: Config, http: HttpSettings) {
   return { providers, closeSandbox: () => sandbox.close() };
 }
 
-// A bug must never take the server down mid-session: log it (stderr) and keep serving.
-process.on('unhandledRejection', (reason) => logLine(`unhandled rejection: ${String(reason)}`));
-process.on('uncaughtException', (error) =>
-  logLine(`uncaught exception: ${error.stack ?? error.message}`),
-);
+/*
+ * CONTRACT §6. A reader that went away (`doctor | head -1`, a client that closed our stdout) is not
+ * an error: end quietly. Anything else unexpected leaves the process in an unknown state (Node
+ * documents resuming after 'uncaughtException' as unsafe): log it, redacted, and exit non-zero.
+ */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+  fatal('stdout failed', error);
+});
+// With stderr gone there is nowhere left to report anything.
+process.stderr.on('error', () => undefined);
+process.on('uncaughtException', (error) => fatal('uncaught exception', error));
+process.on('unhandledRejection', (reason) => fatal('unhandled rejection', reason));
+
+function fatal(what: string, error: unknown): never {
+  logLine(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+}
 
 main().catch((error: unknown) => {
   logLine(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);

@@ -1,7 +1,6 @@
 /** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
@@ -9,6 +8,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { BillingProvider } from './providers/types.js';
+import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
 
 export const SERVER_NAME = 'billing-customers-mcp';
@@ -48,17 +48,32 @@ export function serverFactory({ providers, version }: ServerOptions): () => Serv
       listed ??= { tools: tools.map((tool) => tool.definition()) };
       return listed;
     });
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const tool = byName.get(request.params.name);
-      if (!tool) {
-        const known = [...byName.keys()].join(', ');
+    /*
+     * tools/call is served from the raw request (the SDK's fallback handler), not through
+     * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
+     * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
+     * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
+     * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
+     */
+    server.fallbackRequestHandler = async (request, extra) => {
+      if (request.method !== 'tools/call') {
+        throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
+      }
+      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+      if (typeof params?.name !== 'string') {
         throw new McpError(
           ErrorCode.InvalidParams,
-          `Unknown tool ${request.params.name}. Tools: ${known}`,
+          'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
         );
       }
-      return tool.call(request.params.arguments, { signal: extra.signal });
-    });
+      const tool = byName.get(params.name);
+      if (!tool) {
+        const known = [...byName.keys()].join(', ');
+        const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
+        throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
+      }
+      return tool.call(params.arguments, { signal: extra.signal });
+    };
     return server;
   };
 }

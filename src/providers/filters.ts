@@ -7,9 +7,12 @@ import { z } from 'zod';
  * model nothing the description does not.
  */
 
-/** No control characters: they have no business in an id or a filter value. */
+/**
+ * No control characters: they have no business in an id or a filter value. The same rule runs
+ * over every string at every depth of a tool's arguments (src/tools/validate.ts).
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function safeString(description: string, max = 255) {
   return z

@@ -41,6 +41,8 @@ export interface Fault {
   reset?: true | 'mid-body';
   /** 200 JSON-looking body of this many bytes, streamed. */
   hugeBodyBytes?: number;
+  /** Answer what this returns, given the real answer and the request (echoes, oversized fields). */
+  rewrite?: (answer: EmulatorResponse, request: EmulatorRequest) => EmulatorResponse;
 }
 
 export interface LoggedRequest extends EmulatorRequest {
@@ -133,7 +135,8 @@ export class Emulator {
       streamHugeBody(res, fault.hugeBodyBytes);
       return;
     }
-    const response = fault?.respond ?? handler(request);
+    const answer = fault?.respond ?? handler(request);
+    const response = fault?.rewrite ? fault.rewrite(answer, request) : answer;
     entry.status = response.status;
     const { body, contentType } = serialize(response);
     res.writeHead(response.status, {

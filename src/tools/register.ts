@@ -71,7 +71,7 @@ function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
     call: async (args, context) => {
       try {
         const valid = validateArguments(inputSchema, args, provider.id);
-        return successResult(await tool.run(provider, valid as never, context));
+        return successResult(await tool.run(provider, valid as never, context), provider.id);
       } catch (error) {
         return errorResult(error, provider.id);
       }

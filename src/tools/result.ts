@@ -2,10 +2,61 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from '../errors.js';
 import { logLine } from '../log.js';
+import { cutAt } from './cut.js';
 
-/** Success: structuredContent plus one text item that is exactly its JSON. */
-export function successResult(value: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+/*
+ * Result size (issue 10 item 2). The SDK's stdio client refuses a line past 10 MiB (its
+ * STDIO_DEFAULT_MAX_BUFFER_SIZE, counting the read chunk that completes the line), closes, and the
+ * session is gone. A result carries its JSON twice (structuredContent, and the text escaped once
+ * more), so a 5 MiB upstream body made such a line. Every result is bounded well under that:
+ * - 2 MiB per serialized result, 5× under the client's limit: room for envelope, escaping and
+ *   clients with smaller buffers, while a full page of 100 realistic rows (a few KB each, ~1 MB
+ *   as sent twice) still fits. Past 2 MiB (~500k tokens) a result is of no use to a model anyway.
+ * - 32 Ki characters per string field: no customer field is legitimately longer (a 5 MiB name
+ *   is junk); longer ones are cut with a visible marker, so the rest of the row still arrives.
+ * A result still over the bound becomes a coded error saying how to ask for less.
+ */
+export const MAX_RESULT_BYTES = 2 * 1024 * 1024;
+export const MAX_STRING_CHARS = 32 * 1024;
+/** Error messages are ours, bounded anyway: a caller's input quoted back must not make them huge. */
+const MAX_MESSAGE_CHARS = 1000;
+
+/** Success: structuredContent plus one text item that is exactly its JSON, bounded in size. */
+export function successResult(value: Record<string, unknown>, provider?: string): CallToolResult {
+  let text = JSON.stringify(value);
+  let structured = value;
+  // Only a text longer than the string cap can hold a string over it.
+  if (text.length > MAX_STRING_CHARS) {
+    let cut = false;
+    const bounded = JSON.stringify(value, (_key, field: unknown) => {
+      if (typeof field !== 'string' || field.length <= MAX_STRING_CHARS) return field;
+      cut = true;
+      const kept = cutAt(field, MAX_STRING_CHARS);
+      return `${kept}…[cut: ${field.length - kept.length} chars]`;
+    });
+    if (cut) {
+      text = bounded;
+      structured = JSON.parse(bounded) as Record<string, unknown>;
+    }
+  }
+  // The structured copy plus the text as a JSON string: the line the client reads, bar ~100 bytes.
+  const bytes = Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(text));
+  if (bytes > MAX_RESULT_BYTES) return errorResult(tooLarge(value, bytes, provider), provider);
+  return { content: [{ type: 'text', text }], structuredContent: structured };
+}
+
+function tooLarge(value: Record<string, unknown>, bytes: number, provider?: string): ToolError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const rows = typeof value.returned === 'number' ? value.returned : 0;
+  const fewer =
+    rows > 1
+      ? `ask for fewer rows (take ${Math.max(1, Math.floor((rows * MAX_RESULT_BYTES * 0.8) / bytes))} or less) or detail "summary"`
+      : 'ask for detail "summary"';
+  return new ToolError(
+    'upstream_error',
+    `The answer is too large to return (${mb(bytes)}; the limit is ${mb(MAX_RESULT_BYTES)}): ${fewer}.`,
+    { provider, retryable: false },
+  );
 }
 
 /** Failure: coded JSON in the text, since clients show only content[0].text on errors. */
@@ -26,5 +77,10 @@ export function errorResult(error: unknown, provider?: string): CallToolResult {
       `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
   }
-  return { content: [{ type: 'text', text: JSON.stringify(toolError.toJSON()) }], isError: true };
+  const body = toolError.toJSON();
+  const { message } = body.error;
+  if (typeof message === 'string' && message.length > MAX_MESSAGE_CHARS) {
+    body.error.message = `${cutAt(message, MAX_MESSAGE_CHARS)}…`;
+  }
+  return { content: [{ type: 'text', text: JSON.stringify(body) }], isError: true };
 }

@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import { invalidArgument } from '../errors.js';
+import { CONTROL } from '../providers/filters.js';
+import { cutAt } from './cut.js';
 
 /** Arguments arrive as parsed JSON; past this many values they are rejected before zod sees them. */
 const MAX_ARGUMENT_ELEMENTS = 3000;
@@ -12,7 +14,14 @@ const MAX_ARGUMENT_ELEMENTS = 3000;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider: string): T {
-  const { count, illFormedAt } = inspect(args, MAX_ARGUMENT_ELEMENTS);
+  if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+    const got = args === null ? 'null' : Array.isArray(args) ? 'an array' : `a ${typeof args}`;
+    throw invalidArgument(
+      `arguments: must be an object of named arguments, like {"take": 10} (got ${got}).`,
+      provider,
+    );
+  }
+  const { count, illFormedAt, controlAt } = inspect(args, MAX_ARGUMENT_ELEMENTS);
   if (count > MAX_ARGUMENT_ELEMENTS) {
     throw invalidArgument(
       `arguments: too large (more than ${MAX_ARGUMENT_ELEMENTS} values).`,
@@ -26,7 +35,15 @@ export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provid
       provider,
     );
   }
-  const parsed = schema.safeParse(args ?? {}, { reportInput: true });
+  // One rule for every string and key at every depth: nested filter values (Quentli `where`,
+  // Maple `query`, Flexprice `filters`) would otherwise reach the upstream with them.
+  if (controlAt !== undefined) {
+    throw invalidArgument(
+      `${controlAt || 'arguments'}: must not contain control characters.`,
+      provider,
+    );
+  }
+  const parsed = schema.safeParse(args === undefined ? {} : args, { reportInput: true });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 5).map(describeIssue);
   throw invalidArgument(problems.join('; '), provider);
@@ -36,7 +53,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const where = path ? ` in ${path}` : '';
-    return `unknown argument${issue.keys.length > 1 ? 's' : ''}${where}: ${issue.keys.join(', ')}`;
+    const keys = issue.keys.slice(0, 5).map((key) => (key.length > 40 ? preview(key) : key));
+    return `unknown argument${issue.keys.length > 1 ? 's' : ''}${where}: ${keys.join(', ')}${issue.keys.length > 5 ? ', …' : ''}`;
   }
   const got = 'input' in issue && issue.input !== undefined ? ` (got ${preview(issue.input)})` : '';
   return `${path || 'arguments'}: ${issue.message}${got}`;
@@ -44,28 +62,38 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function preview(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
-  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+  return json.length > 40 ? `${cutAt(json, 39)}…` : json;
 }
 
 /**
  * Counts values in a JSON tree, stopping as soon as `limit` is passed (cheap on huge input), and
- * finds the path of the first string that is not well-formed UTF-16.
+ * finds the path of the first string (or key) that is not well-formed UTF-16 or holds a control
+ * character.
  */
-function inspect(value: unknown, limit: number): { count: number; illFormedAt?: string } {
+function inspect(
+  value: unknown,
+  limit: number,
+): { count: number; illFormedAt?: string; controlAt?: string } {
   let count = 0;
   let illFormedAt: string | undefined;
+  let controlAt: string | undefined;
   const stack: [unknown, string][] = [[value, '']];
+  const check = (text: string, path: string) => {
+    if (illFormedAt === undefined && LONE_SURROGATE.test(text)) illFormedAt = path;
+    if (controlAt === undefined && CONTROL.test(text)) controlAt = path;
+  };
   while (stack.length > 0 && count <= limit) {
     const [current, path] = stack.pop() as [unknown, string];
     count++;
-    if (typeof current === 'string' && illFormedAt === undefined && LONE_SURROGATE.test(current)) {
-      illFormedAt = path;
-    }
+    if (typeof current === 'string') check(current, path);
     if (current !== null && typeof current === 'object') {
       for (const [key, child] of Object.entries(current)) {
-        stack.push([child, path ? `${path}.${key}` : key]);
+        const shown = CONTROL.test(key) || key.length > 40 ? preview(key) : key;
+        const childPath = path ? `${path}.${shown}` : shown;
+        check(key, childPath);
+        stack.push([child, childPath]);
       }
     }
   }
-  return { count, illFormedAt };
+  return { count, illFormedAt, controlAt };
 }

@@ -18,6 +18,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { logLine } from '../log.js';
+import { processSecrets } from '../redact.js';
 import { type RequestStats, withRequestStats } from '../upstream/request-stats.js';
 import { type AccessRecord, accessLogLine, safeName, safePath } from './http/access-log.js';
 import type { Authenticator, Refusal } from './http/auth.js';
@@ -54,7 +55,9 @@ export interface RunningHttpServer {
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
   const { settings } = options;
-  const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(line));
+  // The log's fields are names and numbers by construction; the redaction is a second guard.
+  const writeLog =
+    options.writeLog ?? ((line: string) => process.stderr.write(processSecrets.redact(line)));
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();

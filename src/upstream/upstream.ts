@@ -5,7 +5,8 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ToolError, trimProviderMessage } from '../errors.js';
-import { logLine, registerSecret } from '../log.js';
+import { logLine } from '../log.js';
+import { Secrets } from '../redact.js';
 import { RequestGate } from './gate.js';
 import { isDotSegment } from './path.js';
 import { countUpstreamRequest } from './request-stats.js';
@@ -40,7 +41,7 @@ export interface UpstreamOptions {
   providerId: string;
   /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
   baseUrl: string;
-  /** Auth headers: every value is registered as a secret, so it never reaches a log or a message. */
+  /** Auth headers: every value is a secret of this Upstream, redacted from its messages and logs. */
   headers: Record<string, string>;
   /** The variable(s) to check when the provider rejects the credentials. */
   credentialHint: string;
@@ -92,16 +93,21 @@ interface RawResponse {
 }
 
 export class Upstream {
+  /**
+   * Whatever authenticates a request (each form Secrets knows). Kept here, not process-wide: in
+   * remote mode an Upstream may carry one request's keys, which must not outlive it.
+   */
+  private readonly secrets = new Secrets();
   /** No more requests in flight than the pool has connections (see gate.ts for why). */
   private readonly gate: RequestGate;
 
   constructor(private readonly options: UpstreamOptions) {
     this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
-    // Whatever authenticates a request is a secret, with or without its scheme word.
-    for (const value of Object.values(options.headers)) {
-      registerSecret(value);
-      registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
+    for (const value of Object.values(options.headers)) this.secrets.add(value);
+  }
+
+  private log(message: string): void {
+    logLine(this.secrets.redact(message));
   }
 
   get displayName(): string {
@@ -207,7 +213,7 @@ export class Upstream {
     const parsed = json.ok ? req.schema.safeParse(json.value) : undefined;
     if (parsed?.success) return parsed.data;
     const what = json.ok ? 'JSON of an unexpected shape' : 'a body that is not JSON';
-    logLine(
+    this.log(
       `${this.options.displayName} ${req.method} ${req.path}: ${what}${parsed ? ` (${parsed.error.issues.length} schema issues)` : ''}`,
     );
     throw new ToolError(
@@ -221,9 +227,11 @@ export class Upstream {
     const { displayName, providerId, credentialHint } = this.options;
     const { status } = response;
     const json = parseJson(response.text);
-    const providerMessage = json.ok
-      ? trimProviderMessage(this.options.errorMessage(json.value))
-      : undefined;
+    // Redacted before it is cut: a key cut at the limit would otherwise leave its prefix behind.
+    const raw = json.ok ? this.options.errorMessage(json.value) : undefined;
+    const providerMessage = trimProviderMessage(
+      typeof raw === 'string' ? this.secrets.redact(raw) : raw,
+    );
     const said = providerMessage ? `: ${providerMessage}` : '';
     const details = { provider: providerId, httpStatus: status };
     if (status === 401 || status === 403) {
@@ -281,7 +289,7 @@ export class Upstream {
         { provider: providerId, retryable: true },
       );
     }
-    logLine(
+    this.log(
       `${displayName} request failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     return new ToolError('upstream_error', `The request to ${displayName} failed. Try again.`, {

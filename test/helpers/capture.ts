@@ -20,10 +20,13 @@ export function createCapture(): Capture {
     },
     leaks(secrets) {
       const found: string[] = [];
+      const lower = texts.map((text) => text.toLowerCase());
       for (const secret of secrets.filter((s) => s.length >= 4)) {
-        for (const text of texts) {
-          if (text.includes(secret)) found.push(`${secret.slice(0, 6)}… in ${text.slice(0, 120)}`);
-        }
+        lower.forEach((text, i) => {
+          if (text.includes(secret.toLowerCase())) {
+            found.push(`${secret.slice(0, 6)}… in ${texts[i]?.slice(0, 120)}`);
+          }
+        });
       }
       return found;
     },
@@ -42,7 +45,27 @@ export function captureStderr(capture: Capture): () => void {
   };
 }
 
-/** The values that must never be shown: each key, and each header value that carries it. */
+/**
+ * The values that must never be shown (issue 10 item 1): each key as sent, with its scheme word,
+ * percent-encoded, base64 and base64url with and without padding, embedded in a base64 credential,
+ * JSON-escaped, and its first 10 characters (what a cut at a length limit would leave). `leaks`
+ * compares without case, which covers an upper- or lower-cased echo.
+ */
 export function secretForms(keys: readonly string[]): string[] {
-  return keys.flatMap((key) => [key, `Bearer ${key}`]);
+  return keys.flatMap((key) => [`Bearer ${key}`, key.slice(0, 10), ...echoedForms(key)]);
+}
+
+export function echoedForms(key: string): string[] {
+  const b64 = Buffer.from(key).toString('base64');
+  return [
+    key,
+    encodeURIComponent(key),
+    b64,
+    b64.replace(/=+$/, ''),
+    Buffer.from(key).toString('base64url'),
+    Buffer.from(`user:${key}`).toString('base64'),
+    Buffer.from(`us:${key}`).toString('base64'),
+    Buffer.from(`u:${key}`).toString('base64'),
+    JSON.stringify(key).slice(1, -1),
+  ];
 }

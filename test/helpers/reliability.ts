@@ -7,7 +7,7 @@ import qs from 'qs';
 import { expect } from 'vitest';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
-import type { LoggedRequest } from '../../src/sandbox/emulator.js';
+import type { EmulatorRequest, LoggedRequest } from '../../src/sandbox/emulator.js';
 import { startFlexpriceEmulator } from '../../src/sandbox/flexprice/emulator.js';
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
@@ -39,6 +39,8 @@ export interface ProviderCase {
   errorShapes: ErrorShape[];
   /** This provider's documented error body carrying `message` (for the trimming test). */
   errorBody: (message: string) => unknown;
+  /** Error bodies that echo `text` in each field the provider's message is read from. */
+  echoBodies: (text: string) => unknown[];
 }
 
 const entry = (id: ProviderId) => {
@@ -115,6 +117,7 @@ export const PROVIDER_CASES: ProviderCase[] = [
       { name: '404 from a proxy (HTML)', status: 404, text: `<html>${INTERNAL}</html>` },
     ],
     errorBody: (message) => ({ error: { message } }),
+    echoBodies: (text) => [{ error: { message: `invalid api key: ${text}` } }],
   },
   {
     id: 'flexprice',
@@ -194,6 +197,12 @@ export const PROVIDER_CASES: ProviderCase[] = [
       { name: '404 text/plain', status: 404, text: '404 page not found' },
     ],
     errorBody: (message) => ({ code: 'validation_error', message }),
+    echoBodies: (text) => [
+      { code: 'unauthorized', message: `invalid api key: ${text}` },
+      { code: 'validation_error', message: 'Invalid request', details: { api_key: text } },
+      { success: false, error: { message: 'Invalid request', details: { key: text } } },
+      { error: text },
+    ],
   },
   {
     id: 'maple',
@@ -260,6 +269,14 @@ export const PROVIDER_CASES: ProviderCase[] = [
       error_type: 'request_error',
       error_status: 400,
     }),
+    echoBodies: (text) => [
+      { error_message: `Auth token failure: ${text}`, error_type: 'auth_error' },
+      {
+        error_message: 'Request body does not contain all required information',
+        error_type: 'validation_error',
+        validation_errors: [{ field: 'authorization', message: text }],
+      },
+    ],
   },
 ];
 
@@ -385,3 +402,26 @@ export async function forward(port: number, target: number): Promise<() => Promi
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 }
+
+/** The credential a request carried, as its auth header sent it. */
+export function sentCredential(request: EmulatorRequest): string {
+  const value = request.headers.authorization ?? request.headers['x-api-key'];
+  return String(value);
+}
+
+/**
+ * The ways a provider has been seen to echo a credential (issue 10 item 1): as sent, without its
+ * scheme word, percent-encoded, base64, upper-cased, and far enough into a long message that the
+ * 200-character cut falls inside it.
+ */
+export const ECHOES: { name: string; echo: (sent: string) => string }[] = [
+  { name: 'as sent', echo: (sent) => sent },
+  { name: 'without its scheme word', echo: (sent) => sent.replace(/^Bearer /, '') },
+  { name: 'percent-encoded', echo: (sent) => encodeURIComponent(sent) },
+  { name: 'base64', echo: (sent) => Buffer.from(sent.replace(/^Bearer /, '')).toString('base64') },
+  { name: 'upper-cased', echo: (sent) => sent.toUpperCase() },
+  { name: 'cut by the length limit', echo: (sent) => `${'x'.repeat(175)} ${sent}` },
+];
+
+/** Statuses seen echoing the key; each is answered for every attempt (retries included). */
+export const ECHO_STATUSES = [400, 401, 404, 409, 422, 429, 500, 502] as const;

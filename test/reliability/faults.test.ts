@@ -15,11 +15,14 @@ import { captureStderr, createCapture, secretForms } from '../helpers/capture.js
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import {
   closedPort,
+  ECHO_STATUSES,
+  ECHOES,
   expectHealthy,
   forward,
   onDocumentedRoute,
   onPort,
   PROVIDER_CASES,
+  sentCredential,
 } from '../helpers/reliability.js';
 
 /** Small on purpose: the suite stays fast, and "within the timeout" is still meaningful. */
@@ -328,6 +331,33 @@ describe.concurrent.each(PROVIDER_CASES)(
         expect(error.message).not.toMatch(/[\u0000-\u001f\u007f]/);
         expect(error.message.length).toBeLessThan(400);
       });
+    });
+
+    describe.sequential('a provider that echoes the credential (issue 10 item 1)', () => {
+      it.each(ECHO_STATUSES)(
+        'HTTP %i echoing the key in each error field, in each form: no form of the key in the result',
+        async (status) => {
+          const bodies = pc.echoBodies('');
+          for (const [index] of bodies.entries()) {
+            for (const { name, echo } of ECHOES) {
+              const fault: Fault = {
+                rewrite: (_, request) => ({
+                  status,
+                  json: pc.echoBodies(echo(sentCredential(request)))[index],
+                }),
+              };
+              emulator.inject(...Array.from({ length: RETRIES + 1 }, () => fault));
+              const result = status === 404 ? await get('cus_echo') : await list();
+              emulator.clearFaults();
+              expect(toolError(result).http_status, name).toBe(status);
+              const seen = createCapture();
+              seen.add(result);
+              expect(seen.leaks(secretForms([sandbox.settings.apiKey])), name).toEqual([]);
+              capture.add(result);
+            }
+          }
+        },
+      );
     });
 
     describe.sequential('cancellation', () => {

@@ -127,6 +127,34 @@ describe.each(PROVIDER_CASES)('$id: hostile input', { timeout: 30_000 }, (pc) =>
     },
   );
 
+  it('control characters at any depth of the arguments (issue 10 item 9): invalid_argument naming the path, nothing sent', async () => {
+    const nested: Record<string, [Record<string, unknown>, string][]> = {
+      quentli: [
+        [{ where: [{ field: 'name', op: 'contains', value: 'a\u0000b' }] }, 'where.0.value'],
+        [{ where: [{ field: 'email', op: 'in', value: ['ok', 'x\ny'] }] }, 'where.0.value.1'],
+      ],
+      flexprice: [
+        [{ filters: [{ field: 'name', operator: 'contains', value: 'a\nb' }] }, 'filters.0.value'],
+        [
+          { filters: [{ field: 'email', operator: 'in', value: ['a', 'b\u0007'] }] },
+          'filters.0.value.1',
+        ],
+      ],
+      maple: [
+        [{ query: { org_name: 'Acme\u001b[31m' } }, 'query.org_name'],
+        [{ query: { tags: ['vip', 'x\ty'] } }, 'query.tags.1'],
+        [{ query: { metadata: ['plan:pro\r\n'] } }, 'query.metadata.0'],
+      ],
+    };
+    for (const [args, path] of nested[pc.id] ?? []) {
+      const { result, sent } = await check(`${pc.id}_list_customers`, args);
+      const error = toolError(result);
+      expect(error.code, path).toBe('invalid_argument');
+      expect(error.message).toBe(`${path}: must not contain control characters.`);
+      expect(sent).toEqual([]);
+    }
+  });
+
   it('ids with / .. ? # % & = [ ] quotes, unicode, control characters and 10,000 characters: rejected, or sent as one path segment and received equal', async () => {
     for (const key of ['id', 'external_id']) {
       for (const value of HOSTILE_STRINGS) {

@@ -3,6 +3,7 @@
  * the process survives every fault, stdout carries only JSON-RPC, and no key or auth header value
  * appears in any result or stderr line.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,13 +12,14 @@ import type { Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { createCapture, secretForms } from '../helpers/capture.js';
 import { structured, toolError } from '../helpers/mcp.js';
-import { spawnClient, spawnRaw } from '../helpers/process.js';
+import { BIN, type RawPeer, spawnClient, spawnRaw } from '../helpers/process.js';
 import {
   expectHealthy,
   HOSTILE_STRINGS,
   PROVIDER_CASES,
   type ProviderCase,
 } from '../helpers/reliability.js';
+import { BASE_ENV } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 /** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
@@ -255,31 +257,214 @@ describe('stdout of the built bin under faults and garbage input', () => {
   });
 });
 
-describe('the process-level guard', () => {
-  it('a stray rejection and a thrown timer are logged (keys redacted) and the server keeps serving', {
+/** initialize + initialized over a raw peer. */
+async function handshake(peer: RawPeer): Promise<void> {
+  await peer.request(1, 'initialize', {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '0' },
+  });
+  peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+}
+
+/** The message answering `id`, for requests sent raw (not through peer.request). */
+async function answerTo(peer: RawPeer, id: number) {
+  const find = () => peer.lines.map((line) => JSON.parse(line)).find((m) => m.id === id);
+  await vi.waitFor(() => expect(find()).toBeDefined(), POLL);
+  return find();
+}
+
+/** The customer rows of a list answer, whichever provider's shape it has. */
+function rowsOf(json: unknown): Record<string, unknown>[] {
+  if (Array.isArray(json)) return json;
+  const body = json as { items?: unknown; results?: unknown };
+  return (body.items ?? body.results ?? []) as Record<string, unknown>[];
+}
+
+describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
+  timeout: 60_000,
+}, () => {
+  const capture = createCapture();
+  let server: Awaited<ReturnType<typeof spawnClient>>;
+  beforeAll(async () => {
+    server = await spawnClient({ ...serverEnv(), BILLING_MCP_TIMEOUT_MS: '10000' }, capture);
+  });
+  afterAll(() => server.close());
+
+  it.each(PROVIDER_CASES)(
+    '$id: a 5 MiB name arrives cut to 32 Ki characters with a marker; the session lives',
+    async (pc) => {
+      const { emulator } = started[pc.id];
+      emulator.inject({
+        rewrite: (answer) => {
+          // A copy: the emulator may answer with its stored records.
+          const json = structuredClone(answer.json);
+          const first = rowsOf(json)[0];
+          if (first) first.name = 'N'.repeat(5 * MB);
+          return { ...answer, json };
+        },
+      });
+      const result = (await server.client.callTool({
+        name: `${pc.id}_list_customers`,
+        arguments: { take: 3 },
+      })) as CallToolResult;
+      const page = structured<{ items: { name: string }[] }>(result);
+      const name = page.items[0]?.name ?? '';
+      expect(name).toMatch(/^N+…\[cut: \d+ chars\]$/);
+      expect(name.length).toBeLessThan(33 * 1024);
+      await expectHealthy(server.client, pc.id);
+      expect(server.errors.map(String)).toEqual([]);
+    },
+  );
+
+  it.each(PROVIDER_CASES)(
+    '$id: take 100, detail full at ~55 KB per row: a coded error saying how to ask for less; the session lives',
+    async (pc) => {
+      const { emulator } = started[pc.id];
+      const blob = Object.fromEntries(
+        Array.from({ length: 55 }, (_, i) => [`f${i}`, String(i).repeat(1000).slice(0, 1000)]),
+      );
+      emulator.inject({
+        rewrite: (answer) => {
+          const json = structuredClone(answer.json);
+          for (const row of rowsOf(json)) row.notes_blob = blob;
+          return { ...answer, json };
+        },
+      });
+      const result = await server.client.callTool({
+        name: `${pc.id}_list_customers`,
+        arguments: { take: 100, detail: 'full' },
+      });
+      const error = toolError(result);
+      expect(error, error.message).toMatchObject({
+        code: 'upstream_error',
+        provider: pc.id,
+        retryable: false,
+      });
+      expect(error.message).toMatch(/too large.*take \d+ or less.*detail "summary"/);
+      await expectHealthy(server.client, pc.id);
+      expect(server.errors.map(String)).toEqual([]);
+    },
+  );
+});
+
+describe('malformed tools/call requests (issue 10 item 14)', () => {
+  it('non-object arguments → invalid_argument; params missing, not an object or without a name → -32602; each in one line', {
     timeout: 20_000,
   }, async () => {
-    const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
-    const peer = spawnRaw(serverEnv(), ['--import', preload]);
-    await peer.request(1, 'initialize', {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '0' },
-    });
-    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    await expect
-      .poll(() => peer.stderr.join(''), { timeout: 5000 })
-      .toContain('uncaught exception');
-    const stderr = peer.stderr.join('');
-    expect(stderr).toContain('unhandled rejection: Error: stray rejection with [redacted]');
-    expect(stderr).toContain('stray exception with [redacted]');
-    for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
-    const answer = await peer.request(2, 'tools/call', {
+    const peer = spawnRaw(serverEnv());
+    await handshake(peer);
+    let id = 10;
+    for (const args of [null, [], 'str', 5, true]) {
+      const answer = await peer.request(++id, 'tools/call', {
+        name: 'quentli_list_customers',
+        arguments: args,
+      });
+      const error = toolError(answer.result);
+      expect(error.code, JSON.stringify(args)).toBe('invalid_argument');
+      expect(error.message).toMatch(/^arguments: must be an object/);
+      expect(error.message).not.toContain('\n');
+    }
+    for (const params of [undefined, {}, { name: 5 }, { arguments: {} }, null, [], 'str', 5]) {
+      const current = ++id;
+      const body = params === undefined ? {} : { params };
+      peer.send({ jsonrpc: '2.0', id: current, method: 'tools/call', ...body });
+      const answer = await answerTo(peer, current);
+      const error = answer.error as { code: number; message: string };
+      expect(error.code, JSON.stringify(params)).toBe(-32602);
+      expect(error.message).not.toContain('\n');
+    }
+    expect(await peer.request(++id, 'ping')).toMatchObject({ result: {} });
+    expect(await peer.end()).toBe(0);
+  });
+});
+
+describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
+  it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
+    timeout: 30_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    await handshake(peer);
+    const call = (id: number, name: string) =>
+      `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"quentli_list_customers","arguments":{"name":"${name}"}}}`;
+    peer.sendRaw(call(7, 'n'.repeat(11 * MB)));
+    const refused = await answerTo(peer, 7);
+    expect(refused.error.code).toBe(-32600);
+    expect(refused.error.message).toContain('too large');
+    // The id after params cannot be read from the start of the line: refused on stderr only.
+    peer.sendRaw(
+      `{"jsonrpc":"2.0","method":"ping","params":{"x":"${'p'.repeat(25 * MB)}"},"id":8}`,
+    );
+    expect(await peer.request(9, 'ping')).toMatchObject({ id: 9, result: {} });
+    const ok = await peer.request(10, 'tools/call', {
       name: 'quentli_list_customers',
       arguments: { take: 2 },
     });
-    expect(answer).toMatchObject({ id: 2, result: { structuredContent: { returned: 2 } } });
+    expect(ok).toMatchObject({ id: 10, result: { structuredContent: { returned: 2 } } });
+    expect(peer.stderr.join('')).toMatch(
+      /refused an input message of \d+ bytes.*no readable request id/,
+    );
+    expect(peer.lines.map((l) => JSON.parse(l).id)).not.toContain(8);
     expect(await peer.end()).toBe(0);
-    for (const line of peer.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+  });
+});
+
+describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
+  it.each([
+    ['a thrown timer', 'exception', 'uncaught exception: Error: stray exception with [redacted]'],
+    [
+      'a stray rejection',
+      'rejection',
+      'unhandled rejection: Error: stray rejection with [redacted]',
+    ],
+  ])(
+    '%s is logged (keys redacted) and ends the process non-zero',
+    {
+      timeout: 20_000,
+    },
+    async (_, kind, logged) => {
+      const preload = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url));
+      const peer = spawnRaw({ ...serverEnv(), MISBEHAVE: kind }, ['--import', preload]);
+      const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
+      await handshake(peer);
+      expect(await exited).toBe(1);
+      const stderr = peer.stderr.join('');
+      expect(stderr).toContain(logged);
+      for (const secret of secretForms(keys())) expect(stderr).not.toContain(secret);
+      for (const line of peer.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    },
+  );
+
+  it("a client that closes the server's stdout: the next answer ends the process quietly, exit 0", {
+    timeout: 20_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    const exited = new Promise<number | null>((resolve) => peer.child.on('exit', resolve));
+    await handshake(peer);
+    peer.child.stdout.destroy();
+    peer.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    peer.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
+    expect(await exited).toBe(0);
+    expect(peer.stderr.join('')).not.toMatch(/EPIPE|Error|at .*\(|uncaught/);
+  });
+
+  it('doctor whose reader went away (doctor | head -1): no stack trace, exit 0, every time', {
+    timeout: 60_000,
+  }, async () => {
+    for (let run = 0; run < 5; run++) {
+      const child = spawn(process.execPath, [BIN, 'doctor'], {
+        env: { ...BASE_ENV, ...serverEnv() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // The reader reads nothing and goes away before doctor's first line is written.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
   });
 });

@@ -80,6 +80,23 @@ describe('two instances, a client alternating between them', () => {
     expect(misused.code).toBe('invalid_argument');
   });
 
+  it('redacts the environment keys from what it sends, as over stdio', async () => {
+    const key = sandbox.settings.flexprice.apiKey;
+    const named = await via(0)
+      .callTool({ name: `lookup_${key}`, arguments: {} })
+      .then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+    expect(named).toContain('Unknown tool lookup_[redacted]');
+    const result = await via(1).callTool({
+      name: 'flexprice_list_customers',
+      arguments: { take: key },
+    });
+    expect(JSON.stringify(result)).toContain('[redacted]');
+    expect(JSON.stringify(result)).not.toContain(key);
+  });
+
   it('cancellation: the instance serving the call aborts its upstream request; a cancel that reaches the other instance is accepted and the call completes', async () => {
     const { emulator } = sandbox.emulators.flexprice;
     emulator.inject({ hang: 'headers' });

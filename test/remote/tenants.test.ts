@@ -9,9 +9,10 @@ import { startFlexpriceEmulator } from '../../src/sandbox/flexprice/emulator.js'
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
-import { createCapture } from '../helpers/capture.js';
+import { createCapture, secretForms } from '../helpers/capture.js';
 import { connectHttpClient, type HttpBin, postMcp, spawnHttpBin } from '../helpers/http.js';
 import { structured, toolError } from '../helpers/mcp.js';
+import { PROVIDER_CASES, sentCredential } from '../helpers/reliability.js';
 
 const KEYS = {
   quentliA: 'sk_tenantA_quentli_9d2f51c0a7',
@@ -74,9 +75,12 @@ afterAll(async () => {
   // No key of either tenant in the other's output, nor any key in the server's stderr.
   expect(outputs.A.leaks([KEYS.flexpriceB, KEYS.mapleB, COMPANY.B])).toEqual([]);
   expect(outputs.B.leaks([KEYS.quentliA, KEYS.mapleA, COMPANY.A])).toEqual([]);
+  // Nor its own key, in any form: header keys are redacted like env keys.
+  expect(outputs.A.leaks(secretForms([KEYS.quentliA, KEYS.mapleA]))).toEqual([]);
+  expect(outputs.B.leaks(secretForms([KEYS.flexpriceB, KEYS.mapleB]))).toEqual([]);
   const stderr = createCapture();
   stderr.add(bin.stderr());
-  expect(stderr.leaks(Object.values(KEYS))).toEqual([]);
+  expect(stderr.leaks(secretForms(Object.values(KEYS)))).toEqual([]);
   await Promise.all(emulators.map((e) => e.close()));
 });
 
@@ -174,6 +178,25 @@ describe('two tenants with header credentials on one instance', () => {
     ]);
     expect(structured<Page>(a).items).toHaveLength(1);
     expect(toolError(b)).toMatchObject({ code: 'unauthorized', provider: 'maple' });
+  });
+
+  it("a tenant's key echoed by its provider or sent as a tool name comes back redacted", async () => {
+    const maplePc = PROVIDER_CASES.find((pc) => pc.id === 'maple');
+    maple.A.emulator.inject({
+      rewrite: (_, request) => ({
+        status: 401,
+        json: maplePc?.echoBodies(sentCredential(request))[0],
+      }),
+    });
+    const echoed = await call('A', 'maple_list_customers', { take: 1 });
+    expect(toolError(echoed).code).toBe('unauthorized');
+    expect(JSON.stringify(echoed)).toContain('[redacted]');
+    const named = await tenantA.callTool({ name: `lookup_${KEYS.quentliA}`, arguments: {} }).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    outputs.A.add(named);
+    expect(named).toContain('Unknown tool lookup_[redacted]');
   });
 
   it('refuses incomplete credentials and base URLs outside the allow-list, before any upstream request', async () => {

@@ -6,8 +6,10 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
+import { processSecrets, Secrets } from '../../redact.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import { type Route, type RunningHttpServer, serveHttp } from '../http.js';
+import { redactOutgoing } from '../redacting.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
 import { type HttpServeSettings, tokenFromFile } from './settings.js';
 import { tenantRoute } from './tenants.js';
@@ -26,13 +28,24 @@ export interface StartHttpOptions {
 export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
   const { settings, onClose } = options;
   const authenticator = await authenticatorFor(settings);
-  const operator: Route = { server: options.server };
+  // Every message a request's transport sends is redacted, as over stdio: the environment's keys,
+  // and in headers mode the tenant's own (one Secrets per tenant, dropped with it from the LRU).
+  const operator: Route = {
+    server: options.server,
+    wrap: (transport) => void redactOutgoing(transport, () => [processSecrets]),
+  };
   const route =
     settings.credentials === 'headers'
       ? tenantRoute({
           allowedBaseUrls: settings.allowedBaseUrls,
           http: options.http,
           version: options.version,
+          wrap: (tenant) => {
+            const secrets = new Secrets();
+            for (const key of tenant.keys) secrets.add(key);
+            const sets = [processSecrets, secrets];
+            return (transport) => void redactOutgoing(transport, () => sets);
+          },
         })
       : () => operator;
   const running = await serveHttp({ settings, authenticator, route });
@@ -65,7 +78,9 @@ async function authenticatorFor(settings: HttpServeSettings): Promise<Authentica
         `BILLING_MCP_HTTP_TOKEN_FILE: cannot read ${settings.tokenFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       );
     }
-    return staticTokenAuth(tokenFromFile(content));
+    const token = tokenFromFile(content);
+    processSecrets.add(token);
+    return staticTokenAuth(token);
   }
   if (settings.oauth) return oauthAuth(settings.oauth);
   return OPEN;

@@ -1,0 +1,24 @@
+/** Cutting text for output without leaving a fragment of a credential behind. */
+
+/** Token characters: a key is a run of these, so a cut inside one is moved to its start. */
+const TOKEN_CHAR = /[A-Za-z0-9_+/=-]/;
+/** How far a cut may move back to a token start (a key is far shorter). */
+const MAX_BACKOFF = 256;
+
+/**
+ * The first `keep` characters of `text` (or fewer): never inside a run of token characters (a
+ * key cut there would leave a prefix that redaction no longer recognizes), never between the
+ * two halves of a surrogate pair.
+ */
+export function cutAt(text: string, keep: number): string {
+  if (text.length <= keep) return text;
+  let end = keep;
+  const floor = Math.max(0, keep - MAX_BACKOFF);
+  while (end > floor && TOKEN_CHAR.test(text[end] ?? '') && TOKEN_CHAR.test(text[end - 1] ?? '')) {
+    end--;
+  }
+  if (end === floor) end = keep;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return text.slice(0, end);
+}
