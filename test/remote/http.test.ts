@@ -172,6 +172,27 @@ describe('limits', () => {
   });
 });
 
+describe('a client that hangs up', () => {
+  it('aborts its call: the upstream request is abandoned and the access log says client_closed', async () => {
+    const { emulator } = sandbox.emulators.flexprice;
+    emulator.inject({ hang: 'headers' });
+    const before = emulator.requests.length;
+    const { request } = await import('node:http');
+    const req = request(server.url, { method: 'POST', headers: MCP_POST_HEADERS });
+    req.on('error', () => undefined);
+    req.end(
+      JSON.stringify({
+        ...CALL,
+        params: { name: 'flexprice_list_customers', arguments: { take: 1 } },
+      }),
+    );
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    req.destroy();
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
+    await vi.waitFor(() => expect(server.log.at(-1)).toContain('"error":"client_closed"'));
+  });
+});
+
 describe('access log', () => {
   it('writes one JSON line per request with the tool, status, duration, upstream count and error code, and nothing of the arguments or results', async () => {
     const client = await connectHttpClient(server.url);
