@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 // arrives in waves (connections opening), so its reconnect count measures the test's timing.
 const OVER_HTTP = [
   'test/server/tools-surface.test.ts',
+  'test/server/find-customers.test.ts',
+  'test/server/summary-shape.test.ts',
   'test/quentli/**/*.test.ts',
   'test/flexprice/**/*.test.ts',
   'test/maple/**/*.test.ts',

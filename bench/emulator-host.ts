@@ -21,8 +21,10 @@ export interface HostReady {
 
 export interface HostQuery {
   id: number;
-  op: 'count' | 'clear' | 'requests';
+  op: 'count' | 'clear' | 'requests' | 'latency';
   emulator: EmulatorName;
+  /** For 'latency': the emulator's added delay before every answer, in ms. */
+  value?: number;
 }
 
 export interface LoggedSummary {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   process.on('message', (message: HostQuery) => {
     const emulator = emulators[message.emulator];
     if (message.op === 'clear') emulator.clearLog();
+    if (message.op === 'latency') emulator.latencyMs = message.value ?? 0;
     const result =
       message.op === 'requests' ? emulator.requests.map(summarize) : emulator.requests.length;
     send({ id: message.id, result });

@@ -14,6 +14,7 @@ import { EmulatorHost } from './lib/host.js';
 import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
 import { measureColdStart } from './sections/cold-start.js';
+import { measureFind } from './sections/find.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   };
   try {
     await step('tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b));
+    await step('find_customers and default pages', () => measureFind(b));
     await step('cold start', () => measureColdStart(b));
     await step('latency, throughput, memory', () => measureCalls(b));
     await step('maple paging', () => measurePaging(b));

@@ -57,7 +57,7 @@ async function session(client) {
   const { tools } = await client.listTools();
   show(`\n→ tools/list\n← ${tools.length} tools`);
   for (const tool of tools) show(`    ${tool.name.padEnd(24)} ${tool.title}`);
-  expect(tools.length === 6, `6 tools, got ${tools.length}`);
+  expect(tools.length === 7, `7 tools, got ${tools.length}`);
 
   show('\n# Find a customer by email (the email comes from a first, unfiltered page).');
   const first = await call(client, 'quentli_list_customers', { take: 1 });
@@ -72,6 +72,21 @@ async function session(client) {
   );
   show(`← ${found.body.returned} match, normalized:`);
   show(indent(JSON.stringify(found.body.items[0], null, 2)));
+
+  show('\n# "Which customer is this?": one call asks every billing system at once.');
+  const everywhere = await call(client, 'find_customers', { email });
+  expect(!everywhere.result.isError, 'an answer from find_customers');
+  for (const section of everywhere.body.results) {
+    const answer = section.error
+      ? `error ${section.error.code}`
+      : `${section.returned} match${section.returned === 1 ? '' : 'es'}`;
+    show(`← ${section.provider}: ${answer}`);
+    if (section.items?.length) show(rows(section.items));
+  }
+  expect(
+    everywhere.body.results.some((s) => s.items?.some((c) => c.email === email)),
+    `find_customers finds ${email}`,
+  );
 
   show('\n# Page through Maple Billing, 5 at a time, with next_cursor.');
   const page1 = await call(client, 'maple_list_customers', { take: 5 });

@@ -82,11 +82,12 @@ function instructions(providers: readonly BillingProvider[]): string {
   const names = providers.map(
     (p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`,
   );
+  const several = providers.length >= 2;
   return [
-    `Read-only customer lookup in billing systems. Tools: ${names.join('; ')}.`,
-    'Each provider has its own customer ids: an id from one provider means nothing to another. external_id is the id in the customer’s own system. If the user does not say which billing system, search each configured one.',
-    'To find a customer, call <provider>_list_customers with email or external_id (exact), or name / search (contains), rather than paging through everything; use <provider>_get_customer when you hold an id. Flexprice lists active customers unless status is given.',
-    'Results are normalized (detail "summary"); ask for detail "full" only when you need the address or provider-specific fields. Page with next_cursor. An empty page is no match, not an error.',
+    `Read-only customer lookup in billing systems. Tools: ${names.join('; ')}${several ? '; find_customers (all of them at once)' : ''}.`,
+    `Each provider has its own customer ids: an id from one provider means nothing to another. external_id is the id in the customer’s own system.${several ? ' For "which customer is this?" (an email, a name, an external id) and when the user does not say which billing system, call find_customers once: it asks every configured system at the same time, and a section with an error means only that system did not answer.' : ''}`,
+    `To find a customer in one system, call <provider>_list_customers with email or external_id (exact), or name / search (contains), rather than paging through everything; use <provider>_get_customer when you hold an id. Flexprice lists active customers unless status is given${several ? ' (find_customers too: it uses each list tool’s defaults)' : ''}.`,
+    'Results are normalized (detail "summary"); ask for detail "full" only when you need the address, updated_at or provider-specific fields. Page with next_cursor. An empty page is no match, not an error.',
     'Errors are JSON {"error":{code,message,retryable}}: invalid_argument → fix the arguments; not_found → try a list filter; rate_limited/timeout with retryable → wait (retry_after_seconds) and retry once; unauthorized → tell the user which variable to fix.',
     'Customer data is personal data: do not pass it to other tools unless the user asks.',
   ].join('\n');

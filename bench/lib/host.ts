@@ -42,6 +42,11 @@ export class EmulatorHost {
     await this.query('clear', emulator);
   }
 
+  /** Adds `ms` before every answer of that emulator (0 to stop). */
+  async setLatency(emulator: EmulatorName, ms: number): Promise<void> {
+    await this.query('latency', emulator, ms);
+  }
+
   requests(emulator: EmulatorName): Promise<LoggedSummary[]> {
     return this.query('requests', emulator) as Promise<LoggedSummary[]>;
   }
@@ -51,9 +56,9 @@ export class EmulatorHost {
     this.child.kill('SIGTERM');
   }
 
-  private query(op: HostQuery['op'], emulator: EmulatorName): Promise<unknown> {
+  private query(op: HostQuery['op'], emulator: EmulatorName, value?: number): Promise<unknown> {
     const id = this.nextId++;
-    const message: HostQuery = { id, op, emulator };
+    const message: HostQuery = { id, op, emulator, value };
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.child.send(message);

@@ -35,20 +35,20 @@ export const isoDateTime = (description: string) =>
     .describe(description);
 
 export const sharedFilters = {
-  email: () => safeString('Exact email address (exact match).'),
-  external_id: () => safeString('Exact id of the customer in your own system.'),
-  name: () => safeString('Part of the customer name (contains).'),
-  search: () => safeString('Free text matched against several fields (contains).'),
-  created_after: () => isoDateTime('Only customers created after this instant (ISO 8601).'),
-  created_before: () => isoDateTime('Only customers created before this instant (ISO 8601).'),
+  email: () => safeString('Exact email address.'),
+  external_id: () => safeString('Exact id in your own system.'),
+  name: () => safeString('Part of the name (contains).'),
+  search: () => safeString('Free text (contains).'),
+  created_after: () => isoDateTime('Created after this instant (ISO 8601).'),
+  created_before: () => isoDateTime('Created before this instant (ISO 8601).'),
   status: <const T extends readonly [string, ...string[]]>(values: T, description: string) =>
     z.enum(values).describe(description),
   order_by: <const T extends readonly [string, ...string[]]>(fields: T) =>
     z
       .object({
         field: z.enum(fields).describe('Field to sort by.'),
-        direction: z.enum(['asc', 'desc']).default('desc').describe('asc or desc (default desc).'),
+        direction: z.enum(['asc', 'desc']).default('desc').describe('Sort direction.'),
       })
       .strict()
-      .describe('Sort order of the results.'),
+      .describe('Sort order.'),
 };

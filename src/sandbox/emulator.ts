@@ -51,6 +51,8 @@ export interface LoggedRequest extends EmulatorRequest {
   status: number | null;
   /** True when the client closed the connection before the answer was complete. */
   closedEarly: boolean;
+  /** When the exchange ended (answer sent, or connection closed); null while open. With `at`, shows overlap. */
+  doneAt: number | null;
 }
 
 const MAX_REQUEST_BODY = 1024 * 1024;
@@ -116,9 +118,16 @@ export class Emulator {
       body: parseJson(rawBody),
       rawBody,
     };
-    const entry: LoggedRequest = { ...request, at: Date.now(), status: null, closedEarly: false };
+    const entry: LoggedRequest = {
+      ...request,
+      at: Date.now(),
+      status: null,
+      closedEarly: false,
+      doneAt: null,
+    };
     this.requests.push(entry);
     res.on('close', () => {
+      entry.doneAt = Date.now();
       if (!res.writableFinished) entry.closedEarly = true;
     });
 

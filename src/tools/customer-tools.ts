@@ -1,6 +1,15 @@
-/** The tool table: two read-only tools, bound to each enabled provider as `<provider>_<operation>`. */
+/**
+ * The tool table: two read-only tools bound to each enabled provider as `<provider>_<operation>`,
+ * then the cross-provider tools bound once to the list of enabled providers.
+ */
 import { z } from 'zod';
-import { DETAIL_LEVELS, getCustomerOutputSchema, listCustomersOutputSchema } from '../customer.js';
+import {
+  DETAIL_LEVELS,
+  getCustomerOutputSchema,
+  type ListCustomersOutput,
+  listCustomersOutputSchema,
+  listed,
+} from '../customer.js';
 import { safeString } from '../providers/filters.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
@@ -25,10 +34,24 @@ export interface ToolDefinition {
   ) => Promise<Record<string, unknown>>;
 }
 
-const detailInput = z
+/** A tool over several providers at once, registered when at least `minProviders` are enabled. */
+export interface CrossProviderToolDefinition {
+  name: string;
+  minProviders: number;
+  title: string;
+  description: (providers: readonly BillingProvider[]) => string;
+  inputSchema: (providers: readonly BillingProvider[]) => z.ZodType<Record<string, unknown>>;
+  outputSchema: (providers: readonly BillingProvider[]) => z.ZodObject;
+  /** Binds provider-specific parts (e.g. each provider's list input schema) once, at registration. */
+  prepare: (providers: readonly BillingProvider[]) => {
+    run: (args: never, context: CallContext) => Promise<Record<string, unknown>>;
+  };
+}
+
+export const detailInput = z
   .enum(DETAIL_LEVELS)
   .default('summary')
-  .describe('"summary" (default) or "full" (adds address and all other provider fields).');
+  .describe('"full" adds updated_at, address and all provider fields.');
 
 const PAGE_INPUTS = {
   skip: z
@@ -57,7 +80,7 @@ const getInputSchema = (provider: BillingProvider) =>
   z
     .object({
       id: safeString(`${provider.displayName} customer id. ${provider.idHint}`).optional(),
-      external_id: safeString("The customer's id in your own system (the external id).").optional(),
+      external_id: safeString("The customer's id in your own system.").optional(),
       detail: detailInput,
     })
     .strict()
@@ -65,19 +88,20 @@ const getInputSchema = (provider: BillingProvider) =>
       error: 'give exactly one of id or external_id',
     });
 
-const listInputSchema = (provider: BillingProvider) =>
+/** list_customers' input: the provider's filters plus paging. find_customers parses through it too. */
+export const listInputSchema = (provider: BillingProvider) =>
   z.object({ ...provider.listFilters.shape, ...PAGE_INPUTS }).strict();
 
 type GetArgs = z.infer<ReturnType<typeof getInputSchema>>;
-type ListArgs = z.infer<ReturnType<typeof listInputSchema>> &
+export type ListArgs = z.infer<ReturnType<typeof listInputSchema>> &
   z.infer<z.ZodObject<typeof PAGE_INPUTS>>;
 
 const getCustomer: ToolDefinition = {
   operation: 'get_customer',
   title: (p) => `Get a ${p.displayName} customer`,
   description: (p) =>
-    `Returns one ${p.displayName} customer, normalized (id, external_id, name, email, phone, status, dates, metadata), by id or external_id. ` +
-    `To find a customer by email, name or text, use ${p.id}_list_customers.`,
+    `Returns one ${p.displayName} customer, normalized, by id or external_id. ` +
+    `To find one by email, name or text, use ${p.id}_list_customers.`,
   inputSchema: getInputSchema,
   outputSchema: (p) => getCustomerOutputSchema(p.id),
   run: async (provider, args: GetArgs, context) => {
@@ -91,33 +115,43 @@ const listCustomers: ToolDefinition = {
   operation: 'list_customers',
   title: (p) => `List ${p.displayName} customers`,
   description: (p) =>
-    `Returns a page of ${p.displayName} customers, normalized, filtered server-side, with has_more, next_skip and next_cursor. ` +
-    `Prefer filters (email, external_id, name, search) over paging through everything; pass next_cursor to continue.`,
+    `Returns a page of ${p.displayName} customers, normalized and filtered server-side, with next_cursor. ` +
+    'Prefer filters to paging through everything.',
   inputSchema: listInputSchema,
   outputSchema: (p) => listCustomersOutputSchema(p.id),
-  run: async (provider, args: ListArgs, context) => {
-    const { skip, take, cursor, detail, ...filters } = args;
-    const query = queryFingerprint(filters);
-    const start = cursor ? decodeCursor(cursor, provider.id, query) : { skip, resume: null };
-    const page = await provider.listCustomers({ filters, take, ...start }, { ...context, detail });
-    const returned = page.items.length;
-    const hasMore = page.hasMore && returned > 0;
-    const nextSkip = hasMore ? start.skip + returned : null;
-    return {
-      provider: provider.id,
-      items: page.items,
-      skip: start.skip,
-      take,
-      returned,
-      has_more: hasMore,
-      next_skip: nextSkip,
-      next_cursor:
-        nextSkip === null
-          ? null
-          : encodeCursor(provider.id, query, { skip: nextSkip, resume: page.resume ?? null }),
-      total: page.total,
-    };
-  },
+  run: (provider, args: ListArgs, context) => listPage(provider, args, context),
 };
+
+/**
+ * One page of list_customers, from arguments already parsed by `listInputSchema(provider)`: the one
+ * list path, also behind each find_customers section, so their cursors are interchangeable.
+ */
+export async function listPage(
+  provider: BillingProvider,
+  args: ListArgs,
+  context: CallContext,
+): Promise<ListCustomersOutput> {
+  const { skip, take, cursor, detail, ...filters } = args;
+  const query = queryFingerprint(filters);
+  const start = cursor ? decodeCursor(cursor, provider.id, query) : { skip, resume: null };
+  const page = await provider.listCustomers({ filters, take, ...start }, { ...context, detail });
+  const returned = page.items.length;
+  const hasMore = page.hasMore && returned > 0;
+  const nextSkip = hasMore ? start.skip + returned : null;
+  return {
+    provider: provider.id,
+    items: page.items.map(listed),
+    skip: start.skip,
+    take,
+    returned,
+    has_more: hasMore,
+    next_skip: nextSkip,
+    next_cursor:
+      nextSkip === null
+        ? null
+        : encodeCursor(provider.id, query, { skip: nextSkip, resume: page.resume ?? null }),
+    total: page.total,
+  };
+}
 
 export const CUSTOMER_TOOLS: readonly ToolDefinition[] = [getCustomer, listCustomers];

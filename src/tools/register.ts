@@ -2,13 +2,21 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { BillingProvider, CallContext } from '../providers/types.js';
-import { CUSTOMER_TOOLS, READ_ONLY_API, type ToolDefinition } from './customer-tools.js';
+import {
+  type CrossProviderToolDefinition,
+  CUSTOMER_TOOLS,
+  READ_ONLY_API,
+  type ToolDefinition,
+} from './customer-tools.js';
+import { findCustomers } from './find-customers.js';
 import { errorResult, successResult } from './result.js';
 import { validateArguments } from './validate.js';
 
+const CROSS_PROVIDER_TOOLS: readonly CrossProviderToolDefinition[] = [findCustomers];
+
 export interface BoundTool {
   name: string;
-  /** Built on first use: emitting six JSON Schemas is start-up time that `initialize` need not wait for. */
+  /** Built on first use: emitting the JSON Schemas is start-up time that `initialize` need not wait for. */
   definition: () => Tool;
   call: (args: unknown, context: CallContext) => Promise<CallToolResult>;
 }
@@ -16,70 +24,138 @@ export interface BoundTool {
 /** draft-7 and input/output views, as McpServer emits them, minus what only costs tokens. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io });
-  return compact(rest) as Tool['inputSchema'];
+  return compact(rest, io) as Tool['inputSchema'];
 }
 
 /**
  * Lossless rewrites that only save tokens: drops `propertyNames: {type: string}` (always true in
  * JSON), empty `properties`/`additionalProperties` (the defaults), the ±2^53 bounds zod puts on
- * ints, and folds `anyOf: [X, {type: null}]` into X with `type: [X.type, 'null']`.
+ * ints. Nullable values stay `anyOf: [X, {type: null}]`: a `type` array is legal JSON Schema but
+ * not portable (Gemini's single-type dialect, the MCP Inspector's --strict check).
+ * In output schemas `additionalProperties: false` goes too: it describes what this server sends,
+ * which never has extra keys (the tests hold every result to the strict zod schema), and a client
+ * validating a result loses nothing; in input schemas it stays, since it tells the model the list
+ * of arguments is closed.
  */
-function compact(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(compact);
+function compact(node: unknown, io: 'input' | 'output'): unknown {
+  if (Array.isArray(node)) return node.map((child) => compact(child, io));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
     if ((key === 'properties' || key === 'additionalProperties') && JSON.stringify(value) === '{}')
       continue;
+    if (io === 'output' && key === 'additionalProperties' && value === false) continue;
+    // `const`/`enum` of strings already pins the type; inputs keep `type` for single-type dialects.
+    if (
+      io === 'output' &&
+      key === 'type' &&
+      value === 'string' &&
+      ('const' in node || 'enum' in node)
+    )
+      continue;
     if (
       (key === 'minimum' || key === 'maximum') &&
       Math.abs(value as number) === Number.MAX_SAFE_INTEGER
     )
       continue;
-    out[key] = compact(value);
+    out[key] = compact(value, io);
   }
-  return foldNullable(out);
+  return splitTypeArray(out);
 }
 
-function foldNullable(node: Record<string, unknown>): Record<string, unknown> {
-  const { anyOf, ...rest } = node;
-  if (!Array.isArray(anyOf) || anyOf.length !== 2) return node;
-  const [first, second] = anyOf as Record<string, unknown>[];
-  if (JSON.stringify(second) !== '{"type":"null"}' || typeof first?.type !== 'string') return node;
-  if (Object.keys(first).some((key) => key in rest || /Of$/.test(key))) return node;
-  return { ...rest, ...first, type: [first.type, 'null'] };
+/** Keywords that describe a schema rather than constrain it: they stay outside the anyOf. */
+const ANNOTATIONS = new Set(['description', 'default', 'title', 'examples']);
+
+/**
+ * zod emits a nullable primitive as `type: [X, "null"]`; portable clients want one `type` per
+ * schema, so it becomes `anyOf: [{type: X, ...constraints}, {type: "null"}]` (same meaning).
+ */
+function splitTypeArray(node: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(node.type)) return node;
+  const outside: Record<string, unknown> = {};
+  const inside: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== 'type') (ANNOTATIONS.has(key) ? outside : inside)[key] = value;
+  }
+  const branches = (node.type as string[]).map((type) =>
+    type === 'null' ? { type } : { type, ...inside },
+  );
+  return { ...outside, anyOf: branches };
 }
 
-function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
-  const name = `${provider.id}_${tool.operation}`;
-  const inputSchema = tool.inputSchema(provider);
+/** Name, lazily built definition and one validated call path: the same for every kind of tool. */
+function bound(
+  name: string,
+  parts: { title: string; description: string; input: z.ZodType; output: () => z.ZodType },
+  run: (args: never, context: CallContext) => Promise<Record<string, unknown>>,
+  provider?: string,
+): BoundTool {
   let definition: Tool | undefined;
   return {
     name,
     definition: () => {
       definition ??= {
         name,
-        title: tool.title(provider),
-        description: tool.description(provider),
-        inputSchema: jsonSchema(inputSchema, 'input'),
-        outputSchema: jsonSchema(tool.outputSchema(provider), 'output'),
+        title: parts.title,
+        description: parts.description,
+        inputSchema: jsonSchema(parts.input, 'input'),
+        outputSchema: jsonSchema(parts.output(), 'output'),
         annotations: { ...READ_ONLY_API },
       };
       return definition;
     },
     call: async (args, context) => {
       try {
-        const valid = validateArguments(inputSchema, args, provider.id);
-        return successResult(await tool.run(provider, valid as never, context), provider.id);
+        const valid = validateArguments(parts.input, args, provider);
+        return successResult(await run(valid as never, context), provider);
       } catch (error) {
-        return errorResult(error, provider.id);
+        return errorResult(error, provider);
       }
     },
   };
 }
 
-/** Providers in the order given, each with its tools in table order (CONTRACT §3). */
+function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
+  return bound(
+    `${provider.id}_${tool.operation}`,
+    {
+      title: tool.title(provider),
+      description: tool.description(provider),
+      input: tool.inputSchema(provider),
+      output: () => tool.outputSchema(provider),
+    },
+    (args, context) => tool.run(provider, args, context),
+    provider.id,
+  );
+}
+
+function bindCrossProviderTool(
+  tool: CrossProviderToolDefinition,
+  providers: readonly BillingProvider[],
+): BoundTool {
+  const { run } = tool.prepare(providers);
+  return bound(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description(providers),
+      input: tool.inputSchema(providers),
+      output: () => tool.outputSchema(providers),
+    },
+    run,
+  );
+}
+
+/**
+ * Providers in the order given, each with its tools in table order, then the cross-provider
+ * tools that have enough providers (CONTRACT §3).
+ */
 export function bindProviderTools(providers: readonly BillingProvider[]): BoundTool[] {
-  return providers.flatMap((provider) => CUSTOMER_TOOLS.map((tool) => bindTool(tool, provider)));
+  return [
+    ...providers.flatMap((provider) => CUSTOMER_TOOLS.map((tool) => bindTool(tool, provider))),
+    ...CROSS_PROVIDER_TOOLS.filter((tool) => providers.length >= tool.minProviders).map((tool) =>
+      bindCrossProviderTool(tool, providers),
+    ),
+  ];
 }

@@ -61,26 +61,23 @@ function tooLarge(value: Record<string, unknown>, bytes: number, provider?: stri
 
 /** Failure: coded JSON in the text, since clients show only content[0].text on errors. */
 export function errorResult(error: unknown, provider?: string): CallToolResult {
-  const toolError =
-    error instanceof ToolError
-      ? error
-      : new ToolError(
-          'upstream_error',
-          'Unexpected internal error; the details went to the server log.',
-          {
-            provider,
-            retryable: false,
-          },
-        );
-  if (!(error instanceof ToolError)) {
-    logLine(
-      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-  }
-  const body = toolError.toJSON();
+  const body = toToolError(error, provider).toJSON();
   const { message } = body.error;
   if (typeof message === 'string' && message.length > MAX_MESSAGE_CHARS) {
     body.error.message = `${cutAt(message, MAX_MESSAGE_CHARS)}…`;
   }
   return { content: [{ type: 'text', text: JSON.stringify(body) }], isError: true };
+}
+
+/** Any failure as a coded ToolError; an unexpected one is logged and shown as a generic error. */
+export function toToolError(error: unknown, provider?: string): ToolError {
+  if (error instanceof ToolError) return error;
+  logLine(
+    `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return new ToolError(
+    'upstream_error',
+    'Unexpected internal error; the details went to the server log.',
+    { provider, retryable: false },
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  instant,
   MAX_DATA_DEPTH,
   plainData,
   remainingDetails,
@@ -88,5 +89,38 @@ describe('normalize helpers', () => {
       skipTaxInvoice: false,
       skip_tax_invoice: 'legacy',
     });
+  });
+});
+
+describe('instant: provider timestamps as RFC 3339 UTC (CONTRACT §4)', () => {
+  it.each([
+    ['2025-03-26T09:04:45.000Z', '2025-03-26T09:04:45Z', false],
+    ['2025-03-26T09:04:45Z', '2025-03-26T09:04:45Z', false],
+    ['2025-03-26T09:04:45.120Z', '2025-03-26T09:04:45.12Z', false],
+    ['2025-03-26T09:04:45.123456Z', '2025-03-26T09:04:45.123456Z', false],
+    ['2025-03-26T05:04:45.461-04:00', '2025-03-26T09:04:45.461Z', true],
+    ['2025-03-26T23:30:00+05:30', '2025-03-26T18:00:00Z', true],
+    ['2025-12-31T22:00:00-04:00', '2026-01-01T02:00:00Z', true],
+    ['2025-03-26T09:04:45+00:00', '2025-03-26T09:04:45Z', false],
+    ['2025-03-26 09:04:45.5+00', '2025-03-26T09:04:45.5Z', false],
+    ['2025-03-26t09:04:45z', '2025-03-26T09:04:45Z', false],
+  ])('%s → %s (raw kept in full: %s)', (raw, value, lossy) => {
+    expect(instant(raw)).toEqual({ value, lossy });
+  });
+
+  it.each([
+    'yesterday',
+    '2025-03-26',
+    '2025-03-26T09:04:45',
+    '2025-02-30T00:00:00Z',
+    '2025-03-26T24:00:00Z',
+    '2016-12-31T23:59:60Z',
+    '2025-03-26T09:04:45+25:00',
+  ])('%s is no timestamp: null, and full keeps the raw text', (raw) => {
+    expect(instant(raw)).toEqual({ value: null, lossy: true });
+  });
+
+  it('null stays null', () => {
+    expect(instant(null)).toEqual({ value: null, lossy: false });
   });
 });

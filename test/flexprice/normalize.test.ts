@@ -1,8 +1,10 @@
 /** Normalization (CONTRACT §4), summary and full, on seeded customers and on edge-case bodies. */
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/customer.js';
 import type { StoredCustomer } from '../../src/sandbox/flexprice/records.js';
 import { structured } from '../helpers/mcp.js';
+import { utc } from '../helpers/timestamps.js';
 import { type Harness, startHarness } from './setup.js';
 
 let h: Harness;
@@ -36,8 +38,7 @@ describe('summary', () => {
       email: c.email,
       phone: c.contact,
       status: c.status === 'published' ? 'active' : c.status,
-      created_at: c.created_at,
-      updated_at: c.updated_at,
+      created_at: utc(c.created_at),
       metadata: c.metadata,
     });
   });
@@ -46,7 +47,8 @@ describe('summary', () => {
     const c = find((x) => x.email === '' && x.contact === null && x.metadata === null);
     const customer = await get({ id: c.id });
     expect(customer).toMatchObject({ email: null, phone: null, metadata: {} });
-    expect(Object.keys(customer)).toHaveLength(10);
+    // provider, id, external_id, name, email, phone, status, created_at, metadata: no updated_at.
+    expect(Object.keys(customer)).toHaveLength(9);
   });
 
   it.each(['archived', 'deleted'])(
@@ -126,11 +128,13 @@ describe('full', () => {
     });
   });
 
-  it('list items are normalized the same way as get', async () => {
+  it('list items are normalized the same way as get, without provider (the page names it)', async () => {
     const c = find((x) => x.status === 'published' && x.external_id === 'acct-1001');
-    const list = structured<{ items: Customer[] }>(
+    const list = structured<{ provider: string; items: Customer[] }>(
       await h.call('list', { external_id: c.external_id, detail: 'full' }),
     );
-    expect(list.items).toStrictEqual([await get({ id: c.id, detail: 'full' })]);
+    const { provider, ...item } = await get({ id: c.id, detail: 'full' });
+    expect(list.provider).toBe(provider);
+    expect(list.items).toStrictEqual([item]);
   });
 });

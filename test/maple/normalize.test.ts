@@ -1,7 +1,9 @@
 /** CONTRACT §4 for Maple: summary and full, through the real Client. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MapleRawCustomer } from '../../src/sandbox/maple/seed.js';
 import { structured } from '../helpers/mcp.js';
+import { UTC_RFC3339, utc } from '../helpers/timestamps.js';
 import { type MapleHarness, startHarness } from './helpers.js';
 
 let h: MapleHarness;
@@ -31,8 +33,7 @@ describe('summary', () => {
       email: raw.email,
       phone: raw.phone,
       status: raw.status.toLowerCase(),
-      created_at: raw.created_at,
-      updated_at: raw.updated_at,
+      created_at: utc(raw.created_at),
       metadata: {
         plan: String(raw.metadata.plan),
         region: String(raw.metadata.region),
@@ -54,9 +55,14 @@ describe('summary', () => {
       'suspended',
     );
     expect((await get(row((c) => c.status === 'ARCHIVED').id, 'summary')).status).toBe('archived');
-    expect(
-      (await get(row((c) => c.created_at.endsWith('-04:00')).id, 'summary')).created_at,
-    ).toMatch(/\.\d{3}-04:00$/);
+    // An offset becomes the same instant in Z; full keeps the text as Maple sent it.
+    const offset = row((c) => c.created_at.endsWith('-04:00'));
+    const inZ = await get(offset.id, 'summary');
+    expect(inZ.created_at).toBe(utc(offset.created_at));
+    expect(inZ.created_at).toMatch(UTC_RFC3339);
+    expect(Date.parse(inZ.created_at as string)).toBe(Date.parse(offset.created_at));
+    const full = await get(offset.id, 'full');
+    expect((full.details as Record<string, unknown>).created_at).toBe(offset.created_at);
   });
 });
 
@@ -108,13 +114,15 @@ describe('full', () => {
     expect((await get(row((c) => c.address === null).id, 'full')).address).toBeNull();
   });
 
-  it('list items use the same normalization', async () => {
+  it('list items use the same normalization, without provider (the page names it)', async () => {
     const raw = h.maple.customers[0] as MapleRawCustomer;
     const result = await h.client.callTool({
       name: 'maple_list_customers',
       arguments: { external_id: raw.identifier, detail: 'full' },
     });
-    const page = structured<{ items: Array<Record<string, unknown>> }>(result);
-    expect(page.items).toEqual([await get(raw.id, 'full')]);
+    const page = structured<{ provider: string; items: Array<Record<string, unknown>> }>(result);
+    const { provider, ...item } = await get(raw.id, 'full');
+    expect(page.provider).toBe(provider);
+    expect(page.items).toStrictEqual([item]);
   });
 });

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { structured } from '../helpers/mcp.js';
 import { BASE_ENV, BIN, DEMO, runProcess } from '../helpers/run.js';
 
-const TOOLS = ['quentli', 'flexprice', 'maple'].flatMap((p) => [
-  `${p}_get_customer`,
-  `${p}_list_customers`,
-]);
+const TOOLS = [
+  ...['quentli', 'flexprice', 'maple'].flatMap((p) => [`${p}_get_customer`, `${p}_list_customers`]),
+  'find_customers',
+];
 
 async function withDemoServer<T>(
   env: Record<string, string>,
@@ -34,14 +34,17 @@ async function withDemoServer<T>(
 }
 
 describe('npm run demo (scripts/demo.mjs)', () => {
-  it('prints a real client session: tools, a search by email, two pages by cursor, a not_found', async () => {
+  it('prints a real client session: tools, a search by email, the same email everywhere, two pages by cursor, a not_found', async () => {
     const result = await runProcess(process.execPath, [DEMO], { env: BASE_ENV });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const out = result.stdout;
-    expect(out).toContain('← 6 tools');
+    expect(out).toContain('← 7 tools');
     for (const name of TOOLS) expect(out).toContain(name);
     expect(out).toContain('from the built-in sandbox (--demo)');
     expect(out).toMatch(/→ quentli_list_customers \{"email":"[^"@]+@[^"]+"\}\n← 1 match/);
+    expect(out).toMatch(
+      /→ find_customers \{"email":"[^"@]+@[^"]+"\}\n← quentli: 1 match\n.+\n← flexprice: \d+ match(es)?\n(.+\n)*← maple: \d+ match/,
+    );
     expect(out).toMatch(
       /→ maple_list_customers \{"take":5\}\n← skip 0, returned 5, has_more true, next_skip 5/,
     );
@@ -56,7 +59,7 @@ describe('npm run demo (scripts/demo.mjs)', () => {
 });
 
 describe('--demo', () => {
-  it('serves all six tools from the sandbox, ignoring configured keys, and says so without printing them', async () => {
+  it('serves all seven tools from the sandbox, ignoring configured keys, and says so without printing them', async () => {
     const key = 'sk_live_must_not_be_used_123456';
     const env = { ...BASE_ENV, QUENTLI_API_KEY: key, QUENTLI_BASE_URL: 'http://127.0.0.1:1' };
     await withDemoServer(env, async (client, stderr) => {

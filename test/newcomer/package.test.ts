@@ -57,7 +57,7 @@ describe('the packed tarball', () => {
 
     const bin = join(app, 'node_modules', '.bin', 'billing-customers-mcp');
     const demo = ok(await runProcess(process.execPath, [DEMO, bin], { env: NPM_ENV }));
-    expect(demo.stdout).toContain('← 6 tools');
+    expect(demo.stdout).toContain('← 7 tools');
     expect(demo.stdout).toContain('Done: every step answered as expected.');
   }, 180_000);
 });

@@ -64,7 +64,7 @@ describe('quick start, command 1', () => {
         timeoutMs: 240_000,
       });
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stdout).toContain('← 6 tools');
+      expect(result.stdout).toContain('← 7 tools');
       expect(result.stdout).toContain('Done: every step answered as expected.');
     },
     300_000,

@@ -1,7 +1,9 @@
 /** Normalization (CONTRACT §4): summary and full, through the MCP Client, including edge cases. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerSchema } from '../../src/customer.js';
+import { listedCustomerSchema } from '../../src/customer.js';
 import type { QuentliRawCustomer } from '../../src/sandbox/quentli/emulator.js';
+import { utc } from '../helpers/timestamps.js';
 import { type ListPage, type QuentliRig, startRig } from './setup.js';
 
 let rig: QuentliRig;
@@ -24,7 +26,7 @@ function addCustomer(changes: Record<string, unknown>, drop: string[] = []): str
 }
 
 describe('seeded customers', () => {
-  it('summary maps username, phoneNumber, archivedAt and meta', async () => {
+  it('summary maps username, phoneNumber, archivedAt and meta; created_at in UTC, no updated_at', async () => {
     const raw = truth.find(
       (c) => c.archivedAt && c.email && c.metadata.length > 0,
     ) as QuentliRawCustomer;
@@ -37,8 +39,7 @@ describe('seeded customers', () => {
       email: raw.email,
       phone: raw.phoneNumber,
       status: 'archived',
-      created_at: raw.createdAt,
-      updated_at: raw.updatedAt,
+      created_at: utc(raw.createdAt),
       metadata: raw.meta,
     });
   });
@@ -66,9 +67,10 @@ describe('seeded customers', () => {
     });
   });
 
-  it('every listed customer fits the strict Customer schema; null emails and empty metadata survive', async () => {
+  it('every listed customer fits the strict listed-Customer schema (no provider); null emails and empty metadata survive', async () => {
     const page = await rig.call<ListPage>('list', { take: 100, detail: 'full' });
-    for (const item of page.items) customerSchema.strict().parse(item);
+    expect(page.provider).toBe('quentli');
+    for (const item of page.items) listedCustomerSchema.strict().parse(item);
     const byId = new Map(page.items.map((c) => [c.id as string, c]));
     const noEmail = truth.slice(0, 100).find((c) => c.email === null) as QuentliRawCustomer;
     expect(byId.get(noEmail.id)?.email).toBeNull();

@@ -70,7 +70,7 @@ describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
 
   it('the valid token → the SDK client lists and calls tools; the token never goes upstream', async () => {
     const client = await connectHttpClient(server.url, { authorization: `Bearer ${token}` });
-    expect((await client.listTools()).tools).toHaveLength(6);
+    expect((await client.listTools()).tools).toHaveLength(7);
     const before = upstreamRequests();
     for (const name of [
       'quentli_list_customers',
@@ -141,7 +141,7 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     const token = await idp.sign({});
     expect(await status(token)).toEqual({ status: 200, challenge: null });
     const client = await connectHttpClient(server.url, { authorization: `Bearer ${token}` });
-    expect((await client.listTools()).tools).toHaveLength(6);
+    expect((await client.listTools()).tools).toHaveLength(7);
     await client.close();
   });
 

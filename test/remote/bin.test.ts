@@ -116,7 +116,7 @@ describe('serving', () => {
     const demo = await spawnHttpBin(['--demo'], {});
     expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = await connectHttpClient(demo.url);
-    expect((await client.listTools()).tools).toHaveLength(6);
+    expect((await client.listTools()).tools).toHaveLength(7);
     await client.close();
     expect(await demo.stop()).toBe(0);
 
@@ -127,7 +127,7 @@ describe('serving', () => {
     const url = open.url.replace('0.0.0.0', '127.0.0.1');
     expect((await postMcp(url, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(401);
     const authed = await connectHttpClient(url, { authorization: `Bearer ${TOKEN}` });
-    expect((await authed.listTools()).tools).toHaveLength(6);
+    expect((await authed.listTools()).tools).toHaveLength(7);
     await authed.close();
     expect(await open.stop()).toBe(0);
     expect(open.stderr()).not.toContain(TOKEN);

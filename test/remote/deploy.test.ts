@@ -178,7 +178,7 @@ describe('README: Run it as a service', () => {
         line,
       );
     expect(match, line).not.toBeNull();
-    expect(await connectAs(match?.[2] as string, { Authorization: `Bearer ${TOKEN}` })).toBe(6);
+    expect(await connectAs(match?.[2] as string, { Authorization: `Bearer ${TOKEN}` })).toBe(7);
   });
 
   it('Cursor and VS Code configs parse and, with the placeholder filled, connect', async () => {
@@ -186,14 +186,14 @@ describe('README: Run it as a service', () => {
     const c = cursor.mcpServers['billing-customers'];
     expect(Object.keys(c).sort()).toEqual(['headers', 'url']);
     expect(c.headers.Authorization).toBe(`Bearer \${env:BILLING_MCP_HTTP_TOKEN}`);
-    expect(await connectAs(c.url, { Authorization: `Bearer ${TOKEN}` })).toBe(6);
+    expect(await connectAs(c.url, { Authorization: `Bearer ${TOKEN}` })).toBe(7);
 
     const v = vscode.servers['billing-customers'];
     expect(v.type).toBe('http');
     const input = /^Bearer \$\{input:([\w-]+)\}$/.exec(v.headers.Authorization)?.[1];
     expect(vscode.inputs.map((i: { id: string }) => i.id)).toEqual([input]);
     expect(vscode.inputs[0].password).toBe(true);
-    expect(await connectAs(v.url, { Authorization: `Bearer ${TOKEN}` })).toBe(6);
+    expect(await connectAs(v.url, { Authorization: `Bearer ${TOKEN}` })).toBe(7);
   });
 });
 

@@ -46,7 +46,7 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
   it('serves every tool to the SDK client with no session id, and a tools/call needs no prior initialize', async () => {
     const client = await connectHttpClient(server.url);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(6);
+    expect(tools).toHaveLength(7);
     const page = structured<{ items: unknown[] }>(
       await client.callTool({ name: 'flexprice_list_customers', arguments: { take: 3 } }),
     );

@@ -80,6 +80,32 @@ describe('two instances, a client alternating between them', () => {
     expect(misused.code).toBe('invalid_argument');
   });
 
+  it("find_customers answers the same on both instances; a section's next_cursor continues on the other at one upstream request", async () => {
+    const [a, b] = clients as [Client, Client];
+    const find = { name: 'find_customers', arguments: { search: 'a', take: 3 } };
+    type Found = {
+      results: { provider: string; items: { id: string }[]; next_cursor: string | null }[];
+    };
+    const onA = structured<Found>(await a.callTool(find));
+    expect(structured<Found>(await b.callTool(find))).toEqual(onA);
+    expect(onA.results.map((r) => r.provider)).toEqual(['quentli', 'flexprice', 'maple']);
+    const maple = onA.results.find((r) => r.provider === 'maple');
+    expect(maple?.next_cursor).toBeTruthy();
+    const { emulator } = sandbox.emulators.maple;
+    const before = emulator.requests.length;
+    const next = structured<{ items: { id: string }[]; skip: number }>(
+      await b.callTool({
+        name: 'maple_list_customers',
+        arguments: { search: 'a', take: 3, cursor: maple?.next_cursor },
+      }),
+    );
+    expect(emulator.requests.length - before).toBe(1);
+    expect(next.skip).toBe(3);
+    expect(next.items.filter((item) => maple?.items.some((seen) => seen.id === item.id))).toEqual(
+      [],
+    );
+  });
+
   it('redacts the environment keys from what it sends, as over stdio', async () => {
     const key = sandbox.settings.flexprice.apiKey;
     const named = await via(0)

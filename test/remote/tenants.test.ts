@@ -127,12 +127,14 @@ describe('two tenants with header credentials on one instance', () => {
       'quentli_list_customers',
       'maple_get_customer',
       'maple_list_customers',
+      'find_customers',
     ]);
     expect(await names(tenantB)).toEqual([
       'flexprice_get_customer',
       'flexprice_list_customers',
       'maple_get_customer',
       'maple_list_customers',
+      'find_customers',
     ]);
     const none = await connectHttpClient(bin.url);
     expect(await names(none)).toEqual([]);
@@ -140,6 +142,21 @@ describe('two tenants with header credentials on one instance', () => {
     await expect(
       tenantB.callTool({ name: 'quentli_list_customers', arguments: {} }),
     ).rejects.toThrow(/Unknown tool quentli_list_customers/);
+  });
+
+  it("find_customers asks only the tenant's own providers", async () => {
+    type Found = { results: { provider: string; items: { id: string }[] }[] };
+    const [a, b] = await Promise.all([
+      call('A', 'find_customers', { search: 'a', take: 2 }),
+      call('B', 'find_customers', { search: 'a', take: 2 }),
+    ]);
+    expect(structured<Found>(a).results.map((r) => r.provider)).toEqual(['quentli', 'maple']);
+    expect(structured<Found>(b).results.map((r) => r.provider)).toEqual(['flexprice', 'maple']);
+    const mapleIds = (found: unknown) =>
+      structured<Found>(found)
+        .results.find((r) => r.provider === 'maple')
+        ?.items.map((i) => i.id) ?? [];
+    expect(mapleIds(a).filter((id) => mapleIds(b).includes(id))).toEqual([]);
   });
 
   it('interleaved Maple paging (by cursor and by next_skip, concurrently): each tenant gets its own list, complete and once', async () => {

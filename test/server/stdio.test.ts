@@ -68,7 +68,7 @@ describe('the built bin over stdio', () => {
     }
   });
 
-  it('serves six tools with all three providers configured', async () => {
+  it('serves seven tools with all three providers configured', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [BIN],
@@ -79,7 +79,7 @@ describe('the built bin over stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(6);
+      expect(tools).toHaveLength(7);
       for (const provider of ['quentli', 'flexprice', 'maple']) {
         const page = structured<{ returned: number }>(
           await client.callTool({ name: `${provider}_list_customers`, arguments: { take: 2 } }),

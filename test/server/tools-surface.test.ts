@@ -2,10 +2,11 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerSchema } from '../../src/customer.js';
+import { customerSchema, listedCustomerSchema } from '../../src/customer.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { connectClient, structured } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
+import { lintSchema } from '../helpers/schema-lint.js';
 
 let sandbox: Sandbox;
 let client: Client;
@@ -42,7 +43,7 @@ function properties(schema: unknown, path = ''): { path: string; node: Record<st
 }
 
 describe('tools/list', () => {
-  it('registers get then list per provider, providers in contract order', () => {
+  it('registers get then list per provider, providers in contract order, then find_customers', () => {
     expect(tools.map((t) => t.name)).toEqual([
       'quentli_get_customer',
       'quentli_list_customers',
@@ -50,6 +51,7 @@ describe('tools/list', () => {
       'flexprice_list_customers',
       'maple_get_customer',
       'maple_list_customers',
+      'find_customers',
     ]);
   });
 
@@ -77,9 +79,31 @@ describe('tools/list', () => {
     }
   });
 
-  it('stays within the token budget (≤ 4,000 tokens for all six tools)', async () => {
+  it('stays within the token budget (≤ 4,500 tokens o200k for all seven tools)', async () => {
+    expect(tools).toHaveLength(7);
     const tokens = encode(JSON.stringify({ tools })).length;
-    expect(tokens).toBeLessThanOrEqual(4000);
+    expect(tokens).toBeLessThanOrEqual(4500);
+  });
+
+  it('emits portable schemas: the Inspector --strict rules find nothing (no type arrays, no bare {}, no boolean or remote schemas)', () => {
+    const findings = tools.flatMap((tool) => [
+      ...lintSchema(tool.inputSchema, `${tool.name}.inputSchema`),
+      ...lintSchema(tool.outputSchema, `${tool.name}.outputSchema`),
+    ]);
+    expect(findings).toEqual([]);
+  });
+
+  it('the lint rules catch what the Inspector flags (a type array, a bare {} value, a bare true)', () => {
+    const bad = {
+      type: 'object',
+      properties: { a: { type: ['string', 'null'] }, b: { description: 'x' }, c: true },
+      additionalProperties: false,
+    };
+    expect(lintSchema(bad, 's').map((f) => `${f.rule} ${f.path}`)).toEqual([
+      'type-union s.properties.a',
+      'untyped-schema s.properties.b',
+      'boolean-schema s.properties.c',
+    ]);
   });
 
   it('matches the snapshot', async () => {
@@ -98,12 +122,13 @@ describe('tools/list', () => {
 
 describe.each(['quentli', 'flexprice', 'maple'])('%s tools', (provider) => {
   it('list returns normalized customers whose text is the JSON of structuredContent', async () => {
-    const page = structured<{ items: unknown[]; returned: number }>(
+    const page = structured<{ provider: string; items: unknown[]; returned: number }>(
       await client.callTool({ name: `${provider}_list_customers`, arguments: { take: 5 } }),
     );
     expect(page.returned).toBe(5);
-    for (const item of page.items)
-      expect(customerSchema.strict().parse(item)).toMatchObject({ provider });
+    // Inside a page the customers omit provider: the page names it once (CONTRACT §4).
+    expect(page).toMatchObject({ provider });
+    for (const item of page.items) listedCustomerSchema.strict().parse(item);
   });
 
   it('get by the id a list returned gives the same customer', async () => {
@@ -118,6 +143,7 @@ describe.each(['quentli', 'flexprice', 'maple'])('%s tools', (provider) => {
       }),
     );
     expect(got.customer.id).toBe(id);
+    expect(customerSchema.strict().parse(got.customer)).toMatchObject({ provider });
     expect(got.customer.details).toBeTypeOf('object');
   });
 });

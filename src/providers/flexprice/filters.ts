@@ -33,8 +33,12 @@ const condition = z
       .describe(
         'value: string (eq, contains, not_contains), string[] (in, not_in), ISO date (before, after: created_at/updated_at only).',
       ),
-    // Typed by the superRefine below: a union here would cost the JSON Schema budget for no gain.
-    value: z.unknown().describe('See operator.'),
+    // Typed by the superRefine below (precise messages); the JSON Schema still names the two
+    // accepted types, since a schema that constrains nothing is not portable.
+    value: z
+      .unknown()
+      .meta({ anyOf: [{ type: 'string' }, { type: 'array' }] })
+      .describe('See operator.'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -25,8 +25,12 @@ const conditionSchema = z
   .object({
     field: z.enum(FIELDS).describe('Quentli field.'),
     op: z.enum(STRING_OPS).describe('Operator.'),
-    // Typed per field kind in conditionProblem: a union here costs ~90 characters of JSON Schema.
-    value: z.unknown().describe('Text, true/false, or a list for in/notIn.'),
+    // Checked per field kind in conditionProblem (precise messages); the JSON Schema still names
+    // the three accepted types, since a schema that constrains nothing is not portable.
+    value: z
+      .unknown()
+      .meta({ anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array' }] })
+      .describe('Text, true/false, or a list for in/notIn.'),
     insensitive: z.boolean().optional().describe('Ignore case (text fields).'),
     group: z.enum(GROUPS).optional().describe('AND (default), OR (one of the OR rows) or NOT.'),
   })

@@ -1,0 +1,119 @@
+/**
+ * find_customers (CONTRACT §3.3): one question to every enabled billing system at once. Each
+ * section is a page of that provider's list_customers, through the very same path: its filters
+ * are parsed by the provider's own list schema and its next_cursor continues P_list_customers.
+ */
+import { z } from 'zod';
+import { findCustomersOutputSchema, type ProviderId } from '../customer.js';
+import { ToolError } from '../errors.js';
+import { sharedFilters } from '../providers/filters.js';
+import type { BillingProvider, CallContext } from '../providers/types.js';
+import {
+  type CrossProviderToolDefinition,
+  detailInput,
+  type ListArgs,
+  listInputSchema,
+  listPage,
+} from './customer-tools.js';
+import { toToolError } from './result.js';
+import { validateArguments } from './validate.js';
+
+const FILTERS = ['email', 'external_id', 'name', 'search'] as const;
+const TAKE_ERROR = { error: 'must be a whole number from 1 to 20' };
+
+const ids = (providers: readonly BillingProvider[]) =>
+  providers.map((p) => p.id) as [ProviderId, ...ProviderId[]];
+
+const inputSchema = (providers: readonly BillingProvider[]) =>
+  z
+    .object({
+      email: sharedFilters.email().optional(),
+      external_id: sharedFilters.external_id().optional(),
+      name: sharedFilters.name().optional(),
+      search: sharedFilters.search().optional(),
+      providers: z
+        .array(z.enum(ids(providers)))
+        .min(1, { error: 'name at least one provider' })
+        .optional()
+        .describe('Only these providers (default: all).'),
+      take: z
+        .number()
+        .int(TAKE_ERROR)
+        .min(1, TAKE_ERROR)
+        .max(20, TAKE_ERROR)
+        .default(5)
+        .describe('Rows per provider, 1-20.'),
+      detail: detailInput,
+    })
+    .strict()
+    .refine((args) => FILTERS.some((key) => args[key] !== undefined), {
+      error: 'give at least one of email, external_id, name or search',
+    });
+
+type FindArgs = z.infer<ReturnType<typeof inputSchema>>;
+
+type FailedSection = { provider: ProviderId; error: Record<string, unknown> };
+
+/** Every provider failed: the §5 error body, plus each provider's own error. */
+class EveryProviderFailed extends ToolError {
+  constructor(readonly sections: FailedSection[]) {
+    const codes = new Set(sections.map((s) => s.error.code));
+    const [only] = codes;
+    super(
+      codes.size === 1 ? (only as ToolError['code']) : 'upstream_error',
+      `No billing system answered. ${sections.map((s) => `${s.provider}: ${s.error.message}`).join(' | ')}`,
+      { retryable: sections.some((s) => s.error.retryable === true) },
+    );
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), results: this.sections };
+  }
+}
+
+export const findCustomers: CrossProviderToolDefinition = {
+  name: 'find_customers',
+  minProviders: 2,
+  title: 'Find a customer in every billing system',
+  description: (providers) =>
+    `Returns the customers matching email, external_id, name or search in each billing system (${providers.map((p) => p.displayName).join(', ')}), all asked at once. ` +
+    'Use it for "which customer is this?". A section that failed holds its error.',
+  inputSchema,
+  outputSchema: (providers) => findCustomersOutputSchema(ids(providers)),
+  prepare: (providers) => {
+    const listSchemas = new Map(providers.map((p) => [p.id, listInputSchema(p)]));
+
+    async function section(
+      provider: BillingProvider,
+      args: FindArgs,
+      context: CallContext,
+    ): Promise<FailedSection | Record<string, unknown>> {
+      try {
+        const filters = Object.fromEntries(
+          FILTERS.filter((key) => args[key] !== undefined).map((key) => [key, args[key]]),
+        );
+        // The provider's own list schema applies its filter rules and defaults, as the list tool does.
+        const listArgs = validateArguments(
+          listSchemas.get(provider.id) as ReturnType<typeof listInputSchema>,
+          { ...filters, take: args.take, detail: args.detail },
+          provider.id,
+        ) as ListArgs;
+        const page = await listPage(provider, listArgs, context);
+        const { items, returned, has_more, next_cursor } = page;
+        return { provider: provider.id, items, returned, has_more, next_cursor };
+      } catch (error) {
+        return { provider: provider.id, error: toToolError(error, provider.id).toJSON().error };
+      }
+    }
+
+    return {
+      run: async (args: FindArgs, context) => {
+        const asked = providers.filter((p) => args.providers?.includes(p.id) ?? true);
+        const results = await Promise.all(asked.map((p) => section(p, args, context)));
+        const failed = results.filter((r): r is FailedSection => 'error' in r);
+        if (failed.length === results.length) throw new EveryProviderFailed(failed);
+        return { results };
+      },
+    };
+  },
+};
