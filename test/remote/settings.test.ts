@@ -1,20 +1,12 @@
 /** Remote-mode settings (`--http`): defaults, flags mirroring env, and refusals that say what to set. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { configError } from '../helpers/config.js';
 
 const KEY = { QUENTLI_API_KEY: 'sk_test_settings' };
 const TOKEN = { BILLING_MCP_HTTP_TOKEN: 'tok_0123456789abcdef' };
 
-function refusal(env: NodeJS.ProcessEnv, argv: string[] = ['--http']): string {
-  try {
-    loadConfig(env, argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const refusal = (env: NodeJS.ProcessEnv, argv: string[] = ['--http']) => configError(env, argv);
 
 describe('--http settings', () => {
   it('defaults: loopback, port 3000, operator keys, no auth, documented limits', () => {
