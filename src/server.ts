@@ -6,7 +6,9 @@ import {
   type LoggingLevel,
   LoggingLevelSchema,
   SetLevelRequestSchema,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { type CallLogSink, runWithCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
@@ -25,55 +27,71 @@ export interface ServerOptions {
  * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
  * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
  */
-export function createServer({ providers, version, startupMessage }: ServerOptions): Server {
+export function createServer(options: ServerOptions): Server {
+  return serverFactory(options)();
+}
+
+/**
+ * Everything immutable built once (bound tools, their definitions, the instructions, one JSON
+ * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
+ * per request, so a request costs a Server object and a few handler registrations, nothing more.
+ */
+export function serverFactory({ providers, version, startupMessage }: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const text = instructions(providers);
+  // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  let listed: { tools: Tool[] } | undefined;
 
-  const server = new Server(
-    { name: SERVER_NAME, version },
-    { capabilities: { tools: {}, logging: {} }, instructions: instructions(providers) },
-  );
-  const log = clientLog();
-  server.setRequestHandler(SetLevelRequestSchema, (request) => {
-    log.setLevel(request.params.level);
-    return {};
-  });
-  server.oninitialized = () => {
-    if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
+  return () => {
+    const server = new Server(
+      { name: SERVER_NAME, version },
+      { capabilities: { tools: {}, logging: {} }, instructions: text, jsonSchemaValidator },
+    );
+    const log = clientLog();
+    server.setRequestHandler(SetLevelRequestSchema, (request) => {
+      log.setLevel(request.params.level);
+      return {};
+    });
+    server.oninitialized = () => {
+      if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
+    };
+    server.setRequestHandler(ListToolsRequestSchema, () => {
+      listed ??= { tools: tools.map((tool) => tool.definition()) };
+      return listed;
+    });
+    /*
+     * tools/call is served from the raw request (the SDK's fallback handler), not through
+     * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
+     * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
+     * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
+     * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
+     */
+    server.fallbackRequestHandler = async (request, extra) => {
+      if (request.method !== 'tools/call') {
+        throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
+      }
+      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+      if (typeof params?.name !== 'string') {
+        throw rpcError(
+          ErrorCode.InvalidParams,
+          'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
+        );
+      }
+      const tool = byName.get(params.name);
+      if (!tool) {
+        const known = [...byName.keys()].join(', ');
+        const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
+        throw rpcError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
+      }
+      // Retries, rate-limit waits and timeouts of this call reach the client as they happen, on
+      // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
+      const sink = log.sink(extra.sendNotification);
+      return runWithCallLog(sink, () => tool.call(params.arguments, { signal: extra.signal }));
+    };
+    return server;
   };
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools.map((tool) => tool.definition()),
-  }));
-  /*
-   * tools/call is served from the raw request (the SDK's fallback handler), not through
-   * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
-   * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
-   * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
-   * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
-   */
-  server.fallbackRequestHandler = async (request, extra) => {
-    if (request.method !== 'tools/call') {
-      throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
-    }
-    const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
-    if (typeof params?.name !== 'string') {
-      throw rpcError(
-        ErrorCode.InvalidParams,
-        'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
-      );
-    }
-    const tool = byName.get(params.name);
-    if (!tool) {
-      const known = [...byName.keys()].join(', ');
-      const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
-      throw rpcError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
-    }
-    // Retries, rate-limit waits and timeouts of this call reach the client as it happens, on
-    // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
-    const sink = log.sink(extra.sendNotification);
-    return runWithCallLog(sink, () => tool.call(params.arguments, { signal: extra.signal }));
-  };
-  return server;
 }
 
 /**

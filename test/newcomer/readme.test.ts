@@ -43,6 +43,7 @@ function sectionOf(title: string): string {
 }
 
 interface ServerEntry {
+  url?: string;
   command: string;
   args: string[];
   env?: Record<string, string>;
@@ -98,9 +99,11 @@ describe('README', () => {
   });
 
   it('parses as JSON in every json block; each config starts an install path that works today, keys in env only, all three providers', () => {
-    expect(servers.length).toBeGreaterThanOrEqual(3);
+    // Remote servers (a `url`, "Run it as a service") carry no keys: test/remote/deploy.test.ts.
+    const local = servers.filter((server) => server.url === undefined);
+    expect(local.length).toBeGreaterThanOrEqual(3);
     const paths = new Set<string>();
-    for (const server of servers) {
+    for (const server of local) {
       expect(server.command).toBe('node');
       const [path, ...rest] = server.args;
       paths.add(path as string);
@@ -151,7 +154,8 @@ describe('README', () => {
 
   it('is a front door: short, no overlong line, maintainer material in docs/', () => {
     const lines = README.split('\n');
-    expect(lines.length).toBeLessThanOrEqual(260);
+    // ~250 for the front door, plus the self-contained "Run it as a service" (remote mode).
+    expect(lines.length).toBeLessThanOrEqual(310);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(120);
     for (const title of ['Design decisions', 'Development', 'Performance'])
       expect(README).not.toContain(`\n## ${title}\n`);

@@ -179,7 +179,7 @@ describe('the built bin over stdio', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toBe(
-      "billing-customers-mcp: Unknown option '--bogus'. Usage: billing-customers-mcp [--demo] [doctor]; see --help.\n",
+      "billing-customers-mcp: Unknown option '--bogus'. Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]; see --help.\n",
     );
   });
 });
