@@ -21,6 +21,32 @@ describe('Secrets', () => {
     expect(secrets.redact(`Bearer ${KEY}`)).toBe('[redacted]');
   });
 
+  it('hides a key whose special characters are spelled differently in the echo: some percent-encoded and some not, JSON or HTML escapes', () => {
+    const key = 'fp$&KEY$1/x+y=z"q\\w&__tail_0042';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const encodedHead = `${encodeURIComponent(key.slice(0, 10))}${key.slice(10)}`;
+    const encodedTail = `${key.slice(0, 10)}${encodeURIComponent(key.slice(10))}`;
+    const escapes = new Map([
+      ['"', '\\"'],
+      ['\\', '\\\\'],
+      ['/', '\\/'],
+    ]);
+    const jsonEscaped = [...key].map((c) => escapes.get(c) ?? c).join('');
+    const html = key.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    const numeric = key.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const unicode = key.replace(
+      /[^A-Za-z0-9]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    const lowerHex = encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+    for (const form of [encodedHead, encodedTail, jsonEscaped, html, numeric, unicode, lowerHex]) {
+      expect(secrets.redact(`invalid api key: ${form}.`), form).toBe(
+        'invalid api key: [redacted].',
+      );
+    }
+  });
+
   it('escapes regex specials and leaves other text alone', () => {
     const secrets = new Secrets();
     secrets.add('a.b*c(d)[e]$f^g|h');
