@@ -135,7 +135,7 @@ export function remainingDetails(
 
 /** RFC 3339 (also `t`, a space, `+hh`/`+hhmm` offsets, as Postgres prints them); the fraction kept as digits. */
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)$/;
 
 /**
  * A provider timestamp as RFC 3339 in UTC (CONTRACT §4): `2025-03-26T09:04:45Z`, a fraction only
@@ -159,8 +159,11 @@ export function instant(value: string | null): { value: string | null; lossy: bo
     number,
   ];
   const [year, month, day, hour, minute, second] = parts;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(local);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, 0);
+  const local = check.getTime();
   const offsetMinutes = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (
     check.getUTCFullYear() !== year ||
