@@ -19,16 +19,22 @@ export const rawCustomerSchema = z.custom<RawCustomer>(
   { message: 'a customer object with a non-empty string id' },
 );
 
+/** How a provider spells the timestamp fields it sent (Quentli: createdAt, updatedAt). */
+export type TimestampNames = { created_at: string; updated_at: string };
+const SNAKE_NAMES: TimestampNames = { created_at: 'created_at', updated_at: 'updated_at' };
+
 /**
  * The §4 shape from a provider's mapped fields: timestamps in UTC (see `instant`), and
  * `updated_at`, address and details only when asked for "full" (only then are they built). A
  * timestamp whose conversion dropped something (an offset, an unreadable value) keeps its raw
- * text in `full` details under its snake_case name, so `full` loses nothing.
+ * text in `full` details under its snake_case name, or under the provider's spelling when
+ * details already hold a field of that name, so `full` loses nothing.
  */
 export function withDetail(
   fields: Customer,
   detail: DetailLevel | undefined,
   extras: () => CustomerExtras,
+  rawNames: TimestampNames = SNAKE_NAMES,
 ): Customer {
   const { updated_at: updatedAt, ...rest } = fields;
   const created = instant(fields.created_at);
@@ -37,8 +43,11 @@ export function withDetail(
   const updated = instant(updatedAt ?? null);
   const { address, details } = extras();
   const kept: Record<string, unknown> = {};
-  if (created.lossy) kept.created_at = fields.created_at;
-  if (updated.lossy) kept.updated_at = updatedAt;
+  const keep = (key: keyof TimestampNames, raw: unknown) => {
+    kept[Object.hasOwn(details, key) ? rawNames[key] : key] = raw;
+  };
+  if (created.lossy) keep('created_at', fields.created_at);
+  if (updated.lossy) keep('updated_at', updatedAt);
   return { ...summary, updated_at: updated.value, address, details: { ...kept, ...details } };
 }
 
