@@ -3,6 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { redactDeep, Secrets } from '../../src/redact.js';
 import { createServer } from '../../src/server.js';
+import { MAX_STRING_CHARS, successResult } from '../../src/tools/result.js';
 import { redactOutgoing } from '../../src/transport/redacting.js';
 import { echoedForms } from '../helpers/capture.js';
 
@@ -101,5 +102,22 @@ describe('redactOutgoing', () => {
     );
     expect(message).toContain('Unknown tool x_[redacted]');
     await client.close();
+  });
+});
+
+describe('a key straddling a length cut (redaction runs after it, at the transport)', () => {
+  const key = 'mpl.tok~ABCdef0123456789.sig:XYZ$42';
+  it.each([
+    ['as sent', key],
+    ['percent-encoded', encodeURIComponent(key)],
+    ['JSON-escaped in upstream text', key.replace(/\./g, '\\u002e')],
+  ])('the 32 Ki string cut leaves no part of it (%s)', (_, form) => {
+    for (let shift = 1; shift < form.length; shift += 3) {
+      const name = 'x '.repeat(MAX_STRING_CHARS).slice(0, MAX_STRING_CHARS - shift);
+      const result = successResult({ name: `${name}${form} and more ${'z'.repeat(100)}` });
+      const text = (result.content[0] as { text: string }).text.slice(-200);
+      expect(text, `shift ${shift}`).toContain('…[cut:');
+      expect(text, `shift ${shift}`).not.toContain(form.slice(0, Math.min(shift, 6)));
+    }
   });
 });
