@@ -15,6 +15,7 @@ import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
+import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     await step('cold start', () => measureColdStart(b));
     await step('latency, throughput, memory', () => measureCalls(b));
     await step('maple paging', () => measurePaging(b));
+    await step('remote mode (HTTP)', () => measureHttp(b));
   } finally {
     host.close();
   }

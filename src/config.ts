@@ -3,6 +3,11 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
 import type { ProviderSettings } from './providers/types.js';
+import {
+  HTTP_USAGE,
+  type HttpServeSettings,
+  parseHttpSettings,
+} from './transport/http/settings.js';
 
 export type Command = 'serve' | 'doctor' | 'help' | 'version';
 
@@ -14,18 +19,24 @@ export interface Config {
   providers: { entry: ProviderEntry; settings: ProviderSettings }[];
   timeoutMs: number;
   maxRetries: number;
+  /** Set with `--http`: serve Streamable HTTP instead of stdio. */
+  http?: HttpServeSettings;
 }
 
-export const USAGE = `Usage: billing-customers-mcp [--demo] [doctor]
+export const USAGE = `Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]
 
-An MCP server (stdio) for customer lookups in Quentli, Flexprice and Maple Billing.
+An MCP server (stdio, or Streamable HTTP with --http) for customer lookups in Quentli,
+Flexprice and Maple Billing.
 
 Commands:
-  (none)      serve MCP over stdio
+  (none)      serve MCP over stdio (or HTTP with --http)
   doctor      check each configured provider with one cheap read, then exit
 
 Options:
   --demo      serve all three providers from the built-in sandbox (no keys needed)
+  --http      serve MCP over HTTP at POST /mcp instead of stdio (see below)
+  --host H    with --http: the address to bind (BILLING_MCP_HTTP_HOST)
+  --port N    with --http: the port (BILLING_MCP_HTTP_PORT)
   --help      print this text
   --version   print the version
 
@@ -34,7 +45,8 @@ Environment (keys only ever from here, never from flags):
   FLEXPRICE_API_KEY, FLEXPRICE_BASE_URL
   MAPLE_API_KEY, MAPLE_COMPANY_ID, MAPLE_BASE_URL
   BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
-`;
+
+${HTTP_USAGE}`;
 
 const PROVIDER_ENV_LIST = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
 
@@ -44,13 +56,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   const demo = values.demo === true;
   const timeoutMs = intFromEnv(env, 'BILLING_MCP_TIMEOUT_MS', 15_000, 1, 600_000);
   const maxRetries = intFromEnv(env, 'BILLING_MCP_MAX_RETRIES', 2, 0, 10);
+  if ((values.host !== undefined || values.port !== undefined) && !values.http) {
+    throw new ConfigError(`--host and --port only apply with --http.\n\n${USAGE}`);
+  }
+  const http = values.http
+    ? parseHttpSettings(env, { host: values.host, port: values.port }, intFromEnv, nonEmpty)
+    : undefined;
+  const fromHeaders = http?.credentials === 'headers';
+  if (fromHeaders && demo) {
+    throw new ConfigError(
+      '--demo serves the sandbox: it does not combine with BILLING_MCP_HTTP_CREDENTIALS=headers.',
+    );
+  }
   const providers = demo ? [] : configuredProviders(env);
-  if (command === 'serve' && !demo && providers.length === 0) {
+  if (fromHeaders && providers.length > 0) {
+    // One source of provider keys per deployment: a tenant must never fall back to the operator's.
+    throw new ConfigError(
+      `BILLING_MCP_HTTP_CREDENTIALS=headers takes provider keys from each request: unset ${providers.map((p) => p.entry.secretEnv).join(', ')}.`,
+    );
+  }
+  if (command === 'serve' && !demo && !fromHeaders && providers.length === 0) {
     throw new ConfigError(
       `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo to try the built-in sandbox.`,
     );
   }
-  return { command, demo, providers, timeoutMs, maxRetries };
+  return { command, demo, providers, timeoutMs, maxRetries, http };
 }
 
 function parseFlags(argv: readonly string[]) {
@@ -59,6 +89,9 @@ function parseFlags(argv: readonly string[]) {
       args: [...argv],
       options: {
         demo: { type: 'boolean' },
+        http: { type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

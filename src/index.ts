@@ -5,7 +5,7 @@ import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { processSecrets } from './redact.js';
-import { createServer } from './server.js';
+import { createServer, serverFactory } from './server.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
 import type { HttpSettings } from './upstream/upstream.js';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   // Keys are registered before anything can be printed: a config error that quotes a value (a key
   // pasted into BILLING_MCP_TIMEOUT_MS by mistake) goes through logLine's redaction.
   for (const entry of PROVIDERS) processSecrets.add(process.env[entry.secretEnv]);
+  processSecrets.add(process.env.BILLING_MCP_HTTP_TOKEN);
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
@@ -30,14 +31,31 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = createServer({ providers: providers.map((p) => p.provider), version: VERSION });
-  await serveStdio(server, async () => {
+  const serverOptions = { providers: providers.map((p) => p.provider), version: VERSION };
+  const onClose = async () => {
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
-  });
+  };
   const names = providers.map((p) => p.provider.id).join(', ');
-  logLine(
-    `v${VERSION} serving ${names}${config.demo ? ' from the built-in sandbox (--demo)' : ''} over stdio`,
-  );
+  const source = config.demo ? ' from the built-in sandbox (--demo)' : '';
+  if (config.http) {
+    // stdin is not the protocol here (service managers hand it /dev/null): never read it.
+    const { startHttp } = await import('./transport/http/start.js');
+    const running = await startHttp({
+      settings: config.http,
+      server: serverFactory(serverOptions),
+      http,
+      version: VERSION,
+      onClose,
+    });
+    const served =
+      config.http.credentials === 'headers'
+        ? 'the providers each request names in its headers'
+        : names;
+    logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
+    return;
+  }
+  await serveStdio(createServer(serverOptions), onClose);
+  logLine(`v${VERSION} serving ${names}${source} over stdio`);
 }
 
 async function buildProviders(config: Config, http: HttpSettings) {

@@ -1,6 +1,12 @@
 /** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
@@ -16,44 +22,60 @@ export interface ServerOptions {
  * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
  * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
  */
-export function createServer({ providers, version }: ServerOptions): Server {
+export function createServer(options: ServerOptions): Server {
+  return serverFactory(options)();
+}
+
+/**
+ * Everything immutable built once (bound tools, their definitions, the instructions, one JSON
+ * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
+ * per request, so a request costs a Server object and two handler registrations, nothing more.
+ */
+export function serverFactory({ providers, version }: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const text = instructions(providers);
+  // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  let listed: { tools: Tool[] } | undefined;
 
-  const server = new Server(
-    { name: SERVER_NAME, version },
-    { capabilities: { tools: {} }, instructions: instructions(providers) },
-  );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools.map((tool) => tool.definition()),
-  }));
-  /*
-   * tools/call is served from the raw request (the SDK's fallback handler), not through
-   * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
-   * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
-   * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
-   * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
-   */
-  server.fallbackRequestHandler = async (request, extra) => {
-    if (request.method !== 'tools/call') {
-      throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
-    }
-    const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
-    if (typeof params?.name !== 'string') {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
-      );
-    }
-    const tool = byName.get(params.name);
-    if (!tool) {
-      const known = [...byName.keys()].join(', ');
-      const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
-    }
-    return tool.call(params.arguments, { signal: extra.signal });
+  return () => {
+    const server = new Server(
+      { name: SERVER_NAME, version },
+      { capabilities: { tools: {} }, instructions: text, jsonSchemaValidator },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, () => {
+      listed ??= { tools: tools.map((tool) => tool.definition()) };
+      return listed;
+    });
+    /*
+     * tools/call is served from the raw request (the SDK's fallback handler), not through
+     * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
+     * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
+     * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
+     * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
+     */
+    server.fallbackRequestHandler = async (request, extra) => {
+      if (request.method !== 'tools/call') {
+        throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
+      }
+      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+      if (typeof params?.name !== 'string') {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
+        );
+      }
+      const tool = byName.get(params.name);
+      if (!tool) {
+        const known = [...byName.keys()].join(', ');
+        const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
+        throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
+      }
+      return tool.call(params.arguments, { signal: extra.signal });
+    };
+    return server;
   };
-  return server;
 }
 
 function instructions(providers: readonly BillingProvider[]): string {

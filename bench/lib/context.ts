@@ -15,6 +15,8 @@ export interface Paths {
   serverEntry: string;
   /** The compiled bench/reference-server. */
   referenceEntry: string;
+  /** The compiled bench/reference-http-server (the SDK's minimal stateless HTTP server). */
+  referenceHttpEntry: string;
   emulatorHostEntry: string;
   results: string;
 }
@@ -94,6 +96,7 @@ export function resolvePaths(repo: string, buildRoot: string): Paths {
     repo,
     serverEntry: join(repo, 'dist', 'index.js'),
     referenceEntry: join(buildRoot, 'bench', 'reference-server.js'),
+    referenceHttpEntry: join(buildRoot, 'bench', 'reference-http-server.js'),
     emulatorHostEntry: join(buildRoot, 'bench', 'emulator-host.js'),
     results: join(repo, 'bench', 'results'),
   };

@@ -109,14 +109,7 @@ export class StdioPeer {
 
   /** Linux only: user + system CPU time the child has used so far, in ms (10 ms resolution). */
   cpuMs(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
-    } catch {
-      return Number.NaN;
-    }
+    return cpuMsOf(this.pid);
   }
 
   /** SIGKILL: nothing after this is measured, so do not wait for a graceful shutdown. */
@@ -159,6 +152,18 @@ export class StdioPeer {
     this.lastLineBytes = Buffer.byteLength(line);
     if (message.error) waiter.reject(new Error(`${this.label}: ${message.error.message}`));
     else waiter.resolve(message.result);
+  }
+}
+
+/** Linux only: user + system CPU time process `pid` has used so far, in ms (10 ms resolution). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+  } catch {
+    return Number.NaN;
   }
 }
 

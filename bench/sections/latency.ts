@@ -3,7 +3,6 @@
  * throughput (64 in flight over one stdio connection), then each child's peak RSS. Rounds rotate
  * the order of the contenders so drift on a noisy machine spreads evenly over all of them.
  */
-import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import {
   allProviders,
@@ -14,6 +13,7 @@ import {
   spawnReference,
   spawnServer,
 } from '../lib/context.js';
+import { type Call, runConcurrent, sampleLatency } from '../lib/load.js';
 import { ratioRow } from '../lib/report.js';
 import { median, percentile } from '../lib/stats.js';
 import { resultText, type StdioPeer } from '../lib/stdio-peer.js';
@@ -21,7 +21,6 @@ import { resultText, type StdioPeer } from '../lib/stdio-peer.js';
 export const LATENCY = { warmup: 100, rounds: 10, perRound: 100 };
 export const THROUGHPUT = { warmup: 500, rounds: 3, calls: 3000, inFlight: 64 };
 
-type Call = (i: number) => Promise<void>;
 interface Contender {
   label: string;
   call: Call;
@@ -93,21 +92,7 @@ async function measureLatency(
   provider: Provider,
   contenders: Contender[],
 ): Promise<void> {
-  const samples = new Map<string, number[]>(contenders.map((c) => [c.label, []]));
-  for (const contender of contenders) {
-    for (let i = 0; i < LATENCY.warmup; i++) await contender.call(i);
-  }
-  for (let round = 0; round < LATENCY.rounds; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const contender = contenders[(round + k) % contenders.length] as Contender;
-      const out = samples.get(contender.label) as number[];
-      for (let i = 0; i < LATENCY.perRound; i++) {
-        const start = performance.now();
-        await contender.call(round * LATENCY.perRound + i);
-        out.push(performance.now() - start);
-      }
-    }
-  }
+  const samples = await sampleLatency(contenders, LATENCY);
   const stat = (label: string, p: number) => percentile(samples.get(label) as number[], p);
   const section = 'latency';
   const metric = (p: number) => `${provider}_get_customer p${p}`;
@@ -118,10 +103,10 @@ async function measureLatency(
     ]),
   );
   b.rows.push(
+    // Info only: the 1.15× pass-through target was retired (issue 12); CPU per call is the target.
     ratioRow(
       { section, metric: metric(50), value: stat('server', 50), unit: 'ms' },
       { label: 'reference', value: stat('reference', 50) },
-      { max: 1.15 },
     ),
     ratioRow(
       { section, metric: metric(50), value: stat('server', 50), unit: 'ms' },
@@ -136,16 +121,6 @@ async function measureLatency(
       { label: 'raw undici', value: stat('raw undici', 99) },
     ),
   );
-}
-
-async function runConcurrent(call: Call, total: number, inFlight: number): Promise<number> {
-  let next = 0;
-  const worker = async () => {
-    while (next < total) await call(next++);
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return (total / (performance.now() - start)) * 1000;
 }
 
 async function measureThroughput(
@@ -178,8 +153,8 @@ async function measureThroughput(
         value: median(rates.server),
         unit: '/s',
       },
+      // Info only: the ≥ 0.9× pass-through target was retired (issue 12).
       { label: 'reference', value: median(rates.reference) },
-      { min: 0.9 },
     ),
     // Less sensitive to other load than a rate: what each call costs the serving process.
     ratioRow(
@@ -190,6 +165,7 @@ async function measureThroughput(
         unit: 'ms',
       },
       { label: 'reference', value: median(cpu.reference) },
+      { max: 2 },
     ),
   );
 }

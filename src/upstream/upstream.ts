@@ -9,6 +9,7 @@ import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
 import { RequestGate } from './gate.js';
 import { isDotSegment } from './path.js';
+import { countUpstreamRequest } from './request-stats.js';
 import {
   backoffDelayMs,
   connectionErrorCode,
@@ -176,6 +177,7 @@ export class Upstream {
       release = await this.gate.acquire(deadline);
       const { request } = await loadUndici();
       const dispatcher = http.dispatcher ?? (await sharedDispatcher());
+      countUpstreamRequest();
       const response = await request(url, {
         method: req.method,
         headers: {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, normalizeBaseUrl } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { configError } from '../helpers/config.js';
 
 const quentliOnly = { QUENTLI_API_KEY: 'sk_test_config' };
-
-function configError(env: NodeJS.ProcessEnv, argv: string[] = []): string {
-  try {
-    loadConfig(env, argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 // The literal text an MCPB host may pass for an empty optional setting.
 const placeholder = (name: string) => `\${user_config.${name}}`;

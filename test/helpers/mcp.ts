@@ -7,11 +7,29 @@ import type { BillingProvider } from '../../src/providers/types.js';
 import { createServer } from '../../src/server.js';
 import type { HttpSettings } from '../../src/upstream/upstream.js';
 
+/**
+ * In memory by default; with MCP_TEST_TRANSPORT=http (the `http` vitest project) the same server
+ * is served by serveHttp() on 127.0.0.1 and the client speaks Streamable HTTP to it, so every
+ * contract test that connects through here runs over both transports.
+ */
 export async function connectClient(providers: BillingProvider[]): Promise<Client> {
+  if (process.env.MCP_TEST_TRANSPORT === 'http') return connectOverHttp(providers);
   const server = createServer({ providers, version: '0.0.0-test' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '0.0.0' });
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return client;
+}
+
+async function connectOverHttp(providers: BillingProvider[]): Promise<Client> {
+  const { connectHttpClient, startHttpServer } = await import('./http.js');
+  const server = await startHttpServer(providers);
+  const client = await connectHttpClient(server.url);
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await close();
+    await server.close();
+  };
   return client;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * A minimal Streamable HTTP client for the bench: JSON-RPC POSTs on a keep-alive undici pool to a
+ * spawned server, no SDK Client, so the measuring side adds as little as possible. The server is
+ * stateless: no initialize is needed before tools/call.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'undici';
+import { cpuMsOf, PROTOCOL_VERSION, type ToolResult } from './stdio-peer.js';
+
+export class HttpPeer {
+  private nextId = 1;
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+
+  private constructor(
+    readonly label: string,
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  /** Spawns a server that names its URL on stderr (`… over HTTP at http://…`). */
+  static async spawn(
+    label: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ): Promise<HttpPeer> {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
+        // Keep reading (and dropping) stderr: the server's access log must never block on a full pipe.
+        if (stderr.length < 8000) stderr += chunk;
+        const match = /over HTTP at (http:\/\/\S+)/.exec(stderr);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
+    });
+    return new HttpPeer(label, child, url);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  async callTool(name: string, args: Record<string, unknown>): Promise<ToolResult> {
+    const id = this.nextId++;
+    const response = await request(this.url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': PROTOCOL_VERSION,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name, arguments: args },
+      }),
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200)
+      throw new Error(`${this.label}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
+    const message = JSON.parse(text) as { result?: ToolResult; error?: { message: string } };
+    if (message.error || !message.result)
+      throw new Error(`${this.label}: ${message.error?.message}`);
+    return message.result;
+  }
+
+  /** Linux only: user + system CPU time of the server so far, in ms. */
+  cpuMs(): number {
+    return cpuMsOf(this.pid);
+  }
+
+  async kill(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await exited;
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Who may call /mcp: a static bearer token, or OAuth 2.1 access tokens (JWTs) as a resource
+ * server (MCP authorization spec, RFC 9728 metadata, RFC 6750 errors). Behaviour follows the SDK's
+ * Express helpers (`requireBearerAuth`, `mcpAuthMetadataRouter`): same headers, same documents.
+ * The bearer token is checked here and goes no further: nothing forwards it upstream.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { ConfigError } from '../../errors.js';
+import type { OAuthSettings } from './settings.js';
+
+/** An answer instead of serving the request. */
+export interface Refusal {
+  status: number;
+  /** For the access log. */
+  code: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface Authenticator {
+  /** null: let the request through. */
+  check(req: IncomingMessage): Promise<Refusal | null>;
+  /** RFC 9728 documents to serve, by path (OAuth only). */
+  metadata: Map<string, unknown>;
+}
+
+export const OPEN: Authenticator = { check: async () => null, metadata: new Map() };
+
+/** How long verification waits for the issuer's JWKS, and how often an unknown `kid` may refetch it. */
+const JWKS_TIMEOUT_MS = 5000;
+export const JWKS_COOLDOWN_MS = 2000;
+/** Seconds of clock skew tolerated on exp/nbf/iat. */
+const CLOCK_TOLERANCE_S = 30;
+
+export function staticTokenAuth(token: string): Authenticator {
+  const expected = sha256(token);
+  return {
+    metadata: new Map(),
+    check: async (req) => {
+      const given = bearer(req);
+      if (given.token === undefined) return invalidToken(given.error, '');
+      // Digests first: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
+      if (timingSafeEqual(sha256(given.token), expected)) return null;
+      return invalidToken('Invalid bearer token', '');
+    },
+  };
+}
+
+/**
+ * Discovers the issuer's JWKS from its metadata at start-up (a wrong issuer fails here, not on the
+ * first request), then verifies each JWT with jose: signature, iss, aud, exp/nbf, required scope.
+ */
+export async function oauthAuth(
+  settings: OAuthSettings,
+  fetchMetadata: typeof fetch = fetch,
+): Promise<Authenticator> {
+  const jwksUri = await discoverJwksUri(settings.issuer, fetchMetadata);
+  const jwks = createRemoteJWKSet(new URL(jwksUri), {
+    timeoutDuration: JWKS_TIMEOUT_MS,
+    cooldownDuration: JWKS_COOLDOWN_MS,
+  });
+  const metadataUrl = protectedResourceMetadataUrl(settings.audience);
+  const challenge = [
+    settings.scope ? `scope="${settings.scope}"` : '',
+    `resource_metadata="${metadataUrl}"`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const document = {
+    resource: settings.audience,
+    authorization_servers: [settings.issuer],
+    ...(settings.scope ? { scopes_supported: [settings.scope] } : {}),
+    bearer_methods_supported: ['header'],
+    resource_name: 'billing-customers-mcp',
+  };
+  const metadata = new Map<string, unknown>([
+    ['/.well-known/oauth-protected-resource', document],
+    [new URL(metadataUrl).pathname, document],
+  ]);
+
+  return {
+    metadata,
+    check: async (req) => {
+      const given = bearer(req);
+      if (given.token === undefined) return invalidToken(given.error, challenge);
+      let scopes: string[];
+      try {
+        const { payload } = await jwtVerify(given.token, jwks, {
+          issuer: settings.issuer,
+          audience: settings.audience,
+          clockTolerance: CLOCK_TOLERANCE_S,
+          requiredClaims: ['exp'],
+        });
+        scopes = scopesOf(payload);
+      } catch (error) {
+        return verificationFailure(error, challenge);
+      }
+      if (settings.scope && !scopes.includes(settings.scope)) {
+        return {
+          status: 403,
+          code: 'insufficient_scope',
+          headers: {
+            'www-authenticate': `Bearer error="insufficient_scope", error_description="Insufficient scope", ${challenge}`,
+          },
+          body: { error: 'insufficient_scope', error_description: 'Insufficient scope' },
+        };
+      }
+      return null;
+    },
+  };
+}
+
+/** `https://h/mcp` → `https://h/.well-known/oauth-protected-resource/mcp` (RFC 9728 §3.1; as the SDK's helper). */
+export function protectedResourceMetadataUrl(resource: string): string {
+  const url = new URL(resource);
+  const path = url.pathname !== '/' ? url.pathname.replace(/\/$/, '') : '';
+  return new URL(`/.well-known/oauth-protected-resource${path}`, url).href;
+}
+
+/** RFC 8414 first (path inserted after the well-known prefix), then OpenID Connect discovery. */
+async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Promise<string> {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, '');
+  const candidates = [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${url.origin}${path}/.well-known/openid-configuration`,
+  ];
+  const tried: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      const response = await fetchMetadata(candidate, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
+      });
+      if (!response.ok) {
+        tried.push(`${candidate} (HTTP ${response.status})`);
+        continue;
+      }
+      const doc = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+      // RFC 8414 §3.3: the document must name the issuer it was fetched for.
+      if (doc.issuer !== issuer) {
+        tried.push(`${candidate} (names issuer ${JSON.stringify(doc.issuer)})`);
+        continue;
+      }
+      if (typeof doc.jwks_uri !== 'string') {
+        tried.push(`${candidate} (no jwks_uri)`);
+        continue;
+      }
+      return new URL(doc.jwks_uri).href;
+    } catch (error) {
+      tried.push(`${candidate} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  throw new ConfigError(
+    `BILLING_MCP_OAUTH_ISSUER: no authorization server metadata for ${issuer}. Tried ${tried.join('; ')}. Set the issuer exactly as your identity provider names it.`,
+  );
+}
+
+function bearer(
+  req: IncomingMessage,
+): { token: string; error?: undefined } | { token?: undefined; error: string } {
+  const header = req.headers.authorization;
+  if (!header) return { error: 'Missing Authorization header' };
+  const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
+  if (!match?.[1]) return { error: "Invalid Authorization header format, expected 'Bearer TOKEN'" };
+  return { token: match[1] };
+}
+
+function scopesOf(payload: Record<string, unknown>): string[] {
+  if (typeof payload.scope === 'string') return payload.scope.split(' ').filter(Boolean);
+  if (Array.isArray(payload.scp))
+    return payload.scp.filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+function verificationFailure(error: unknown, challenge: string): Refusal {
+  if (error instanceof joseErrors.JWTExpired) return invalidToken('Token has expired', challenge);
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    const what: Record<string, string> = {
+      aud: 'Token was not issued for this resource',
+      iss: 'Token issuer is not trusted',
+      nbf: 'Token is not yet valid',
+      exp: 'Token has no expiration time',
+    };
+    return invalidToken(what[error.claim] ?? 'Token claims are invalid', challenge);
+  }
+  // Anything that is not a JOSE verdict on the token (fetch failed) means the key set was unreachable.
+  if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+    return {
+      status: 503,
+      code: 'auth_unavailable',
+      headers: { 'retry-after': '5' },
+      body: { error: 'temporarily_unavailable', error_description: 'Token keys are unavailable' },
+    };
+  }
+  return invalidToken('Invalid token', challenge);
+}
+
+function invalidToken(description: string, challenge: string): Refusal {
+  const parts = [`error="invalid_token"`, `error_description="${description}"`];
+  if (challenge) parts.push(challenge);
+  return {
+    status: 401,
+    code: 'unauthorized',
+    headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
+    body: { error: 'invalid_token', error_description: description },
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

@@ -1,0 +1,87 @@
+/**
+ * The bin's `--http` path: access control from the settings, the route to the MCP server, the
+ * listening server, and a graceful stop on SIGTERM/SIGINT. Loaded lazily: stdio never pays for it.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ConfigError } from '../../errors.js';
+import { logLine } from '../../log.js';
+import { processSecrets, Secrets } from '../../redact.js';
+import type { HttpSettings } from '../../upstream/upstream.js';
+import { type Route, type RunningHttpServer, serveHttp } from '../http.js';
+import { redactOutgoing } from '../redacting.js';
+import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
+import { type HttpServeSettings, tokenFromFile } from './settings.js';
+import { tenantRoute } from './tenants.js';
+
+export interface StartHttpOptions {
+  settings: HttpServeSettings;
+  /** The operator's server (env keys or --demo); with header credentials each tenant gets its own. */
+  server: () => Server;
+  /** Upstream settings for the providers built per tenant (header credentials). */
+  http: HttpSettings;
+  version: string;
+  /** Releases what the bin opened (sandbox, upstream pool) once the server has stopped. */
+  onClose: () => Promise<void>;
+}
+
+export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
+  const { settings, onClose } = options;
+  const authenticator = await authenticatorFor(settings);
+  // Every message a request's transport sends is redacted, as over stdio: the environment's keys,
+  // and in headers mode the tenant's own (one Secrets per tenant, dropped with it from the LRU).
+  const operator: Route = {
+    server: options.server,
+    wrap: (transport) => void redactOutgoing(transport, () => [processSecrets]),
+  };
+  const route =
+    settings.credentials === 'headers'
+      ? tenantRoute({
+          allowedBaseUrls: settings.allowedBaseUrls,
+          http: options.http,
+          version: options.version,
+          wrap: (tenant) => {
+            const secrets = new Secrets();
+            for (const key of tenant.keys) secrets.add(key);
+            const sets = [processSecrets, secrets];
+            return (transport) => void redactOutgoing(transport, () => sets);
+          },
+        })
+      : () => operator;
+  const running = await serveHttp({ settings, authenticator, route });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logLine(
+      `${signal}: no new connections; finishing in-flight requests (up to ${settings.shutdownGraceMs} ms)`,
+    );
+    const { drained } = await running.shutdown(settings.shutdownGraceMs);
+    if (!drained) logLine('grace period over: closed the remaining connections');
+    await onClose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return running;
+}
+
+async function authenticatorFor(settings: HttpServeSettings): Promise<Authenticator> {
+  if (settings.token) return staticTokenAuth(settings.token);
+  if (settings.tokenFile) {
+    let content: string;
+    try {
+      content = await readFile(settings.tokenFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `BILLING_MCP_HTTP_TOKEN_FILE: cannot read ${settings.tokenFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+    const token = tokenFromFile(content);
+    processSecrets.add(token);
+    return staticTokenAuth(token);
+  }
+  if (settings.oauth) return oauthAuth(settings.oauth);
+  return OPEN;
+}

@@ -1,0 +1,274 @@
+/**
+ * Access control in remote mode (issue 12 item 2): the static bearer token, and OAuth 2.1 access
+ * tokens verified against a JWKS server started here, with keys jose generates. Real HTTP both ways.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { JWKS_COOLDOWN_MS, oauthAuth, staticTokenAuth } from '../../src/transport/http/auth.js';
+import {
+  connectHttpClient,
+  postMcp,
+  startHttpServer,
+  type TestHttpServer,
+} from '../helpers/http.js';
+import { sandboxProviders } from '../helpers/sandbox.js';
+
+const LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+let sandbox: Sandbox;
+let providers: Awaited<ReturnType<typeof sandboxProviders>>['providers'];
+
+beforeAll(async () => {
+  ({ sandbox, providers } = await sandboxProviders());
+});
+afterAll(() => sandbox.close());
+
+function upstreamRequests(): number {
+  return Object.values(sandbox.emulators).reduce((n, e) => n + e.emulator.requests.length, 0);
+}
+
+describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
+  const token = 'tok_0123456789abcdef0123456789abcdef';
+  let server: TestHttpServer;
+  beforeAll(async () => {
+    server = await startHttpServer(providers, { authenticator: staticTokenAuth(token) });
+  });
+  afterAll(() => server.close());
+
+  it('no token → 401 with a Bearer challenge; nothing reaches a tool', async () => {
+    const before = upstreamRequests();
+    const call = {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'quentli_list_customers', arguments: {} },
+    };
+    const response = await postMcp(server.url, call);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer error="invalid_token", error_description="Missing Authorization header"',
+    );
+    expect(await response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'Missing Authorization header',
+    });
+    expect(upstreamRequests()).toBe(before);
+  });
+
+  it.each([
+    ['a wrong token', `Bearer ${token.slice(0, -1)}x`],
+    ['a longer token', `Bearer ${token}0`],
+    ['another scheme', `Basic ${token}`],
+  ])('%s → 401', async (_, authorization) => {
+    const response = await postMcp(server.url, LIST, { authorization });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('the valid token → the SDK client lists and calls tools; the token never goes upstream', async () => {
+    const client = await connectHttpClient(server.url, { authorization: `Bearer ${token}` });
+    expect((await client.listTools()).tools).toHaveLength(7);
+    const before = upstreamRequests();
+    for (const name of [
+      'quentli_list_customers',
+      'flexprice_list_customers',
+      'maple_list_customers',
+    ]) {
+      await client.callTool({ name, arguments: { take: 1 } });
+    }
+    expect(upstreamRequests()).toBe(before + 3);
+    await client.close();
+    const sent = Object.values(sandbox.emulators).flatMap((e) => e.emulator.requests);
+    expect(sent.filter((r) => JSON.stringify(r.headers).includes(token))).toEqual([]);
+  });
+});
+
+describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
+  let idp: Idp;
+  let server: TestHttpServer;
+  const audience = 'https://billing-mcp.example.com/mcp';
+  const metadataUrl = 'https://billing-mcp.example.com/.well-known/oauth-protected-resource/mcp';
+
+  beforeAll(async () => {
+    idp = await startIdp();
+    const authenticator = await oauthAuth({ issuer: idp.issuer, audience, scope: 'billing:read' });
+    server = await startHttpServer(providers, { authenticator });
+  });
+  afterAll(async () => {
+    await server.close();
+    await idp.close();
+  });
+
+  const challenge = (description: string) =>
+    `Bearer error="invalid_token", error_description="${description}", scope="billing:read", resource_metadata="${metadataUrl}"`;
+
+  async function status(token: string) {
+    const response = await postMcp(server.url, LIST, { authorization: `Bearer ${token}` });
+    return { status: response.status, challenge: response.headers.get('www-authenticate') };
+  }
+
+  it('serves the RFC 9728 metadata at the root and the path-suffixed form, without auth', async () => {
+    const expected = {
+      resource: audience,
+      authorization_servers: [idp.issuer],
+      scopes_supported: ['billing:read'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'billing-customers-mcp',
+    };
+    const origin = server.url.replace(/\/mcp$/, '');
+    for (const path of [
+      '/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/mcp',
+    ]) {
+      const response = await fetch(`${origin}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(await response.json()).toEqual(expected);
+    }
+  });
+
+  it('no token → 401 with WWW-Authenticate naming the resource metadata', async () => {
+    const response = await postMcp(server.url, LIST);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(
+      challenge('Missing Authorization header'),
+    );
+  });
+
+  it('a valid token (right issuer, audience, scope, unexpired) → served, also through the SDK client', async () => {
+    const token = await idp.sign({});
+    expect(await status(token)).toEqual({ status: 200, challenge: null });
+    const client = await connectHttpClient(server.url, { authorization: `Bearer ${token}` });
+    expect((await client.listTools()).tools).toHaveLength(7);
+    await client.close();
+  });
+
+  it.each([
+    ['expired (beyond the clock tolerance)', { expiresIn: -120 }, 'Token has expired'],
+    [
+      'for another audience',
+      { audience: 'https://other.example.com/mcp' },
+      'Token was not issued for this resource',
+    ],
+    ['from another issuer', { issuer: 'https://evil.example.com' }, 'Token issuer is not trusted'],
+    ['without exp', { expiresIn: null }, 'Token has no expiration time'],
+    ['signed by a key the issuer never published', { foreignKey: true }, 'Invalid token'],
+  ] as const)('a token %s → 401 invalid_token', async (_, options, description) => {
+    const token = await idp.sign(options);
+    expect(await status(token)).toEqual({ status: 401, challenge: challenge(description) });
+  });
+
+  it('a token without the required scope → 403 insufficient_scope', async () => {
+    const token = await idp.sign({ scope: 'billing:write other' });
+    expect(await status(token)).toEqual({
+      status: 403,
+      challenge: `Bearer error="insufficient_scope", error_description="Insufficient scope", scope="billing:read", resource_metadata="${metadataUrl}"`,
+    });
+  });
+
+  it('key rotation: a token signed with a newly published key is accepted once the key set is refetched', async () => {
+    expect((await status(await idp.sign({}))).status).toBe(200);
+    await idp.rotate();
+    // jose refetches the key set for an unknown kid at most once per cooldown.
+    await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN_MS + 200));
+    expect((await status(await idp.sign({}))).status).toBe(200);
+    expect(idp.jwksFetches).toBeGreaterThanOrEqual(2);
+  });
+
+  it('discovers the key set through OpenID Connect discovery when RFC 8414 metadata is absent', async () => {
+    const oidc = await startIdp({ openIdOnly: true });
+    try {
+      const authenticator = await oauthAuth({ issuer: oidc.issuer, audience });
+      const other = await startHttpServer(providers, { authenticator });
+      const response = await postMcp(other.url, LIST, {
+        authorization: `Bearer ${await oidc.sign({})}`,
+      });
+      expect(response.status).toBe(200);
+      await other.close();
+    } finally {
+      await oidc.close();
+    }
+  });
+
+  it('an issuer that publishes no metadata (or names another issuer) is refused at start-up', async () => {
+    await expect(oauthAuth({ issuer: `${idp.issuer}/nothing-here`, audience })).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(oauthAuth({ issuer: `${idp.issuer}/nothing-here`, audience })).rejects.toThrow(
+      /BILLING_MCP_OAUTH_ISSUER: no authorization server metadata/,
+    );
+  });
+});
+
+interface SignOptions {
+  expiresIn?: number | null;
+  audience?: string;
+  issuer?: string;
+  scope?: string;
+  foreignKey?: boolean;
+}
+
+interface Idp {
+  issuer: string;
+  jwksFetches: number;
+  sign(options: SignOptions): Promise<string>;
+  /** Publishes a new key (new kid) beside the old one and signs with it from now on. */
+  rotate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Key = { privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; jwk: JWK };
+
+async function newKey(kid: string): Promise<Key> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** An authorization server as far as a resource server sees it: metadata and a JWKS. */
+async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
+  const keys: Key[] = [await newKey('k1')];
+  const foreign = await newKey('k1');
+  let issuer = '';
+  const state = { jwksFetches: 0 };
+  const server: Server = createServer((req, res) => {
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const meta = { issuer, jwks_uri: `${issuer}/jwks` };
+    if (req.url === '/.well-known/oauth-authorization-server' && !options.openIdOnly)
+      return send(meta);
+    if (req.url === '/.well-known/openid-configuration') return send(meta);
+    if (req.url === '/jwks') {
+      state.jwksFetches++;
+      return send({ keys: keys.map((k) => k.jwk) });
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    get jwksFetches() {
+      return state.jwksFetches;
+    },
+    async sign(o) {
+      const key = o.foreignKey ? foreign : (keys[keys.length - 1] as Key);
+      let jwt = new SignJWT({ scope: o.scope ?? 'openid billing:read' })
+        .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid as string })
+        .setIssuer(o.issuer ?? issuer)
+        .setAudience(o.audience ?? 'https://billing-mcp.example.com/mcp')
+        .setSubject('agent-1')
+        .setIssuedAt();
+      if (o.expiresIn !== null)
+        jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + (o.expiresIn ?? 300));
+      return jwt.sign(key.privateKey);
+    },
+    async rotate() {
+      keys.push(await newKey(`k${keys.length + 1}`));
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * Remote mode's HTTP surface (issue 12): the real serveHttp() on 127.0.0.1, the SDK's real
+ * Streamable HTTP client or raw fetch for what a client library would never send.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import {
+  connectHttpClient,
+  MCP_POST_HEADERS,
+  postMcp,
+  startHttpServer,
+  type TestHttpServer,
+} from '../helpers/http.js';
+import { structured, toolError } from '../helpers/mcp.js';
+import { sandboxProviders } from '../helpers/sandbox.js';
+
+let sandbox: Sandbox;
+let server: TestHttpServer;
+let base: string;
+
+const CALL = {
+  jsonrpc: '2.0',
+  id: 7,
+  method: 'tools/call',
+  params: { name: 'quentli_list_customers', arguments: { take: 2 } },
+};
+
+function upstreamRequests(): number {
+  return Object.values(sandbox.emulators).reduce((n, e) => n + e.emulator.requests.length, 0);
+}
+
+beforeAll(async () => {
+  const setup = await sandboxProviders();
+  sandbox = setup.sandbox;
+  server = await startHttpServer(setup.providers, {
+    settings: { maxBodyBytes: 64 * 1024, maxInFlight: 2 },
+  });
+  base = server.url.replace(/\/mcp$/, '');
+});
+afterAll(async () => {
+  await server.close();
+  await sandbox.close();
+});
+
+describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
+  it('serves every tool to the SDK client with no session id, and a tools/call needs no prior initialize', async () => {
+    const client = await connectHttpClient(server.url);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(7);
+    const page = structured<{ items: unknown[] }>(
+      await client.callTool({ name: 'flexprice_list_customers', arguments: { take: 3 } }),
+    );
+    expect(page.items).toHaveLength(3);
+    await client.close();
+
+    const response = await postMcp(server.url, CALL);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+    const body = (await response.json()) as {
+      id: number;
+      result: { structuredContent: { items: unknown[] } };
+    };
+    expect(body.id).toBe(7);
+    expect(body.result.structuredContent.items).toHaveLength(2);
+  });
+
+  it('answers GET and DELETE /mcp with 405 and Allow: POST, other paths with 404', async () => {
+    for (const method of ['GET', 'DELETE', 'PUT']) {
+      const response = await fetch(server.url, {
+        method,
+        headers: { accept: 'text/event-stream' },
+      });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+    }
+    const missing = await postMcp(`${base}/other`, CALL);
+    expect(missing.status).toBe(404);
+  });
+
+  it('leaves JSON-RPC errors to the SDK as the spec says: bad JSON → 400 -32700, wrong Accept → 406, unknown protocol version → 400', async () => {
+    const garbage = await postMcp(server.url, '{"jsonrpc": "2.0", ');
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    const accept = await postMcp(server.url, CALL, { accept: 'application/json' });
+    expect(accept.status).toBe(406);
+    const version = await postMcp(server.url, CALL, { 'mcp-protocol-version': '1999-01-01' });
+    expect(version.status).toBe(400);
+  });
+
+  it('GET /healthz → 200 with no auth and no upstream request', async () => {
+    const before = upstreamRequests();
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(upstreamRequests()).toBe(before);
+  });
+});
+
+describe('DNS rebinding protection: Host and Origin checked before any tool runs', () => {
+  it.each([
+    ['a foreign Origin', { origin: 'https://evil.example' }, 'Invalid Origin'],
+    ['the "null" Origin', { origin: 'null' }, 'Invalid Origin'],
+    ['a foreign Host', { host: 'evil.example' }, 'Invalid Host: evil.example'],
+  ])('%s → 403, no upstream request', async (_, headers, message) => {
+    const before = upstreamRequests();
+    // undici's fetch will not set Host: node:http can.
+    const { status, body } = await rawPost(server.url, JSON.stringify(CALL), headers);
+    expect(status).toBe(403);
+    expect(JSON.parse(body)).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32000, message },
+      id: null,
+    });
+    expect(upstreamRequests()).toBe(before);
+  });
+
+  it('accepts loopback origins and hosts (localhost, 127.0.0.1 and [::1] at any port)', async () => {
+    const cases: Record<string, string>[] = [
+      { origin: 'http://localhost:5173' },
+      { origin: 'http://127.0.0.1:8080' },
+      { host: `localhost:${server.port}` },
+    ];
+    for (const headers of cases) {
+      const { status } = await rawPost(server.url, JSON.stringify(CALL), headers);
+      expect(status, JSON.stringify(headers)).toBe(200);
+    }
+  });
+});
+
+describe('limits', () => {
+  it('a body over the cap → 413 before any tool runs; the server keeps serving', async () => {
+    const before = upstreamRequests();
+    const big = { ...CALL, params: { ...CALL.params, arguments: { name: 'n'.repeat(70 * 1024) } } };
+    const response = await postMcp(server.url, big);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+      'Request body larger than 65536 bytes',
+    );
+    // Chunked (no Content-Length): cut off while reading.
+    const chunked = await rawPost(server.url, JSON.stringify(big), {
+      'transfer-encoding': 'chunked',
+    });
+    expect(chunked.status).toBe(413);
+    expect(upstreamRequests()).toBe(before);
+    expect((await postMcp(server.url, CALL)).status).toBe(200);
+  });
+
+  it('tool calls beyond the in-flight cap → 503 with Retry-After; calls in flight finish; then calls succeed again', async () => {
+    const { emulator } = sandbox.emulators.quentli;
+    emulator.latencyMs = 1500;
+    try {
+      const slow = [
+        postMcp(server.url, { ...CALL, id: 1 }),
+        postMcp(server.url, { ...CALL, id: 2 }),
+      ];
+      await vi.waitFor(() =>
+        expect(emulator.requests.filter((r) => r.status === null).length).toBe(2),
+      );
+      const shed = await postMcp(server.url, { ...CALL, id: 3 });
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('1');
+      expect(await shed.json()).toMatchObject({ jsonrpc: '2.0', id: 3, error: { code: -32000 } });
+      // tools/list is not a tool call: it is not shed.
+      const list = await postMcp(server.url, { jsonrpc: '2.0', id: 4, method: 'tools/list' });
+      expect(list.status).toBe(200);
+      for (const response of await Promise.all(slow)) expect(response.status).toBe(200);
+    } finally {
+      emulator.latencyMs = 0;
+    }
+    expect((await postMcp(server.url, CALL)).status).toBe(200);
+  });
+});
+
+describe('a client that hangs up', () => {
+  it('aborts its call: the upstream request is abandoned and the access log says client_closed', async () => {
+    const { emulator } = sandbox.emulators.flexprice;
+    emulator.inject({ hang: 'headers' });
+    const before = emulator.requests.length;
+    const { request } = await import('node:http');
+    const req = request(server.url, { method: 'POST', headers: MCP_POST_HEADERS });
+    req.on('error', () => undefined);
+    req.end(
+      JSON.stringify({
+        ...CALL,
+        params: { name: 'flexprice_list_customers', arguments: { take: 1 } },
+      }),
+    );
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    req.destroy();
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
+    await vi.waitFor(() => expect(server.log.at(-1)).toContain('"error":"client_closed"'));
+  });
+});
+
+describe('access log', () => {
+  it('writes one JSON line per request with the tool, status, duration, upstream count and error code, and nothing of the arguments or results', async () => {
+    const client = await connectHttpClient(server.url);
+    server.log.length = 0;
+    await client.callTool({
+      name: 'maple_list_customers',
+      arguments: { take: 2, name: 'SecretName' },
+    });
+    const missing = toolError(
+      await client.callTool({ name: 'maple_get_customer', arguments: { id: 'cus_nobody' } }),
+    );
+    expect(missing.code).toBe('not_found');
+    await client.close();
+    const lines = server.log.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const calls = lines.filter((line) => line.rpc === 'tools/call');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/mcp',
+      status: 200,
+      tool: 'maple_list_customers',
+      upstream_requests: 1,
+      error: null,
+    });
+    expect(Object.keys(calls[0] ?? {}).sort()).toEqual(
+      [
+        'time',
+        'method',
+        'path',
+        'status',
+        'rpc',
+        'tool',
+        'duration_ms',
+        'upstream_requests',
+        'error',
+      ].sort(),
+    );
+    expect(calls[1]).toMatchObject({
+      tool: 'maple_get_customer',
+      error: 'not_found',
+      upstream_requests: 1,
+    });
+    expect(server.log.join('')).not.toContain('SecretName');
+    expect(server.log.join('')).not.toContain('cus_nobody');
+    expect(server.log.join('')).not.toContain(sandbox.settings.maple.apiKey);
+  });
+});
+
+/** A POST through node:http, which lets the test set Host and Transfer-Encoding itself. */
+async function rawPost(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...MCP_POST_HEADERS, ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
