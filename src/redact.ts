@@ -135,27 +135,34 @@ const HTML_NAMES: Record<string, string> = {
 };
 const JSON_SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/' };
 
-/** A regex for every way one character can be written in echoed text. */
+/**
+ * A regex for every way one character can be written in echoed text, each also as it reads inside
+ * a JSON string (a tool result's text is the JSON of its structuredContent: a `\u005f` in the
+ * data is `\\u005f` there, and both must be redacted alike).
+ */
 function spellings(char: string): string {
   if (/^[A-Za-z0-9]$/.test(char)) return char;
   const code = char.codePointAt(0) as number;
-  const hex = code.toString(16);
-  const ways = new Set([
-    escapeRegex(char),
+  const literal = new Set([
+    char,
     [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
-    `&#0*${code};`,
-    `&#x0*${hex};`,
-  ]);
-  // JSON's \uXXXX, one per UTF-16 unit (a pair for a character outside the BMP).
-  ways.add(
+    // JSON's \uXXXX, one per UTF-16 unit (a pair for a character outside the BMP).
     char
       .split('')
-      .map((unit) => `\\\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
       .join(''),
-  );
-  if (HTML_NAMES[char]) ways.add(`&${HTML_NAMES[char]};`);
-  if (JSON_SHORT[char]) ways.add(escapeRegex(JSON_SHORT[char]));
-  if (char === ' ') ways.add('\\+');
+  ]);
+  if (HTML_NAMES[char]) literal.add(`&${HTML_NAMES[char]};`);
+  if (JSON_SHORT[char]) literal.add(JSON_SHORT[char]);
+  if (char === ' ') literal.add('+');
+  const ways = new Set<string>();
+  for (const way of literal) {
+    ways.add(escapeRegex(way));
+    ways.add(escapeRegex(JSON.stringify(way).slice(1, -1)));
+  }
+  // Numeric HTML entities, with any leading zeros.
+  ways.add(`&#0*${code};`);
+  ways.add(`&#x0*${code.toString(16)};`);
   return `(?:${[...ways].join('|')})`;
 }
 

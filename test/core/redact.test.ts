@@ -65,6 +65,28 @@ describe('Secrets', () => {
 });
 
 describe('redactDeep', () => {
+  it('keeps a tool result consistent: the text is still exactly the JSON of the redacted structuredContent, whatever spelling the data used', () => {
+    const key = 'sk_live_Q"uo\\te/KEY_0042';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const spelled = [
+      key,
+      key.replace(/_/g, '\\u005f'),
+      key.replace(/"/g, '\\"').replace(/\\(?!")/g, '\\\\'),
+      key.replace(/[^A-Za-z0-9]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ];
+    for (const form of spelled) {
+      const structuredContent = { name: `x ${form} y`, metadata: { [form]: form } };
+      const result = {
+        structuredContent,
+        content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+      };
+      const out = redactDeep(result, [secrets]);
+      expect(JSON.stringify(out.structuredContent), form).not.toContain('sk_live');
+      expect(out.content[0]?.text, form).toBe(JSON.stringify(out.structuredContent));
+    }
+  });
+
   it('copies a JSON value with every string and key redacted, without touching the input', () => {
     const secrets = new Secrets();
     secrets.add(KEY);
