@@ -79,25 +79,21 @@ export function redactDeep<T>(value: T, secrets: readonly Secrets[]): T {
 }
 
 /**
- * The forms a provider could echo a credential in: as sent, trimmed, without its scheme word,
- * percent-encoded (also with '+' for spaces), JSON-escaped, and base64 / base64url with and
- * without padding, including the runs that stay fixed when it is embedded in a longer base64
- * text at any byte offset (`Basic base64(user:key)`). Case is handled by the regex flag.
+ * The texts a provider could echo a credential as: as sent, trimmed, without its scheme word, and
+ * base64 / base64url with and without padding, including the runs that stay fixed when it is
+ * embedded in a longer base64 text at any byte offset (`Basic base64(user:key)`). How each
+ * character is spelled (percent-encoded, JSON or HTML escapes) is left to `compile`, and case to
+ * the regex flag.
  */
 function echoForms(value: string): Set<string> {
   const bases = new Set([value, value.trim(), value.trim().replace(SCHEME, '')]);
   const forms = new Set<string>();
   for (const base of bases) {
     if (base.trim().length < MIN_SECRET_LENGTH) continue;
-    const encoded = encodeURIComponent(base);
     forms.add(base);
-    forms.add(encoded);
-    forms.add(encoded.replace(/%20/g, '+'));
-    forms.add(JSON.stringify(base).slice(1, -1));
     for (const b64 of base64Forms(Buffer.from(base, 'utf8'))) {
       forms.add(b64);
       forms.add(b64.replace(/\+/g, '-').replace(/\//g, '_'));
-      forms.add(encodeURIComponent(b64));
     }
   }
   return forms;
@@ -119,11 +115,57 @@ function base64Forms(bytes: Buffer): string[] {
   return out;
 }
 
-/** One case-insensitive alternation, longest first so a longer form wins over its prefix. */
+/**
+ * One case-insensitive alternation, longest first so a longer form wins over its prefix. Each
+ * character other than a letter or digit may appear in any of its spellings, independently of
+ * its neighbours: a provider may percent-encode only part of a key, or echo it inside JSON or
+ * HTML text.
+ */
 function compile(forms: Set<string>): RegExp {
   const sorted = [...forms].sort((a, b) => b.length - a.length);
-  return new RegExp(
-    sorted.map((form) => form.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'),
-    'gi',
-  );
+  return new RegExp(sorted.map((form) => [...form].map(spellings).join('')).join('|'), 'gi');
+}
+
+const HTML_NAMES: Record<string, string> = {
+  '&': 'amp',
+  '<': 'lt',
+  '>': 'gt',
+  '"': 'quot',
+  "'": 'apos',
+};
+const JSON_SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/' };
+
+/**
+ * A regex for every way one character can be written in echoed text, each also as it reads inside
+ * a JSON string (a tool result's text is the JSON of its structuredContent: a `\u005f` in the
+ * data is `\\u005f` there, and both must be redacted alike).
+ */
+function spellings(char: string): string {
+  if (/^[A-Za-z0-9]$/.test(char)) return char;
+  const code = char.codePointAt(0) as number;
+  const literal = new Set([
+    char,
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+    // JSON's \uXXXX, one per UTF-16 unit (a pair for a character outside the BMP).
+    char
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  ]);
+  if (HTML_NAMES[char]) literal.add(`&${HTML_NAMES[char]};`);
+  if (JSON_SHORT[char]) literal.add(JSON_SHORT[char]);
+  if (char === ' ') literal.add('+');
+  const ways = new Set<string>();
+  for (const way of literal) {
+    ways.add(escapeRegex(way));
+    ways.add(escapeRegex(JSON.stringify(way).slice(1, -1)));
+  }
+  // Numeric HTML entities, with any leading zeros.
+  ways.add(`&#0*${code};`);
+  ways.add(`&#x0*${code.toString(16)};`);
+  return `(?:${[...ways].join('|')})`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

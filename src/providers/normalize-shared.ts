@@ -19,16 +19,22 @@ export const rawCustomerSchema = z.custom<RawCustomer>(
   { message: 'a customer object with a non-empty string id' },
 );
 
+/** How a provider spells the timestamp fields it sent (Quentli: createdAt, updatedAt). */
+export type TimestampNames = { created_at: string; updated_at: string };
+const SNAKE_NAMES: TimestampNames = { created_at: 'created_at', updated_at: 'updated_at' };
+
 /**
  * The §4 shape from a provider's mapped fields: timestamps in UTC (see `instant`), and
  * `updated_at`, address and details only when asked for "full" (only then are they built). A
  * timestamp whose conversion dropped something (an offset, an unreadable value) keeps its raw
- * text in `full` details under its snake_case name, so `full` loses nothing.
+ * text in `full` details under its snake_case name, or under the provider's spelling when
+ * details already hold a field of that name, so `full` loses nothing.
  */
 export function withDetail(
   fields: Customer,
   detail: DetailLevel | undefined,
   extras: () => CustomerExtras,
+  rawNames: TimestampNames = SNAKE_NAMES,
 ): Customer {
   const { updated_at: updatedAt, ...rest } = fields;
   const created = instant(fields.created_at);
@@ -37,8 +43,11 @@ export function withDetail(
   const updated = instant(updatedAt ?? null);
   const { address, details } = extras();
   const kept: Record<string, unknown> = {};
-  if (created.lossy) kept.created_at = fields.created_at;
-  if (updated.lossy) kept.updated_at = updatedAt;
+  const keep = (key: keyof TimestampNames, raw: unknown) => {
+    kept[Object.hasOwn(details, key) ? rawNames[key] : key] = raw;
+  };
+  if (created.lossy) keep('created_at', fields.created_at);
+  if (updated.lossy) keep('updated_at', updatedAt);
   return { ...summary, updated_at: updated.value, address, details: { ...kept, ...details } };
 }
 
@@ -135,7 +144,7 @@ export function remainingDetails(
 
 /** RFC 3339 (also `t`, a space, `+hh`/`+hhmm` offsets, as Postgres prints them); the fraction kept as digits. */
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)$/;
 
 /**
  * A provider timestamp as RFC 3339 in UTC (CONTRACT §4): `2025-03-26T09:04:45Z`, a fraction only
@@ -159,8 +168,11 @@ export function instant(value: string | null): { value: string | null; lossy: bo
     number,
   ];
   const [year, month, day, hour, minute, second] = parts;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(local);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, 0);
+  const local = check.getTime();
   const offsetMinutes = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (
     check.getUTCFullYear() !== year ||

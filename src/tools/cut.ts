@@ -1,7 +1,11 @@
 /** Cutting text for output without leaving a fragment of a credential behind. */
 
-/** Token characters: a key is a run of these, so a cut inside one is moved to its start. */
-const TOKEN_CHAR = /[A-Za-z0-9_+/=-]/;
+/**
+ * Token characters: a key is a run of these, so a cut inside one is moved to its start. Anything
+ * but whitespace, quotes and brackets: a key may hold '.', ':', '~' or '$', and an echo may spell
+ * it percent-encoded or JSON-escaped ('%2F', '\\u002e'), so only what surely ends a token stops it.
+ */
+const TOKEN_CHAR = /[^\s"'`<>()[\]{},;]/;
 /** How far a cut may move back to a token start (a key is far shorter). */
 const MAX_BACKOFF = 256;
 

@@ -15,7 +15,7 @@ import {
   listInputSchema,
   listPage,
 } from './customer-tools.js';
-import { toToolError } from './result.js';
+import { MAX_RESULT_BYTES, resultBytes, sectionTooLarge, toToolError } from './result.js';
 import { validateArguments } from './validate.js';
 
 const FILTERS = ['email', 'external_id', 'name', 'search'] as const;
@@ -53,6 +53,39 @@ const inputSchema = (providers: readonly BillingProvider[]) =>
 type FindArgs = z.infer<ReturnType<typeof inputSchema>>;
 
 type FailedSection = { provider: ProviderId; error: Record<string, unknown> };
+type PageSection = Record<string, unknown> & { provider: ProviderId; returned: number };
+type Section = FailedSection | PageSection;
+
+/** Room for `{"results":[…]}` and the JSON-RPC envelope around the sections. */
+const ENVELOPE_BYTES = 4096;
+
+/**
+ * The result-size bound (see result.ts), applied section by section: while the sections together
+ * are over it, the largest page gives way to an error saying how to ask for less. One provider's
+ * oversized answer never hides the others' (CONTRACT §3.3); only what does not fit is dropped.
+ */
+function fitSections(results: Section[]): Section[] {
+  const fitted = [...results];
+  const budget = MAX_RESULT_BYTES - ENVELOPE_BYTES;
+  const sizes = fitted.map((section) => resultBytes(section));
+  let total = sizes.reduce((sum, size) => sum + size, 0);
+  while (total > budget) {
+    let largest = -1;
+    fitted.forEach((section, index) => {
+      if ('error' in section) return;
+      if (largest === -1 || (sizes[index] as number) > (sizes[largest] as number)) largest = index;
+    });
+    if (largest === -1) break;
+    const { provider, returned } = fitted[largest] as PageSection;
+    const bytes = sizes[largest] as number;
+    const share = budget / fitted.length;
+    const error = sectionTooLarge(provider, returned, bytes, share);
+    fitted[largest] = { provider, error: error.toJSON().error };
+    sizes[largest] = resultBytes(fitted[largest]);
+    total += (sizes[largest] as number) - bytes;
+  }
+  return fitted;
+}
 
 /** Every provider failed: the §5 error body, plus each provider's own error. */
 class EveryProviderFailed extends ToolError {
@@ -87,7 +120,7 @@ export const findCustomers: CrossProviderToolDefinition = {
       provider: BillingProvider,
       args: FindArgs,
       context: CallContext,
-    ): Promise<FailedSection | Record<string, unknown>> {
+    ): Promise<Section> {
       try {
         const filters = Object.fromEntries(
           FILTERS.filter((key) => args[key] !== undefined).map((key) => [key, args[key]]),
@@ -109,7 +142,7 @@ export const findCustomers: CrossProviderToolDefinition = {
     return {
       run: async (args: FindArgs, context) => {
         const asked = providers.filter((p) => args.providers?.includes(p.id) ?? true);
-        const results = await Promise.all(asked.map((p) => section(p, args, context)));
+        const results = fitSections(await Promise.all(asked.map((p) => section(p, args, context))));
         const failed = results.filter((r): r is FailedSection => 'error' in r);
         if (failed.length === results.length) throw new EveryProviderFailed(failed);
         return { results };

@@ -23,40 +23,74 @@ const MAX_MESSAGE_CHARS = 1000;
 
 /** Success: structuredContent plus one text item that is exactly its JSON, bounded in size. */
 export function successResult(value: Record<string, unknown>, provider?: string): CallToolResult {
-  let text = JSON.stringify(value);
-  let structured = value;
-  // Only a text longer than the string cap can hold a string over it.
-  if (text.length > MAX_STRING_CHARS) {
-    let cut = false;
-    const bounded = JSON.stringify(value, (_key, field: unknown) => {
-      if (typeof field !== 'string' || field.length <= MAX_STRING_CHARS) return field;
-      cut = true;
-      const kept = cutAt(field, MAX_STRING_CHARS);
-      return `${kept}…[cut: ${field.length - kept.length} chars]`;
-    });
-    if (cut) {
-      text = bounded;
-      structured = JSON.parse(bounded) as Record<string, unknown>;
-    }
-  }
-  // The structured copy plus the text as a JSON string: the line the client reads, bar ~100 bytes.
-  const bytes = Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(text));
+  const { text, structured } = boundedJson(value);
+  const bytes = wireBytes(text);
   if (bytes > MAX_RESULT_BYTES) return errorResult(tooLarge(value, bytes, provider), provider);
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
+/**
+ * What `value` costs in a result, as successResult would send it (strings over the cap cut):
+ * find_customers measures each section with it, so one provider's oversized answer gives way
+ * instead of sinking the others.
+ */
+export function resultBytes(value: unknown): number {
+  return wireBytes(boundedJson(value).text);
+}
+
+/** The structured copy plus the text as a JSON string: the line the client reads, bar ~100 bytes. */
+function wireBytes(text: string): number {
+  return Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(text));
+}
+
+/** The JSON text of `value` with every string over MAX_STRING_CHARS cut, and the value it is exactly. */
+function boundedJson<T>(value: T): { text: string; structured: T } {
+  const text = JSON.stringify(value);
+  // Only a text longer than the string cap can hold a string over it.
+  if (text.length <= MAX_STRING_CHARS) return { text, structured: value };
+  let cut = false;
+  const bounded = JSON.stringify(value, (_key, field: unknown) => {
+    if (typeof field !== 'string' || field.length <= MAX_STRING_CHARS) return field;
+    cut = true;
+    const kept = cutAt(field, MAX_STRING_CHARS);
+    return `${kept}…[cut: ${field.length - kept.length} chars]`;
+  });
+  return cut
+    ? { text: bounded, structured: JSON.parse(bounded) as T }
+    : { text, structured: value };
+}
+
 function tooLarge(value: Record<string, unknown>, bytes: number, provider?: string): ToolError {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   const rows = typeof value.returned === 'number' ? value.returned : 0;
-  const fewer =
-    rows > 1
-      ? `ask for fewer rows (take ${Math.max(1, Math.floor((rows * MAX_RESULT_BYTES * 0.8) / bytes))} or less) or detail "summary"`
-      : 'ask for detail "summary"';
   return new ToolError(
     'upstream_error',
-    `The answer is too large to return (${mb(bytes)}; the limit is ${mb(MAX_RESULT_BYTES)}): ${fewer}.`,
+    `The answer is too large to return (${megabytes(bytes)}; the limit is ${megabytes(MAX_RESULT_BYTES)}): ${askForLess(rows, bytes, MAX_RESULT_BYTES)}.`,
     { provider, retryable: false },
   );
+}
+
+/** A find_customers section that did not fit beside the others (see resultBytes). */
+export function sectionTooLarge(
+  provider: string,
+  rows: number,
+  bytes: number,
+  room: number,
+): ToolError {
+  return new ToolError(
+    'upstream_error',
+    `This section is too large to return with the others (${megabytes(bytes)}; the whole result is limited to ${megabytes(MAX_RESULT_BYTES)}): ${askForLess(rows, bytes, room)}, or ask ${provider}_list_customers.`,
+    { provider, retryable: false },
+  );
+}
+
+const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** What to ask for instead: a take that would fit `room` (with a margin), and the summary. */
+function askForLess(rows: number, bytes: number, room: number): string {
+  const summary = 'detail "summary" if you asked for "full"';
+  if (rows <= 1) return `ask for ${summary}`;
+  const fits = Math.max(1, Math.floor((rows * room * 0.8) / bytes));
+  return `ask for fewer rows (take ${fits} or less) or ${summary}`;
 }
 
 /** Failure: coded JSON in the text, since clients show only content[0].text on errors. */

@@ -104,6 +104,10 @@ describe('instant: provider timestamps as RFC 3339 UTC (CONTRACT §4)', () => {
     ['2025-03-26T09:04:45+00:00', '2025-03-26T09:04:45Z', false],
     ['2025-03-26 09:04:45.5+00', '2025-03-26T09:04:45.5Z', false],
     ['2025-03-26t09:04:45z', '2025-03-26T09:04:45Z', false],
+    // RFC 3339 allows any number of fraction digits, and any year from 0000 (Date.UTC would read 0050 as 1950).
+    ['2025-03-26T09:04:45.1234567891Z', '2025-03-26T09:04:45.1234567891Z', false],
+    ['0050-06-01T12:00:00Z', '0050-06-01T12:00:00Z', false],
+    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00Z', false],
   ])('%s → %s (raw kept in full: %s)', (raw, value, lossy) => {
     expect(instant(raw)).toEqual({ value, lossy });
   });
@@ -116,6 +120,10 @@ describe('instant: provider timestamps as RFC 3339 UTC (CONTRACT §4)', () => {
     '2025-03-26T24:00:00Z',
     '2016-12-31T23:59:60Z',
     '2025-03-26T09:04:45+25:00',
+    '0000-00-00 00:00:00',
+    '0000-01-01T00:00:00+01:00',
+    '10000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59-01:00',
   ])('%s is no timestamp: null, and full keeps the raw text', (raw) => {
     expect(instant(raw)).toEqual({ value: null, lossy: true });
   });

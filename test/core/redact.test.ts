@@ -3,6 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { redactDeep, Secrets } from '../../src/redact.js';
 import { createServer } from '../../src/server.js';
+import { MAX_STRING_CHARS, successResult } from '../../src/tools/result.js';
 import { redactOutgoing } from '../../src/transport/redacting.js';
 import { echoedForms } from '../helpers/capture.js';
 
@@ -19,6 +20,32 @@ describe('Secrets', () => {
       expect(out.toLowerCase(), form).not.toContain(form.toLowerCase());
     }
     expect(secrets.redact(`Bearer ${KEY}`)).toBe('[redacted]');
+  });
+
+  it('hides a key whose special characters are spelled differently in the echo: some percent-encoded and some not, JSON or HTML escapes', () => {
+    const key = 'fp$&KEY$1/x+y=z"q\\w&__tail_0042';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const encodedHead = `${encodeURIComponent(key.slice(0, 10))}${key.slice(10)}`;
+    const encodedTail = `${key.slice(0, 10)}${encodeURIComponent(key.slice(10))}`;
+    const escapes = new Map([
+      ['"', '\\"'],
+      ['\\', '\\\\'],
+      ['/', '\\/'],
+    ]);
+    const jsonEscaped = [...key].map((c) => escapes.get(c) ?? c).join('');
+    const html = key.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    const numeric = key.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const unicode = key.replace(
+      /[^A-Za-z0-9]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    const lowerHex = encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+    for (const form of [encodedHead, encodedTail, jsonEscaped, html, numeric, unicode, lowerHex]) {
+      expect(secrets.redact(`invalid api key: ${form}.`), form).toBe(
+        'invalid api key: [redacted].',
+      );
+    }
   });
 
   it('escapes regex specials and leaves other text alone', () => {
@@ -38,6 +65,28 @@ describe('Secrets', () => {
 });
 
 describe('redactDeep', () => {
+  it('keeps a tool result consistent: the text is still exactly the JSON of the redacted structuredContent, whatever spelling the data used', () => {
+    const key = 'sk_live_Q"uo\\te/KEY_0042';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const spelled = [
+      key,
+      key.replace(/_/g, '\\u005f'),
+      key.replace(/"/g, '\\"').replace(/\\(?!")/g, '\\\\'),
+      key.replace(/[^A-Za-z0-9]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ];
+    for (const form of spelled) {
+      const structuredContent = { name: `x ${form} y`, metadata: { [form]: form } };
+      const result = {
+        structuredContent,
+        content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+      };
+      const out = redactDeep(result, [secrets]);
+      expect(JSON.stringify(out.structuredContent), form).not.toContain('sk_live');
+      expect(out.content[0]?.text, form).toBe(JSON.stringify(out.structuredContent));
+    }
+  });
+
   it('copies a JSON value with every string and key redacted, without touching the input', () => {
     const secrets = new Secrets();
     secrets.add(KEY);
@@ -75,5 +124,22 @@ describe('redactOutgoing', () => {
     );
     expect(message).toContain('Unknown tool x_[redacted]');
     await client.close();
+  });
+});
+
+describe('a key straddling a length cut (redaction runs after it, at the transport)', () => {
+  const key = 'mpl.tok~ABCdef0123456789.sig:XYZ$42';
+  it.each([
+    ['as sent', key],
+    ['percent-encoded', encodeURIComponent(key)],
+    ['JSON-escaped in upstream text', key.replace(/\./g, '\\u002e')],
+  ])('the 32 Ki string cut leaves no part of it (%s)', (_, form) => {
+    for (let shift = 1; shift < form.length; shift += 3) {
+      const name = 'x '.repeat(MAX_STRING_CHARS).slice(0, MAX_STRING_CHARS - shift);
+      const result = successResult({ name: `${name}${form} and more ${'z'.repeat(100)}` });
+      const text = (result.content[0] as { text: string }).text.slice(-200);
+      expect(text, `shift ${shift}`).toContain('…[cut:');
+      expect(text, `shift ${shift}`).not.toContain(form.slice(0, Math.min(shift, 6)));
+    }
   });
 });

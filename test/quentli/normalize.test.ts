@@ -124,4 +124,18 @@ describe('edge cases', () => {
     // Field names are snake_cased; values (a nested map could hold the customer's own keys) are not.
     expect(customer.details).toMatchObject({ some_new_field: { nestedKey: 1 } });
   });
+
+  it('a createdAt with an offset beside a field named created_at: full keeps both as sent', async () => {
+    const id = addCustomer({
+      id: 'edge-two-created',
+      createdAt: '2025-03-26T09:04:45-04:00',
+      created_at: 'a field of its own',
+    });
+    const { customer } = await rig.call<Got>('get', { id, detail: 'full' });
+    expect(customer.created_at).toBe('2025-03-26T13:04:45Z');
+    expect(customer.details).toMatchObject({
+      created_at: 'a field of its own',
+      createdAt: '2025-03-26T09:04:45-04:00',
+    });
+  });
 });

@@ -8,7 +8,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listedCustomerSchema, PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
+import type { EmulatorResponse } from '../../src/sandbox/emulator.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { MAX_RESULT_BYTES } from '../../src/tools/result.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
@@ -215,6 +217,59 @@ describe('find_customers: concurrency and failures', () => {
       for (const emulator of emulators()) expect(emulator.requests[0]?.closedEarly).toBe(true);
     }, POLL);
     for (const emulator of emulators()) expect(emulator.requests).toHaveLength(1);
+  });
+});
+
+/** Every customer row of a list answer, whichever provider's shape it has, through `change`. */
+function withRows(change: (row: Record<string, unknown>) => Record<string, unknown>) {
+  return {
+    rewrite: (answer: EmulatorResponse): EmulatorResponse => {
+      const json = answer.json as Record<string, unknown> | unknown[];
+      if (Array.isArray(json))
+        return { ...answer, json: json.map((row) => change(row as Record<string, unknown>)) };
+      const key = 'items' in json ? 'items' : 'results';
+      const rows = json[key] as Record<string, unknown>[];
+      return { ...answer, json: { ...json, [key]: rows.map(change) } };
+    },
+  };
+}
+
+/** Metadata of `values` strings of 3,000 characters each: large rows, no string long enough to be cut. */
+const heavy = (values: number) => (row: Record<string, unknown>) => {
+  const metadata = Object.fromEntries(
+    Array.from({ length: values }, (_, i) => [`k${i}`, 'v'.repeat(3000)]),
+  );
+  return { ...row, metadata, meta: metadata };
+};
+
+describe('find_customers: the result-size bound, section by section', () => {
+  it('one provider answering rows too large to return: its section says so (with a take that fits), the others still arrive', async () => {
+    sandbox.emulators.flexprice.emulator.inject(withRows(heavy(60)));
+    const result = await find({ name: 'a', take: 20 });
+    const found = sections(result);
+    const flexprice = found.find((s) => s.provider === 'flexprice');
+    expect(flexprice?.error).toMatchObject({
+      code: 'upstream_error',
+      provider: 'flexprice',
+      retryable: false,
+    });
+    expect(flexprice?.error?.message).toMatch(/too large.*take \d+ or less/);
+    for (const id of ['quentli', 'maple'] as const)
+      expect(found.find((s) => s.provider === id)?.returned).toBe(20);
+    expect(JSON.stringify(result).length).toBeLessThan(MAX_RESULT_BYTES);
+  });
+
+  it('every section fitting alone but not together: the largest give way until the result fits; isError only if none is left', async () => {
+    for (const emulator of emulators()) emulator.inject(withRows(heavy(7)));
+    const result = await find({ name: 'a', take: 20 });
+    const found = sections(result);
+    const kept = found.filter((s) => s.items !== undefined);
+    const dropped = found.filter((s) => s.error !== undefined);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const section of kept) expect(section.returned).toBe(20);
+    for (const section of dropped) expect(section.error?.message).toMatch(/too large/);
+    expect(JSON.stringify(result).length).toBeLessThan(MAX_RESULT_BYTES);
   });
 });
 

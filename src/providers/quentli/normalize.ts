@@ -40,10 +40,12 @@ export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Custo
     metadata: metadataOf(raw),
   };
   // Quentli customers carry no postal address.
-  return withDetail(summary, detail, () => ({
-    address: null,
-    details: remainingDetails(raw, MAPPED_KEYS, TEXT_KEYS),
-  }));
+  return withDetail(
+    summary,
+    detail,
+    () => ({ address: null, details: remainingDetails(raw, MAPPED_KEYS, TEXT_KEYS) }),
+    { created_at: 'createdAt', updated_at: 'updatedAt' },
+  );
 }
 
 /** `meta` is the flat view of the `metadata` pairs; read both so neither a missing view loses data. */
