@@ -1,12 +1,16 @@
 // The bin is shipped as one bundled, minified file (plus lazily loaded chunks for --demo and
 // doctor): unbundled, Node 20 resolved and compiled ~235 modules (the SDK, its ajv, zod, undici,
 // qs) before answering `initialize`, which dominated cold start (see bench/).
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { defineConfig } from 'rolldown';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 export default defineConfig({
   input: { index: 'src/index.ts' },
   platform: 'node',
+  // src/version.ts: the bin needs no package.json beside it (the MCPB bundle has none).
+  transform: { define: { __PACKAGE_VERSION__: JSON.stringify(version) } },
   output: { dir: 'dist', format: 'esm', sourcemap: true, minify: true },
   plugins: [
     {

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Builds billing-customers-mcp.mcpb (Claude Desktop one-click install): the built code, the
-# manifest and production dependencies only, packed by @anthropic-ai/mcpb.
+# Builds billing-customers-mcp.mcpb (Claude Desktop one-click install) and prints its size and
+# contents. dist/ is one bundled program, so the bundle needs no node_modules: .mcpbignore keeps
+# it to dist/, manifest.json, icon.png, LICENSE and package.json (for "type": "module").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm run build
-stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
-cp -R dist manifest.json package.json package-lock.json README.md "$stage/"
-find "$stage/dist" -name '*.map' -delete
-(cd "$stage" && npm install --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null && rm package-lock.json)
-npx -y @anthropic-ai/mcpb@2 pack "$stage" billing-customers-mcp.mcpb
+npm run build 1>&2
+npx -y @anthropic-ai/mcpb@2 pack . billing-customers-mcp.mcpb
+bytes=$(wc -c < billing-customers-mcp.mcpb | tr -d ' ')
+echo "billing-customers-mcp.mcpb: ${bytes} bytes"

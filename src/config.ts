@@ -45,6 +45,7 @@ Environment (keys only ever from here, never from flags):
   FLEXPRICE_API_KEY, FLEXPRICE_BASE_URL
   MAPLE_API_KEY, MAPLE_COMPANY_ID, MAPLE_BASE_URL
   BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
+  BILLING_MCP_DEMO=1 (the same as --demo)
 
 ${HTTP_USAGE}`;
 
@@ -53,11 +54,11 @@ const PROVIDER_ENV_LIST = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join('
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
   const { values, positionals } = parseFlags(argv);
   const command = commandOf(values, positionals);
-  const demo = values.demo === true;
+  const demo = values.demo === true || demoFromEnv(env);
   const timeoutMs = intFromEnv(env, 'BILLING_MCP_TIMEOUT_MS', 15_000, 1, 600_000);
   const maxRetries = intFromEnv(env, 'BILLING_MCP_MAX_RETRIES', 2, 0, 10);
   if ((values.host !== undefined || values.port !== undefined) && !values.http) {
-    throw new ConfigError(`--host and --port only apply with --http.\n\n${USAGE}`);
+    throw usageError('--host and --port only apply with --http');
   }
   const http = values.http
     ? parseHttpSettings(env, { host: values.host, port: values.port }, intFromEnv, nonEmpty)
@@ -77,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   }
   if (command === 'serve' && !demo && !fromHeaders && providers.length === 0) {
     throw new ConfigError(
-      `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo to try the built-in sandbox.`,
+      `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
     );
   }
   return { command, demo, providers, timeoutMs, maxRetries, http };
@@ -99,8 +100,33 @@ function parseFlags(argv: readonly string[]) {
       strict: true,
     });
   } catch (error) {
-    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    // parseArgs' own text goes on to suggest `-- "--bogus"`, which no command here accepts:
+    // keep its first sentence ("Unknown option '--bogus'") and give the usage line.
+    const message = error instanceof Error ? error.message : String(error);
+    throw usageError(message.split(/\.\s/)[0] as string);
   }
+}
+
+/** One line: what was wrong, then the usage line (the full text is one `--help` away). */
+function usageError(problem: string): ConfigError {
+  return new ConfigError(`${problem.replace(/\.$/, '')}. ${USAGE_LINE}; see --help.`);
+}
+
+const USAGE_LINE = USAGE.slice(0, USAGE.indexOf('\n'));
+
+/**
+ * BILLING_MCP_DEMO=1 (or true) is `--demo` from the environment: the MCPB bundle's "sandbox"
+ * setting, since a manifest's args cannot depend on a setting.
+ */
+function demoFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.BILLING_MCP_DEMO;
+  if (!nonEmpty(raw)) return false;
+  const value = raw.trim().toLowerCase();
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(
+    `BILLING_MCP_DEMO must be 1, true, 0 or false (got ${JSON.stringify(raw)})`,
+  );
 }
 
 function commandOf(values: { help?: boolean; version?: boolean }, positionals: string[]): Command {
@@ -108,7 +134,7 @@ function commandOf(values: { help?: boolean; version?: boolean }, positionals: s
   if (values.version) return 'version';
   if (positionals.length === 0) return 'serve';
   if (positionals.length === 1 && positionals[0] === 'doctor') return 'doctor';
-  throw new ConfigError(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  throw usageError(`Unknown command: ${positionals.join(' ')}`);
 }
 
 function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {

@@ -59,10 +59,21 @@ async function check(target: DoctorTarget, entry: ProviderEntry): Promise<Row> {
   }
 }
 
+/**
+ * How the pasted config starts the server: this Node and this copy of the bin, by absolute path
+ * (the package is not on npm, so `npx billing-customers-mcp` would run whatever someone else
+ * published under that name). Absolute paths work the same on Windows: no `cmd /c` needed.
+ */
+export interface Launch {
+  command: string;
+  script: string;
+}
+
 export async function runDoctor(
   targets: readonly DoctorTarget[],
   config: Config,
   out: NodeJS.WritableStream,
+  launch: Launch,
 ): Promise<number> {
   const print = (text = '') => out.write(`${processSecrets.redact(text)}\n`);
   if (targets.length === 0) {
@@ -83,13 +94,10 @@ export async function runDoctor(
   }
   const working = rows.filter((r) => r.failure === null).map((r) => r.entry);
   if (working.length > 0) {
-    const { unix, windows } = desktopConfigs(working, config);
     print(
-      `\nClaude Desktop (claude_desktop_config.json) for ${working.map((e) => e.id).join(', ')}:`,
+      `\nClaude Desktop (claude_desktop_config.json) for ${working.map((e) => e.id).join(', ')}, starting this copy of the server:`,
     );
-    print(unix);
-    print('\nOn Windows, npx must be started through cmd:');
-    print(windows);
+    print(desktopConfig(working, config, launch));
     if (!config.demo) print('\nReplace each <your …> with the key: doctor never prints keys.');
   }
   return failed.length === 0 ? 0 : 1;
@@ -105,8 +113,8 @@ function printTable(rows: readonly Row[], print: (text: string) => void): void {
   }
 }
 
-/** Env-only configs (keys never in args, CONTRACT §2); keys are placeholders, other values real. */
-function desktopConfigs(working: readonly ProviderEntry[], config: Config) {
+/** An env-only config (keys never in args, CONTRACT §2); keys are placeholders, other values real. */
+function desktopConfig(working: readonly ProviderEntry[], config: Config, launch: Launch) {
   const env: Record<string, string> = {};
   for (const entry of working) {
     const configured = config.providers.find((p) => p.entry.id === entry.id)?.settings;
@@ -118,16 +126,7 @@ function desktopConfigs(working: readonly ProviderEntry[], config: Config) {
       env[entry.baseUrlEnv] = configured.baseUrl.slice(0, -entry.apiPrefix.length);
     }
   }
-  const args = ['-y', 'billing-customers-mcp', ...(config.demo ? ['--demo'] : [])];
-  const render = (command: string, argv: string[]) =>
-    JSON.stringify(
-      {
-        mcpServers: {
-          'billing-customers': { command, args: argv, ...(config.demo ? {} : { env }) },
-        },
-      },
-      null,
-      2,
-    );
-  return { unix: render('npx', args), windows: render('cmd', ['/c', 'npx', ...args]) };
+  const args = [launch.script, ...(config.demo ? ['--demo'] : [])];
+  const server = { command: launch.command, args, ...(config.demo ? {} : { env }) };
+  return JSON.stringify({ mcpServers: { 'billing-customers': server } }, null, 2);
 }

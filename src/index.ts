@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
+import { realpathSync } from 'node:fs';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
 
   if (config.command === 'doctor') {
     const { runDoctor } = await import('./doctor.js');
-    process.exitCode = await runDoctor(providers, config, process.stdout);
+    const launch = { command: process.execPath, script: realpathSync(process.argv[1] as string) };
+    process.exitCode = await runDoctor(providers, config, process.stdout, launch);
     await Promise.all([closeSandbox(), destroySharedDispatcher()]);
     return;
   }
@@ -54,8 +56,10 @@ async function main(): Promise<void> {
     logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
     return;
   }
-  await serveStdio(createServer(serverOptions), onClose);
-  logLine(`v${VERSION} serving ${names}${source} over stdio`);
+  // The start-up line also goes to the client, as an MCP log message at info (issue 13).
+  const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
+  await serveStdio(createServer({ ...serverOptions, startupMessage }), onClose);
+  logLine(startupMessage);
 }
 
 async function buildProviders(config: Config, http: HttpSettings) {

@@ -3,10 +3,13 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
+  type LoggingLevel,
+  LoggingLevelSchema,
+  SetLevelRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import { type CallLogSink, runWithCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
@@ -16,6 +19,8 @@ export const SERVER_NAME = 'billing-customers-mcp';
 export interface ServerOptions {
   providers: readonly BillingProvider[];
   version: string;
+  /** Sent to the client at `info` once it is initialized (the bin's start-up line). */
+  startupMessage?: string;
 }
 
 /**
@@ -29,9 +34,9 @@ export function createServer(options: ServerOptions): Server {
 /**
  * Everything immutable built once (bound tools, their definitions, the instructions, one JSON
  * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
- * per request, so a request costs a Server object and two handler registrations, nothing more.
+ * per request, so a request costs a Server object and a few handler registrations, nothing more.
  */
-export function serverFactory({ providers, version }: ServerOptions): () => Server {
+export function serverFactory({ providers, version, startupMessage }: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const text = instructions(providers);
@@ -42,8 +47,16 @@ export function serverFactory({ providers, version }: ServerOptions): () => Serv
   return () => {
     const server = new Server(
       { name: SERVER_NAME, version },
-      { capabilities: { tools: {} }, instructions: text, jsonSchemaValidator },
+      { capabilities: { tools: {}, logging: {} }, instructions: text, jsonSchemaValidator },
     );
+    const log = clientLog();
+    server.setRequestHandler(SetLevelRequestSchema, (request) => {
+      log.setLevel(request.params.level);
+      return {};
+    });
+    server.oninitialized = () => {
+      if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
+    };
     server.setRequestHandler(ListToolsRequestSchema, () => {
       listed ??= { tools: tools.map((tool) => tool.definition()) };
       return listed;
@@ -57,11 +70,11 @@ export function serverFactory({ providers, version }: ServerOptions): () => Serv
      */
     server.fallbackRequestHandler = async (request, extra) => {
       if (request.method !== 'tools/call') {
-        throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
+        throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
       }
       const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
       if (typeof params?.name !== 'string') {
-        throw new McpError(
+        throw rpcError(
           ErrorCode.InvalidParams,
           'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
         );
@@ -70,11 +83,50 @@ export function serverFactory({ providers, version }: ServerOptions): () => Serv
       if (!tool) {
         const known = [...byName.keys()].join(', ');
         const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
-        throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
+        throw rpcError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
       }
-      return tool.call(params.arguments, { signal: extra.signal });
+      // Retries, rate-limit waits and timeouts of this call reach the client as they happen, on
+      // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
+      const sink = log.sink(extra.sendNotification);
+      return runWithCallLog(sink, () => tool.call(params.arguments, { signal: extra.signal }));
     };
     return server;
+  };
+}
+
+/**
+ * A JSON-RPC error with this code and exactly this message. Not McpError: it writes
+ * "MCP error -32602:" into the message itself, and the client's McpError adds it again.
+ */
+function rpcError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+type LogNotification = {
+  method: 'notifications/message';
+  params: { level: LoggingLevel; logger: string; data: string };
+};
+
+/**
+ * MCP logging (`notifications/message`), filtered by the level the client set with
+ * `logging/setLevel` (everything until it sets one). Our own handler rather than the SDK's,
+ * whose level lives where a per-request sink cannot read it.
+ */
+function clientLog() {
+  const rank = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+  let threshold: LoggingLevel | undefined;
+  return {
+    setLevel(level: LoggingLevel) {
+      threshold = level;
+    },
+    sink(send: (notification: LogNotification) => Promise<void>): CallLogSink {
+      return (level, data) => {
+        if (threshold !== undefined && rank(level) < rank(threshold)) return;
+        const params = { level, logger: SERVER_NAME, data };
+        // A client that went away cannot be told; the call itself goes on.
+        send({ method: 'notifications/message', params }).catch(() => undefined);
+      };
+    },
   };
 }
 

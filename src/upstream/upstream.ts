@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { noteRetry, noteTimeout } from '../call-log.js';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
@@ -124,8 +125,12 @@ export class Upstream {
         response = await this.attempt(req);
       } catch (error) {
         const failure = this.toToolError(error, req.signal);
+        if (failure.code === 'timeout') noteTimeout(this.displayName, http.timeoutMs);
         if (lastAttempt || !failure.retryable || failure.code !== 'upstream_error') throw failure;
-        await this.pause(this.backoff(attempt), req.signal);
+        const wait = this.backoff(attempt);
+        const why = connectionErrorCode(error) ?? 'request failed';
+        noteRetry(this.displayName, why, wait, attempt + 1, http.maxRetries);
+        await this.pause(wait, req.signal);
         continue;
       }
       if (response.status >= 200 && response.status < 300) return this.parse(response, req);
@@ -136,7 +141,9 @@ export class Upstream {
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
       // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
       // retries into a burst against a provider that is already struggling.
-      await this.pause(Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000), req.signal);
+      const wait = Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000);
+      noteRetry(this.displayName, response.status, wait, attempt + 1, http.maxRetries);
+      await this.pause(wait, req.signal);
     }
   }
 

@@ -76,6 +76,14 @@ describe('loadConfig', () => {
     expect(configError(quentliOnly, ['serve', 'now'])).toMatch(/Unknown command[\s\S]*Usage:/);
   });
 
+  it('takes BILLING_MCP_DEMO=1 or true as --demo (the MCPB Sandbox setting), 0/false/empty as off', () => {
+    for (const on of ['1', 'true', 'TRUE', ' true '])
+      expect(loadConfig({ BILLING_MCP_DEMO: on }, []).demo, on).toBe(true);
+    for (const off of ['0', 'false', '', `\${user_config.sandbox}`])
+      expect(loadConfig({ ...quentliOnly, BILLING_MCP_DEMO: off }, []).demo, off).toBe(false);
+    expect(configError({ BILLING_MCP_DEMO: 'yes' })).toContain('BILLING_MCP_DEMO');
+  });
+
   it('reads the timeout and retry settings and rejects nonsense naming the variable', () => {
     const config = loadConfig(
       { ...quentliOnly, BILLING_MCP_TIMEOUT_MS: '2500', BILLING_MCP_MAX_RETRIES: '0' },

@@ -1,5 +1,6 @@
 /** Runs a real process to the end and keeps what it wrote: tests that drive commands, not modules. */
 import { spawn } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,4 +61,24 @@ export function runProcess(
 /** The bin itself, as an assistant would start it. */
 export function runBin(args: readonly string[], env: Record<string, string>): Promise<Finished> {
   return runProcess(process.execPath, [BIN, ...args], { env });
+}
+
+/**
+ * The environment for npm and the tools it installs, as a user's shell has it: HOME (npm's
+ * cache, which also spares the network) and PATH with `bins` and then this test's Node first, so
+ * `node` and every `#!/usr/bin/env node` run on the Node under test.
+ */
+export function npmEnv(
+  extra: Record<string, string> = {},
+  bins: readonly string[] = [],
+): Record<string, string> {
+  return {
+    PATH: [...bins, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+    HOME: process.env.HOME ?? '',
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    ...extra,
+  };
 }

@@ -1,7 +1,7 @@
 /** `billing-customers-mcp doctor` as a user runs it: the built bin against real emulators. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { BASE_ENV, runBin } from '../helpers/run.js';
+import { BASE_ENV, BIN, runBin } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
@@ -44,17 +44,15 @@ describe('doctor', () => {
     }
     const server = desktopServer(result.stdout);
     const pasted = server.env ?? {};
-    expect(server.command).toBe('npx');
-    expect(server.args).toEqual(['-y', 'billing-customers-mcp']);
+    // This Node and this copy of the bin, by absolute path: never `npx` of an unpublished name.
+    expect(server.command).toBe(process.execPath);
+    expect(server.args).toEqual([BIN]);
     for (const name of KEY_VARS) expect(pasted[name]).toBe(`<your ${name}>`);
     // Not secrets: the company id and the non-default (emulator) origins are carried over.
     expect(pasted.MAPLE_COMPANY_ID).toBe(sandbox.settings.maple.companyId);
     expect(pasted.QUENTLI_BASE_URL).toBe(new URL(sandbox.settings.quentli.baseUrl).origin);
-    expect(desktopServer(result.stdout, 1)).toEqual({
-      command: 'cmd',
-      args: ['/c', 'npx', '-y', 'billing-customers-mcp'],
-      env: server.env,
-    });
+    // Absolute paths need no Windows variant (no `cmd /c`): one config.
+    expect(configs(result.stdout)).toHaveLength(1);
     expectNoKey(
       result.stdout + result.stderr,
       KEY_VARS.map((name) => env[name] as string),
@@ -102,8 +100,8 @@ describe('doctor', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout.match(/ ok$/gm)).toHaveLength(3);
     expect(desktopServer(result.stdout)).toEqual({
-      command: 'npx',
-      args: ['-y', 'billing-customers-mcp', '--demo'],
+      command: process.execPath,
+      args: [BIN, '--demo'],
     });
     expectNoKey(result.stdout + result.stderr, ['sk_ignored_in_demo_1234']);
   });

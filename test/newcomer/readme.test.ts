@@ -1,12 +1,27 @@
-/** Drift guards: what the README and manifest.json promise must match what the code registers. */
-import { readFileSync } from 'node:fs';
+/**
+ * Drift guards: what the README and manifest.json promise must match what the code registers,
+ * and every snippet a newcomer copies must be one that works today (issue 13).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { connectClient, testHttp } from '../helpers/mcp.js';
+import {
+  CONFIG_VARS,
+  codeBlocks,
+  KEY_VARS,
+  parseClaudeMcpAdd,
+  README,
+  section,
+  shellCommands,
+  UNIX_PATH,
+  WINDOWS_PATH,
+  words,
+} from '../helpers/readme.js';
 import { ROOT } from '../helpers/run.js';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
 
@@ -21,35 +36,36 @@ async function registeredTools() {
   }
 }
 
-function section(title: string): string {
-  const start = README.indexOf(`\n## ${title}\n`);
-  expect(start, `README section "## ${title}"`).toBeGreaterThan(-1);
-  const end = README.indexOf('\n## ', start + 1);
-  return README.slice(start, end === -1 ? undefined : end);
+function sectionOf(title: string): string {
+  const text = section(title);
+  expect(text, `README section "## ${title}"`).not.toBeNull();
+  return text as string;
 }
 
-function codeBlocks(text: string, lang: string): string[] {
-  return [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map(
-    (m) => m[1] as string,
-  );
+interface ServerEntry {
+  url?: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
 }
 
-const CONFIG_VARS = [
-  ...PROVIDERS.flatMap((p) => [...p.requiredEnv, p.baseUrlEnv]),
-  'BILLING_MCP_TIMEOUT_MS',
-  'BILLING_MCP_MAX_RETRIES',
-];
+const servers = codeBlocks(README, 'json')
+  .map((block) => JSON.parse(block))
+  .flatMap((doc) => Object.values<ServerEntry>(doc.mcpServers ?? doc.servers ?? {}));
 
 describe('README', () => {
   it('has a row in the Tools table for every registered tool, in registration order', async () => {
     const names = (await registeredTools()).map((t) => t.name);
-    const rows = [...section('Tools').matchAll(/^\| `([a-z0-9_]+)` *\|/gm)].map((m) => m[1]);
+    const rows = [...sectionOf('Tools').matchAll(/^\| `([a-z0-9_]+)` *\|/gm)].map((m) => m[1]);
     expect(rows).toEqual(names);
   });
 
   it('has a row in the Configuration table for every variable, with its default', () => {
     const rows = new Map(
-      [...section('Configuration').matchAll(/^\| `([A-Z_]+)` *\|(.*)$/gm)].map((m) => [m[1], m[2]]),
+      [...sectionOf('Configuration').matchAll(/^\| `([A-Z_]+)` *\|(.*)$/gm)].map((m) => [
+        m[1],
+        m[2],
+      ]),
     );
     expect([...rows.keys()]).toEqual(CONFIG_VARS);
     for (const entry of PROVIDERS)
@@ -57,42 +73,120 @@ describe('README', () => {
   });
 
   it('has a quick start of exactly two commands, with scripts that exist and match CI', () => {
-    const commands = codeBlocks(section('Quick start'), 'sh').map((block) => block.trim());
+    const commands = codeBlocks(sectionOf('Quick start'), 'sh').map((block) => block.trim());
     expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
     expect(PACKAGE.scripts.demo).toMatch(/npm run build && node scripts\/demo\.mjs/);
-    // The second command is what CI runs after its own `npm ci`.
+    // The second command is what CI itself runs after its own `npm ci`.
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
     expect(ci).toMatch(/^npm ci$/m);
-    expect(ci).toMatch(/^npm test\b/m);
+    expect(ci).toMatch(/\bnpm test\b/m);
   });
 
-  it('names only npm scripts that exist (bench comes with the benchmark)', () => {
+  it('names only npm scripts that exist', () => {
     const named = new Set([...README.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1] as string));
-    named.delete('bench');
+    expect(named.size).toBeGreaterThan(0);
     for (const script of named) expect(PACKAGE.scripts, `npm run ${script}`).toHaveProperty(script);
   });
 
-  it('shows client configs that pass keys in env only, never in args', () => {
-    const servers = codeBlocks(README, 'json')
-      .map((block) => JSON.parse(block))
-      .flatMap((doc) =>
-        Object.values<Record<string, unknown>>(doc.mcpServers ?? doc.servers ?? {}),
-      );
-    expect(servers.length).toBeGreaterThanOrEqual(5);
+  it('states the Node versions engines allows, and the install paths name this version', () => {
+    const min = /^>=(\d+\.\d+\.\d+)$/.exec(PACKAGE.engines.node)?.[1] as string;
+    expect(min, PACKAGE.engines.node).toBeDefined();
+    expect(sectionOf('Quick start')).toMatch(new RegExp(`Node 22 or 24 \\(or ${min}`));
+    expect(MANIFEST.compatibility.runtimes.node).toBe(PACKAGE.engines.node);
+    expect(sectionOf('Install')).toContain(
+      `npm install -g ./${PACKAGE.name}-${PACKAGE.version}.tgz`,
+    );
+  });
+
+  it('parses as JSON in every json block; each config starts an install path that works today, keys in env only, all three providers', () => {
     // Remote servers (a `url`, "Run it as a service") carry no keys: test/remote/deploy.test.ts.
-    for (const server of servers.filter((s) => s.url === undefined)) {
-      const line = [server.command, ...(server.args as string[])].join(' ');
-      expect(line).toMatch(/^(cmd \/c )?npx -y billing-customers-mcp( --demo)?$/);
-      for (const name of Object.keys((server.env as object) ?? {})) {
-        expect([...CONFIG_VARS, 'APPDATA']).toContain(name);
+    const local = servers.filter((server) => server.url === undefined);
+    expect(local.length).toBeGreaterThanOrEqual(3);
+    const paths = new Set<string>();
+    for (const server of local) {
+      expect(server.command).toBe('node');
+      const [path, ...rest] = server.args;
+      paths.add(path as string);
+      expect(path).toBe(UNIX_PATH);
+      if (rest.length > 0) {
+        // The keyless variant: sandbox only, no env to fill in.
+        expect(rest).toEqual(['--demo']);
+        expect(server.env).toBeUndefined();
+      } else {
+        expect(Object.keys(server.env ?? {}).sort()).toEqual([...KEY_VARS].sort());
       }
     }
+    expect([...paths]).toEqual([UNIX_PATH]);
+    // The Windows variant: the same config with a Windows path, given as its `args` line.
+    const windows = /`("args": \[[^`]*\])`/.exec(README.replace(/\n/g, ' '))?.[1];
+    expect(JSON.parse(`{${windows}}`)).toEqual({ args: [WINDOWS_PATH] });
     // In shell lines a key is a leading env assignment or a `claude mcp add -e NAME=…`, never a flag.
-    const shellLines = codeBlocks(README, 'sh').flatMap((block) => block.split('\n'));
-    for (const line of shellLines.filter((l) => /_API_KEY=/.test(l))) {
-      expect(line).toMatch(/^\s*(-e [A-Z_]+=\S+\s*)+\\?$|^([A-Z_]+=\S+ )+npx /);
-    }
     expect(README).not.toMatch(/--[a-z-]*(key|token)\b/i);
+  });
+
+  it('never tells anyone to npx the unpublished package name, except to warn against it', () => {
+    expect(README).not.toMatch(
+      /npx\s+(-y\s+)?billing-customers-mcp/.source.replace('(-y\\s+)?', '-y\\s+'),
+    );
+    const mentions = README.split('\n').filter((line) => /npx\s+billing-customers-mcp/.test(line));
+    expect(mentions).toHaveLength(1);
+    expect(mentions[0]).toMatch(
+      /^> \*\*Not on npm yet\.\*\* Do not run `npx billing-customers-mcp`/,
+    );
+    expect(README).not.toMatch(/"npx"/);
+  });
+
+  it('gives a Claude Code command with the name before the options, as Claude Code parses it', () => {
+    const [command] = codeBlocks(sectionOf('Use it in your assistant'), 'sh').flatMap(
+      shellCommands,
+    );
+    const parsed = parseClaudeMcpAdd(words(command as string).slice(3));
+    expect(words(command as string).slice(0, 3)).toEqual(['claude', 'mcp', 'add']);
+    expect(parsed.name).toBe('billing-customers');
+    expect(parsed.options).toEqual(['--scope', 'user']);
+    expect(Object.keys(parsed.env).sort()).toEqual([...KEY_VARS].sort());
+    expect(parsed.command).toEqual(['node', UNIX_PATH]);
+    // The rule that broke the old order: the variadic -e swallows a name placed after it.
+    expect(() =>
+      parseClaudeMcpAdd(['--scope', 'user', '-e', 'A=1', 'billing-customers', '--', 'node']),
+    ).toThrow(/Invalid environment variable format: billing-customers/);
+  });
+
+  it('is a front door: short, no overlong line, maintainer material in docs/', () => {
+    const lines = README.split('\n');
+    // ~250 for the front door, plus the self-contained "Run it as a service" (remote mode).
+    expect(lines.length).toBeLessThanOrEqual(310);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(120);
+    for (const title of ['Design decisions', 'Development', 'Performance'])
+      expect(README).not.toContain(`\n## ${title}\n`);
+    expect(README).not.toMatch(/plan mode/i);
+  });
+
+  it('links only files that exist and are in the package, and anchors that exist', () => {
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_update_notifier: 'false' },
+      }),
+    )[0].files.map((f: { path: string }) => f.path);
+    const targets = [...README.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+    const local = targets.filter((t) => !/^https?:/.test(t));
+    expect(local.length).toBeGreaterThan(3);
+    const headings = [...README.matchAll(/^#+ (.+)$/gm)].map((m) =>
+      (m[1] as string)
+        .toLowerCase()
+        .replace(/[^\w\s-]/g, '')
+        .replace(/\s/g, '-'),
+    );
+    for (const target of local) {
+      if (target.startsWith('#')) {
+        expect(headings, target).toContain(target.slice(1));
+        continue;
+      }
+      expect(existsSync(join(ROOT, target)), target).toBe(true);
+      expect(packed, `${target} is linked but not packed`).toContain(target);
+    }
   });
 });
 
@@ -106,17 +200,29 @@ describe('manifest.json (MCPB)', () => {
 
   it('maps each setting to its variable, keys as sensitive, every setting with a default', () => {
     const env = MANIFEST.server.mcp_config.env as Record<string, string>;
+    const settingFor: Record<string, string> = { BILLING_MCP_DEMO: 'sandbox' };
     expect(Object.keys(env).sort()).toEqual(
-      CONFIG_VARS.filter((v) => !v.startsWith('BILLING_')).sort(),
+      CONFIG_VARS.filter((v) => !v.startsWith('BILLING_') || v in settingFor).sort(),
     );
     for (const [name, value] of Object.entries(env)) {
       const key = /^\$\{user_config\.([a-z_]+)\}$/.exec(value)?.[1] as string;
-      expect(key, name).toBe(name.toLowerCase());
+      expect(key, name).toBe(settingFor[name] ?? name.toLowerCase());
       const setting = MANIFEST.user_config[key];
       expect(setting.sensitive === true, name).toBe(PROVIDERS.some((p) => p.secretEnv === name));
       // Without a default an empty optional setting reaches the server as the literal `${…}`.
-      expect(typeof setting.default, name).toBe('string');
+      expect(setting.default, name).toBeDefined();
     }
+    // The bundle can start with every key empty: the Sandbox checkbox, off by default.
+    expect(MANIFEST.user_config.sandbox).toMatchObject({ type: 'boolean', default: false });
     expect(MANIFEST.server.mcp_config.args.join(' ')).not.toMatch(/KEY|user_config/);
+  });
+
+  it('has an icon (a PNG in the repository), repository, documentation and support links', () => {
+    const icon = readFileSync(join(ROOT, MANIFEST.icon));
+    expect(icon.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    const repo = PACKAGE.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(MANIFEST.repository.url.replace(/\.git$/, '')).toBe(repo);
+    expect(MANIFEST.documentation).toBe(PACKAGE.homepage);
+    expect(MANIFEST.support).toBe(PACKAGE.bugs.url);
   });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { HTTP_USAGE } from '../../src/transport/http/settings.js';
 import { connectHttpClient, type HttpBin, postMcp, spawnHttpBin } from '../helpers/http.js';
+import { codeBlocks, shellCommands } from '../helpers/readme.js';
 import { ROOT, runProcess } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
@@ -43,12 +44,6 @@ function section(text: string, title: string): string {
   expect(start, `section "## ${title}"`).toBeGreaterThan(-1);
   const end = text.indexOf('\n## ', start + 1);
   return text.slice(start, end === -1 ? undefined : end);
-}
-
-function codeBlocks(text: string, lang: string): string[] {
-  return [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map(
-    (m) => m[1] as string,
-  );
 }
 
 let sandbox: Sandbox;
@@ -172,7 +167,7 @@ describe('README: Run it as a service', () => {
   });
 
   it('Claude Code: `claude mcp add --transport http NAME URL --header …` works against the server', async () => {
-    const line = (codeBlocks(text, 'sh')[1] ?? '').trim();
+    const [line = ''] = shellCommands(codeBlocks(text, 'sh')[1] ?? '');
     const match =
       /^claude mcp add --transport http ([\w-]+) (\S+) --header "Authorization: Bearer \$BILLING_MCP_HTTP_TOKEN"$/.exec(
         line,

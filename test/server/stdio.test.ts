@@ -22,6 +22,19 @@ function quentliEnv(): Record<string, string> {
   return { ...BASE_ENV, QUENTLI_API_KEY, QUENTLI_BASE_URL } as Record<string, string>;
 }
 
+/** A real client connected to the bin over stdio. */
+async function connectBin(env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN],
+    env,
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
 /** Runs the bin with the given stdin lines; resolves with everything it wrote once it exits. */
 function run(
   env: Record<string, string>,
@@ -38,14 +51,7 @@ function run(
 
 describe('the built bin over stdio', () => {
   it('serves exactly the two Quentli tools to a real client when only Quentli is configured', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: quentliEnv(),
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
-    await client.connect(transport);
+    const client = await connectBin(quentliEnv());
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual(['quentli_get_customer', 'quentli_list_customers']);
@@ -69,14 +75,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('serves seven tools with all three providers configured', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: { ...BASE_ENV, ...sandboxEnv(sandbox.emulators) },
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '0.0.0' });
-    await client.connect(transport);
+    const client = await connectBin({ ...BASE_ENV, ...sandboxEnv(sandbox.emulators) });
     try {
       const { tools } = await client.listTools();
       expect(tools).toHaveLength(7);
@@ -132,7 +131,31 @@ describe('the built bin over stdio', () => {
     const ids = lines.map((line) => JSON.parse(line).id);
     expect(ids).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
     expect(result.stderr).toContain('serving quentli');
+    // The same start-up line reaches the client as an MCP log message (issue 13).
+    const logged = lines
+      .map((line) => JSON.parse(line))
+      .filter((m) => m.method === 'notifications/message');
+    expect(logged[0]?.params).toMatchObject({
+      level: 'info',
+      data: expect.stringContaining('serving quentli'),
+    });
     expect(result.stderr).not.toContain(quentliEnv().QUENTLI_API_KEY);
+  });
+
+  it('answers an unknown tool with an InvalidParams error whose message a client shows with the MCP prefix once', async () => {
+    const client = await connectBin(quentliEnv());
+    try {
+      const error = await client.callTool({ name: 'quentli_delete_customer' }).then(
+        () => undefined,
+        (e: unknown) => e as { code: number; message: string },
+      );
+      expect(error?.code).toBe(-32602);
+      expect(error?.message).toBe(
+        'MCP error -32602: Unknown tool quentli_delete_customer. Tools: quentli_get_customer, quentli_list_customers',
+      );
+    } finally {
+      await client.close();
+    }
   });
 
   it('exits non-zero listing the variables when no provider is configured', async () => {
@@ -149,5 +172,14 @@ describe('the built bin over stdio', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Usage:');
     expect(bad.stderr).not.toContain('sk_x');
+  });
+
+  it('answers --bogus with one line: the problem and the usage, and no suggestion that fails', async () => {
+    const bad = await run(BASE_ENV, ['--bogus']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe(
+      "billing-customers-mcp: Unknown option '--bogus'. Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]; see --help.\n",
+    );
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * MCP logging (issue 13): the server declares `logging` and tells the client, as
+ * `notifications/message`, its start-up line (info) and each retry, rate-limit wait and timeout
+ * of a tool call (warning), honouring `logging/setLevel`; never a key or customer data. A real
+ * Client against real emulators with injected faults.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  type LoggingMessageNotification,
+  LoggingMessageNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { createServer } from '../../src/server.js';
+import { structured, testHttp, toolError } from '../helpers/mcp.js';
+import { sandboxProviders } from '../helpers/sandbox.js';
+
+type Logged = LoggingMessageNotification['params'];
+const STARTUP = 'v0.0.0-test serving quentli, flexprice, maple over stdio';
+
+let sandbox: Sandbox;
+let client: Client;
+const logged: Logged[] = [];
+let startup: Logged[] = [];
+const warnings = () => logged.filter((m) => m.level === 'warning').map((m) => String(m.data));
+
+beforeAll(async () => {
+  const started = await sandboxProviders(testHttp({ maxRetries: 2, timeoutMs: 400 }));
+  sandbox = started.sandbox;
+  const server = createServer({
+    providers: started.providers,
+    version: '0.0.0-test',
+    startupMessage: STARTUP,
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  client = new Client({ name: 'logging-test', version: '0.0.0' });
+  // Before connecting: the start-up line comes right after initialization.
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logged.push(n.params);
+  });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  await vi.waitFor(() => expect(logged.length).toBeGreaterThan(0));
+  startup = [...logged];
+});
+afterEach(async () => {
+  for (const e of Object.values(sandbox.emulators)) e.emulator.clearFaults();
+  await client.setLoggingLevel('debug');
+  logged.length = 0;
+});
+afterAll(async () => {
+  await client.close();
+  await sandbox.close();
+});
+
+describe('MCP logging', () => {
+  it('declares the logging capability and sends the start-up line at info', async () => {
+    expect(client.getServerCapabilities()?.logging).toEqual({});
+    expect(startup).toEqual([{ level: 'info', logger: 'billing-customers-mcp', data: STARTUP }]);
+  });
+
+  it('sends a warning for each retry and rate-limit wait, naming neither key, filter nor customer', async () => {
+    const { emulator, settings } = sandbox.emulators.quentli;
+    emulator.inject(
+      { respond: { status: 503, json: { message: 'down' } } },
+      { respond: { status: 429, json: { message: 'slow down' }, headers: { 'retry-after': '0' } } },
+    );
+    const email = 'logging.probe@example.com';
+    const page = structured<{ items: unknown[] }>(
+      await client.callTool({ name: 'quentli_list_customers', arguments: { email } }),
+    );
+    expect(page.items).toEqual([]);
+    await vi.waitFor(() => expect(warnings()).toHaveLength(2));
+    expect(warnings()[0]).toMatch(/^Quentli: HTTP 503; retry 1 of 2 in \d+ ms$/);
+    expect(warnings()[1]).toMatch(/^Quentli: rate limited \(HTTP 429\); retry 2 of 2 in \d+ ms$/);
+    const all = JSON.stringify(logged);
+    for (const secret of [settings.apiKey, email, 'down', 'slow down'])
+      expect(all).not.toContain(secret);
+  });
+
+  it('sends a warning for a timeout, and for a connection failure that is retried', async () => {
+    const { emulator } = sandbox.emulators.flexprice;
+    emulator.inject({ hang: 'headers' });
+    const timedOut = toolError(
+      await client.callTool({ name: 'flexprice_get_customer', arguments: { id: 'cust_x' } }),
+    );
+    expect(timedOut.code).toBe('timeout');
+    await vi.waitFor(() =>
+      expect(warnings()).toEqual(['Flexprice: no answer within 400 ms (timeout)']),
+    );
+
+    logged.length = 0;
+    sandbox.emulators.maple.emulator.inject({ reset: true });
+    structured(await client.callTool({ name: 'maple_list_customers', arguments: { take: 1 } }));
+    await vi.waitFor(() => expect(warnings()).toHaveLength(1));
+    expect(warnings()[0]).toMatch(
+      /^Maple Billing: (ECONNRESET|UND_ERR_SOCKET); retry 1 of 2 in \d+ ms$/,
+    );
+  });
+
+  it('honours logging/setLevel: at "error" no warning is sent, back at "warning" it is', async () => {
+    const { emulator } = sandbox.emulators.quentli;
+    await client.setLoggingLevel('error');
+    emulator.inject({ respond: { status: 503, json: {} } });
+    structured(await client.callTool({ name: 'quentli_list_customers', arguments: { take: 1 } }));
+
+    await client.setLoggingLevel('warning');
+    emulator.inject({ respond: { status: 502, json: {} } });
+    structured(await client.callTool({ name: 'quentli_list_customers', arguments: { take: 1 } }));
+    // Notifications arrive in order: once the second call's warning is here, the first one's
+    // would have been too.
+    await vi.waitFor(() => expect(warnings().length).toBeGreaterThan(0));
+    expect(warnings()).toEqual([expect.stringMatching(/^Quentli: HTTP 502; /)]);
+  });
+});
