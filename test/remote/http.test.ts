@@ -88,6 +88,16 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
     expect(version.status).toBe(400);
   });
 
+  it.each(['null', '[null]', '[5, null]', '"text"'])(
+    'a body of %s (JSON, not a JSON-RPC message) → 400 -32700, not a 500',
+    async (body) => {
+      const response = await postMcp(server.url, body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+      expect(server.log.at(-1)).not.toContain('internal_error');
+    },
+  );
+
   it('GET /healthz → 200 with no auth and no upstream request', async () => {
     const before = upstreamRequests();
     const response = await fetch(`${base}/healthz`);
