@@ -177,6 +177,36 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     expect(idp.jwksFetches).toBeGreaterThanOrEqual(2);
   });
 
+  it.each([
+    ['a 503', { status: 503, body: 'upstream connect error' }],
+    ['an HTML page with 200', { status: 200, body: '<html>maintenance</html>' }],
+  ])(
+    'the JWKS endpoint answering %s → a valid token gets 503 + Retry-After (not 401); served again once it recovers',
+    async (_, failure) => {
+      // A fresh authenticator: its key set is not cached yet.
+      const authenticator = await oauthAuth({
+        issuer: idp.issuer,
+        audience,
+        scope: 'billing:read',
+      });
+      const other = await startHttpServer(providers, { authenticator });
+      try {
+        idp.jwksFailure = failure;
+        const token = await idp.sign({});
+        const down = await postMcp(other.url, LIST, { authorization: `Bearer ${token}` });
+        expect(down.status).toBe(503);
+        expect(down.headers.get('retry-after')).toBe('5');
+        expect(down.headers.get('www-authenticate')).toBeNull();
+        idp.jwksFailure = null;
+        const up = await postMcp(other.url, LIST, { authorization: `Bearer ${token}` });
+        expect(up.status).toBe(200);
+      } finally {
+        idp.jwksFailure = null;
+        await other.close();
+      }
+    },
+  );
+
   it('discovers the key set through OpenID Connect discovery when RFC 8414 metadata is absent', async () => {
     const oidc = await startIdp({ openIdOnly: true });
     try {
@@ -213,6 +243,8 @@ interface SignOptions {
 interface Idp {
   issuer: string;
   jwksFetches: number;
+  /** What the JWKS endpoint answers instead of the key set (an outage), or null. */
+  jwksFailure: null | { status: number; body: string };
   sign(options: SignOptions): Promise<string>;
   /** Publishes a new key (new kid) beside the old one and signs with it from now on. */
   rotate(): Promise<void>;
@@ -231,7 +263,7 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
   const keys: Key[] = [await newKey('k1')];
   const foreign = await newKey('k1');
   let issuer = '';
-  const state = { jwksFetches: 0 };
+  const state: Pick<Idp, 'jwksFetches' | 'jwksFailure'> = { jwksFetches: 0, jwksFailure: null };
   const server: Server = createServer((req, res) => {
     const send = (body: unknown) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -243,6 +275,10 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
     if (req.url === '/.well-known/openid-configuration') return send(meta);
     if (req.url === '/jwks') {
       state.jwksFetches++;
+      if (state.jwksFailure) {
+        res.writeHead(state.jwksFailure.status, { 'content-type': 'text/html' });
+        return res.end(state.jwksFailure.body);
+      }
       return send({ keys: keys.map((k) => k.jwk) });
     }
     res.writeHead(404).end();
@@ -253,6 +289,12 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
     issuer,
     get jwksFetches() {
       return state.jwksFetches;
+    },
+    get jwksFailure() {
+      return state.jwksFailure;
+    },
+    set jwksFailure(failure) {
+      state.jwksFailure = failure;
     },
     async sign(o) {
       const key = o.foreignKey ? foreign : (keys[keys.length - 1] as Key);

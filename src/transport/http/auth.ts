@@ -186,8 +186,9 @@ function verificationFailure(error: unknown, challenge: string): Refusal {
     };
     return invalidToken(what[error.claim] ?? 'Token claims are invalid', challenge);
   }
-  // Anything that is not a JOSE verdict on the token (fetch failed) means the key set was unreachable.
-  if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+  // Not a verdict on the token but on the key set: unreachable (fetch failed, timed out), or
+  // answered with something other than a key set (a 5xx, an HTML page: jose's generic JOSEError).
+  if (keySetUnavailable(error)) {
     return {
       status: 503,
       code: 'auth_unavailable',
@@ -196,6 +197,15 @@ function verificationFailure(error: unknown, challenge: string): Refusal {
     };
   }
   return invalidToken('Invalid token', challenge);
+}
+
+function keySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    error.code === joseErrors.JOSEError.code
+  );
 }
 
 function invalidToken(description: string, challenge: string): Refusal {
