@@ -61,6 +61,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();
+  /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
+  const unanswered = new Set<ServerResponse>();
 
   const http = createHttpServer(
     {
@@ -82,7 +84,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         error: null,
       };
       if (draining) res.setHeader('connection', 'close');
+      unanswered.add(res);
       res.once('close', () => {
+        unanswered.delete(res);
         record.status = res.statusCode;
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
@@ -224,6 +228,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     port,
     async shutdown(graceMs) {
       draining = true;
+      // An answer that said keep-alive would invite the client (or a load balancer) to send its
+      // next request on a socket about to close: a reset on a rolling restart.
+      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

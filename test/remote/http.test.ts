@@ -277,3 +277,40 @@ async function rawPost(
     req.end(body);
   });
 }
+
+describe('graceful drain', () => {
+  it('a call in flight at shutdown is answered with Connection: close on a keep-alive socket, so no next request lands on a closing socket', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers);
+    const { Agent, request } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    const post = (id: number) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = request(
+          own.url,
+          { method: 'POST', headers: MCP_POST_HEADERS, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ ...CALL, id }));
+      });
+    const { emulator } = setup.sandbox.emulators.quentli;
+    try {
+      expect(await post(1)).toEqual({ status: 200, connection: 'keep-alive' });
+      emulator.latencyMs = 500;
+      const inFlight = post(2);
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      const drained = own.shutdown(5000);
+      expect(await inFlight).toEqual({ status: 200, connection: 'close' });
+      expect(await drained).toEqual({ drained: true });
+    } finally {
+      agent.destroy();
+      await setup.sandbox.close();
+    }
+  });
+});
