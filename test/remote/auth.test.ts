@@ -12,6 +12,7 @@ import { JWKS_COOLDOWN_MS, oauthAuth, staticTokenAuth } from '../../src/transpor
 import {
   connectHttpClient,
   postMcp,
+  postWithRawHeaders,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -66,6 +67,28 @@ describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
     const response = await postMcp(server.url, LIST, { authorization });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('two Authorization headers (whichever holds the token) → 400 invalid_request, nothing served', async () => {
+    for (const pair of [
+      [`Bearer ${token}`, 'Bearer someone-else'],
+      ['Bearer someone-else', `Bearer ${token}`],
+    ]) {
+      const response = await postWithRawHeaders(
+        server.url,
+        LIST,
+        pair.map((value) => ['authorization', value] as [string, string]),
+      );
+      expect(response.status, pair.join(' + ')).toBe(400);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer error="invalid_request", error_description="Send one Authorization header"',
+      );
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'invalid_request',
+        error_description: 'Send one Authorization header',
+      });
+    }
+    expect(server.log.at(-1)).toContain('"error":"bad_request"');
   });
 
   it('the valid token → the SDK client lists and calls tools; the token never goes upstream', async () => {

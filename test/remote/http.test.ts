@@ -8,6 +8,7 @@ import {
   connectHttpClient,
   MCP_POST_HEADERS,
   postMcp,
+  postWithRawHeaders,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -120,6 +121,26 @@ describe('DNS rebinding protection: Host and Origin checked before any tool runs
     expect(JSON.parse(body)).toEqual({
       jsonrpc: '2.0',
       error: { code: -32000, message },
+      id: null,
+    });
+    expect(upstreamRequests()).toBe(before);
+  });
+
+  it.each([
+    ['host', ['localhost', 'evil.example']],
+    ['host', ['evil.example', 'localhost']],
+    ['origin', ['http://localhost:5173', 'https://evil.example']],
+  ])('two %s headers (%j) → 400, no upstream request', async (name, values) => {
+    const before = upstreamRequests();
+    const response = await postWithRawHeaders(
+      server.url,
+      CALL,
+      values.map((value) => [name, value] as [string, string]),
+    );
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: `More than one ${name} header` },
       id: null,
     });
     expect(upstreamRequests()).toBe(before);

@@ -40,7 +40,7 @@ export function staticTokenAuth(token: string): Authenticator {
     metadata: new Map(),
     check: async (req) => {
       const given = bearer(req);
-      if (given.token === undefined) return invalidToken(given.error, '');
+      if (given.token === undefined) return refuseBearer(given, '');
       // Digests first: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
       if (timingSafeEqual(sha256(given.token), expected)) return null;
       return invalidToken('Invalid bearer token', '');
@@ -84,7 +84,7 @@ export async function oauthAuth(
     metadata,
     check: async (req) => {
       const given = bearer(req);
-      if (given.token === undefined) return invalidToken(given.error, challenge);
+      if (given.token === undefined) return refuseBearer(given, challenge);
       let scopes: string[];
       try {
         const { payload } = await jwtVerify(given.token, jwks, {
@@ -160,9 +160,13 @@ async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Pro
 
 function bearer(
   req: IncomingMessage,
-): { token: string; error?: undefined } | { token?: undefined; error: string } {
+): { token: string; error?: undefined } | { token?: undefined; error: string; status?: 400 } {
   const header = req.headers.authorization;
   if (!header) return { error: 'Missing Authorization header' };
+  // Node keeps the first of several; a proxy in front may have read another (RFC 6750 §3.1).
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+    return { error: 'Send one Authorization header', status: 400 };
+  }
   const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
   if (!match?.[1]) return { error: "Invalid Authorization header format, expected 'Bearer TOKEN'" };
   return { token: match[1] };
@@ -206,6 +210,19 @@ function keySetUnavailable(error: unknown): boolean {
     error instanceof joseErrors.JWKSInvalid ||
     error.code === joseErrors.JOSEError.code
   );
+}
+
+/** No usable bearer token: 401 invalid_token, or 400 invalid_request for a malformed request. */
+function refuseBearer(given: { error: string; status?: 400 }, challenge: string): Refusal {
+  if (given.status !== 400) return invalidToken(given.error, challenge);
+  const parts = [`error="invalid_request"`, `error_description="${given.error}"`];
+  if (challenge) parts.push(challenge);
+  return {
+    status: 400,
+    code: 'bad_request',
+    headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
+    body: { error: 'invalid_request', error_description: given.error },
+  };
 }
 
 function invalidToken(description: string, challenge: string): Refusal {

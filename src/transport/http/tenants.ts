@@ -124,7 +124,9 @@ function baseUrlFor(
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
+  const values = req.headersDistinct[name] ?? [];
+  // Node would join two into "a, b" and send that upstream as the key.
+  if (values.length > 1) throw new ConfigError(`${name} was sent more than once.`);
+  const text = values[0];
   return text === undefined || text.trim() === '' ? undefined : text.trim();
 }
