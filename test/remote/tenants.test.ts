@@ -213,6 +213,8 @@ describe('two tenants with header credentials on one instance', () => {
     });
     const echoed = await call('A', 'maple_list_customers', { take: 1 });
     expect(toolError(echoed).code).toBe('unauthorized');
+    // The tenant sent headers: the message names those, not the operator's env variables.
+    expect(toolError(echoed).message).toMatch(/Check X-Maple-Api-Key and X-Maple-Company-Id\.$/);
     expect(JSON.stringify(echoed)).toContain('[redacted]');
     const named = await tenantA.callTool({ name: `lookup_${KEYS.quentliA}`, arguments: {} }).then(
       () => 'answered',

@@ -99,6 +99,10 @@ function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
     const settings: ProviderSettings = {
       baseUrl: baseUrlFor(entry, baseUrl, allowedBaseUrls),
       apiKey,
+      // A tenant's keys are headers: an unauthorized error names those, not the env variables.
+      credentialHint: [keyHeader(entry), ...(entry.id === 'maple' ? [MAPLE_COMPANY_HEADER] : [])]
+        .map((name) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()))
+        .join(' and '),
     };
     if (companyId !== undefined) settings.companyId = companyId;
     configured.push({ entry, settings });
