@@ -266,6 +266,17 @@ describe('access log', () => {
       error: 'not_found',
       upstream_requests: 1,
     });
+    // A path it does not serve is logged as `other`; the transport's own refusals carry a code.
+    server.log.length = 0;
+    expect((await postMcp(`${base}/customers/alice@example.com`, CALL)).status).toBe(404);
+    expect((await postMcp(server.url, CALL, { accept: 'application/json' })).status).toBe(406);
+    expect((await postMcp(server.url, '{"jsonrpc"')).status).toBe(400);
+    expect(server.log.map((line) => JSON.parse(line))).toMatchObject([
+      { path: 'other', status: 404, error: 'not_found' },
+      { path: '/mcp', status: 406, error: 'http_406' },
+      { path: '/mcp', status: 400, error: 'http_400' },
+    ]);
+    expect(server.log.join('')).not.toContain('alice');
     expect(server.log.join('')).not.toContain('SecretName');
     expect(server.log.join('')).not.toContain('cus_nobody');
     expect(server.log.join('')).not.toContain(sandbox.settings.maple.apiKey);
@@ -298,6 +309,35 @@ async function rawPost(
     req.end(body);
   });
 }
+
+describe('an unexpected failure while serving', () => {
+  it('answers 500 and writes one diagnostic line on stderr (the stack joined), one access-log line', async () => {
+    const own = await startHttpServer([], {
+      route: () => {
+        throw new Error('route exploded');
+      },
+    });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const response = await postMcp(own.url, CALL);
+      expect(response.status).toBe(500);
+      await vi.waitFor(() => expect(own.log).toHaveLength(1));
+    } finally {
+      spy.mockRestore();
+      await own.close();
+    }
+    const text = written.join('');
+    expect(text).toMatch(
+      /^billing-customers-mcp: HTTP request failed: Error: route exploded \| at /,
+    );
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(own.log[0] ?? '')).toMatchObject({ status: 500, error: 'internal_error' });
+  });
+});
 
 describe('graceful drain', () => {
   it('a call in flight at shutdown is answered with Connection: close on a keep-alive socket, so no next request lands on a closing socket', async () => {
