@@ -72,6 +72,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       headersTimeout: settings.headersTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
+      // Node enforces both timeouts only when it sweeps its connections, every 30 s by default:
+      // a 10 s headers timeout would let a slow client hold its socket for up to 40 s.
+      connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs / 2),
     },
     (req, res) => {
       const started = performance.now();
@@ -91,7 +94,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       unanswered.add(res);
       res.once('close', () => {
         unanswered.delete(res);
-        record.status = res.statusCode;
+        // No answer of ours went out (the client left, or Node cut it off with its own 408).
+        record.status = res.headersSent ? res.statusCode : null;
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
         if (!res.writableFinished) record.error ??= 'client_closed';

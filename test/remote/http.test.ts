@@ -339,6 +339,47 @@ describe('an unexpected failure while serving', () => {
   });
 });
 
+describe('slow clients', () => {
+  it.each([
+    ['headers', 'POST /mcp HTTP/1.1\r\nHost: localhost\r\nX-Slow: ', 0],
+    [
+      'body',
+      'POST /mcp HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\ncontent-length: 1000\r\n\r\n{"jsonrpc"',
+      1,
+    ],
+  ] as const)(
+    'slow %s are cut off by the configured timeout (not Node’s 30 s sweep), logged with status null',
+    async (_, start, logLines) => {
+      const own = await startHttpServer([], {
+        settings: { headersTimeoutMs: 1000, requestTimeoutMs: 1000 },
+      });
+      const { connect } = await import('node:net');
+      const socket = connect(own.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(start);
+      try {
+        // Far above the 1 s asked for, far below the 30 s Node would otherwise take.
+        await vi.waitFor(() => expect(socket.closed).toBe(true), { timeout: 10_000 });
+        await closed;
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        // Headers never completed: no request reached the handler, so no access-log line.
+        await vi.waitFor(() => expect(own.log).toHaveLength(logLines));
+        for (const line of own.log) {
+          expect(JSON.parse(line)).toMatchObject({ status: null, error: 'client_closed' });
+        }
+      } finally {
+        socket.destroy();
+        await own.close();
+      }
+    },
+    20_000,
+  );
+});
+
 describe('graceful drain', () => {
   it('a call in flight at shutdown is answered with Connection: close on a keep-alive socket, so no next request lands on a closing socket', async () => {
     const setup = await sandboxProviders();

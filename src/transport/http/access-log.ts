@@ -6,7 +6,8 @@
 export interface AccessRecord {
   method: string;
   path: string;
-  status: number;
+  /** null when this server sent no answer (see `client_closed`). */
+  status: number | null;
   rpc: string | null;
   tool: string | null;
   duration_ms: number;
