@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
 import type { ProviderSettings } from './providers/types.js';
+import { MIN_SECRET_LENGTH } from './redact.js';
 import {
   HTTP_USAGE,
   type HttpServeSettings,
@@ -21,6 +22,8 @@ export interface Config {
   maxRetries: number;
   /** Set with `--http`: serve Streamable HTTP instead of stdio. */
   http?: HttpServeSettings;
+  /** Start-up warnings about the settings, for stderr (never a key's value). */
+  notices: string[];
 }
 
 export const USAGE = `Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]
@@ -81,7 +84,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
     );
   }
-  return { command, demo, providers, timeoutMs, maxRetries, http };
+  return { command, demo, providers, timeoutMs, maxRetries, http, notices: noticesFor(env, demo) };
+}
+
+function noticesFor(env: NodeJS.ProcessEnv, demo: boolean): string[] {
+  const setKeys = PROVIDERS.map((entry) => entry.secretEnv).filter((name) => nonEmpty(env[name]));
+  if (demo) {
+    return setKeys.length > 0
+      ? ['--demo: ignoring the configured API keys; every provider is served by the sandbox.']
+      : [];
+  }
+  // Redaction skips values this short (they would match ordinary text), so say so rather than
+  // let an echoed key through silently. The variable is named; the value never.
+  return setKeys
+    .filter((name) => (env[name] as string).trim().length < MIN_SECRET_LENGTH)
+    .map(
+      (name) =>
+        `${name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to tell apart from ordinary text, so it is not redacted if a provider echoes it back. Real keys are longer; check the value.`,
+    );
 }
 
 function parseFlags(argv: readonly string[]) {
