@@ -144,8 +144,9 @@ function demoFromEnv(env: NodeJS.ProcessEnv): boolean {
   const value = raw.trim().toLowerCase();
   if (value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
+  // A short word is quoted ("yes", "on"); anything else may be a key pasted into the wrong field.
   throw new ConfigError(
-    `BILLING_MCP_DEMO must be 1, true, 0 or false (got ${JSON.stringify(raw)})`,
+    `BILLING_MCP_DEMO must be 1, true, 0 or false (got ${shown(raw, /^\s*[a-z0-9]{0,8}\s*$/i)})`,
   );
 }
 
@@ -245,10 +246,13 @@ function intFromEnv(
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < min || value > max) {
     // Quoted only when it looks like a number attempt: anything else may be a key pasted here.
-    const got = /^[\s\d.,_+-]{0,16}[a-z]{0,3}\s*$/i.test(raw)
-      ? JSON.stringify(raw)
-      : `a value of ${raw.length} characters`;
+    const got = shown(raw, /^[\s\d.,_+-]{0,16}[a-z]{0,3}\s*$/i);
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${got})`);
   }
   return value;
+}
+
+/** A rejected setting's value, quoted only when it matches `harmless`; else just its length. */
+function shown(raw: string, harmless: RegExp): string {
+  return harmless.test(raw) ? JSON.stringify(raw) : `a value of ${raw.length} characters`;
 }
