@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
 import type { ProviderSettings } from './providers/types.js';
+import { MIN_SECRET_LENGTH } from './redact.js';
 import {
   HTTP_USAGE,
   type HttpServeSettings,
@@ -21,6 +22,8 @@ export interface Config {
   maxRetries: number;
   /** Set with `--http`: serve Streamable HTTP instead of stdio. */
   http?: HttpServeSettings;
+  /** Start-up warnings about the settings, for stderr (never a key's value). */
+  notices: string[];
 }
 
 export const USAGE = `Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]
@@ -81,7 +84,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
     );
   }
-  return { command, demo, providers, timeoutMs, maxRetries, http };
+  return { command, demo, providers, timeoutMs, maxRetries, http, notices: noticesFor(env, demo) };
+}
+
+function noticesFor(env: NodeJS.ProcessEnv, demo: boolean): string[] {
+  const setKeys = PROVIDERS.map((entry) => entry.secretEnv).filter((name) => nonEmpty(env[name]));
+  if (demo) {
+    return setKeys.length > 0
+      ? ['--demo: ignoring the configured API keys; every provider is served by the sandbox.']
+      : [];
+  }
+  // Redaction skips values this short (they would match ordinary text), so say so rather than
+  // let an echoed key through silently. The variable is named; the value never.
+  return setKeys
+    .filter((name) => (env[name] as string).trim().length < MIN_SECRET_LENGTH)
+    .map(
+      (name) =>
+        `${name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to tell apart from ordinary text, so it is not redacted if a provider echoes it back. Real keys are longer; check the value.`,
+    );
 }
 
 function parseFlags(argv: readonly string[]) {
@@ -124,8 +144,9 @@ function demoFromEnv(env: NodeJS.ProcessEnv): boolean {
   const value = raw.trim().toLowerCase();
   if (value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
+  // A short word is quoted ("yes", "on"); anything else may be a key pasted into the wrong field.
   throw new ConfigError(
-    `BILLING_MCP_DEMO must be 1, true, 0 or false (got ${JSON.stringify(raw)})`,
+    `BILLING_MCP_DEMO must be 1, true, 0 or false (got ${shown(raw, /^\s*[a-z0-9]{0,8}\s*$/i)})`,
   );
 }
 
@@ -225,10 +246,13 @@ function intFromEnv(
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < min || value > max) {
     // Quoted only when it looks like a number attempt: anything else may be a key pasted here.
-    const got = /^[\s\d.,_+-]{0,16}[a-z]{0,3}\s*$/i.test(raw)
-      ? JSON.stringify(raw)
-      : `a value of ${raw.length} characters`;
+    const got = shown(raw, /^[\s\d.,_+-]{0,16}[a-z]{0,3}\s*$/i);
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${got})`);
   }
   return value;
+}
+
+/** A rejected setting's value, quoted only when it matches `harmless`; else just its length. */
+function shown(raw: string, harmless: RegExp): string {
+  return harmless.test(raw) ? JSON.stringify(raw) : `a value of ${raw.length} characters`;
 }

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  for (const notice of config.notices) logLine(notice);
 
   // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).
   const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
@@ -69,9 +70,6 @@ async function buildProviders(config: Config, http: HttpSettings) {
       baseUrl: settings.baseUrl,
     }));
     return { providers, closeSandbox: async () => undefined };
-  }
-  if (PROVIDERS.some((entry) => process.env[entry.secretEnv])) {
-    logLine('--demo: ignoring the configured API keys; every provider is served by the sandbox.');
   }
   const { startSandbox } = await import('./sandbox/index.js');
   const sandbox = await startSandbox();

@@ -5,7 +5,7 @@
  */
 
 /** Shorter values are ignored: redacting "abc" everywhere would garble output, not protect it. */
-const MIN_SECRET_LENGTH = 6;
+export const MIN_SECRET_LENGTH = 6;
 const MARK = '[redacted]';
 const SCHEME = /^(Bearer|Basic|Token)\s+/i;
 

@@ -84,6 +84,15 @@ describe('loadConfig', () => {
     expect(configError({ BILLING_MCP_DEMO: 'yes' })).toContain('BILLING_MCP_DEMO');
   });
 
+  it('never quotes a BILLING_MCP_DEMO value that may be a key pasted into the wrong setting', () => {
+    const pasted = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const message = configError({ BILLING_MCP_DEMO: pasted });
+    expect(message).toContain('BILLING_MCP_DEMO must be 1, true, 0 or false');
+    expect(message).not.toContain(pasted);
+    expect(message).toContain(`a value of ${pasted.length} characters`);
+    expect(configError({ BILLING_MCP_DEMO: 'maybe' })).toContain('(got "maybe")');
+  });
+
   it('reads the timeout and retry settings and rejects nonsense naming the variable', () => {
     const config = loadConfig(
       { ...quentliOnly, BILLING_MCP_TIMEOUT_MS: '2500', BILLING_MCP_MAX_RETRIES: '0' },

@@ -176,8 +176,10 @@ describe('README: Run it as a service', () => {
     expect(await connectAs(match?.[2] as string, { Authorization: `Bearer ${TOKEN}` })).toBe(7);
   });
 
-  it('Cursor and VS Code configs parse and, with the placeholder filled, connect', async () => {
-    const [cursor, vscode] = codeBlocks(text, 'json').map((block) => JSON.parse(block));
+  it('Cursor and VS Code configs (docs/remote.md, linked from this section) parse and, with the placeholder filled, connect', async () => {
+    const [cursor, vscode] = codeBlocks(section(REMOTE, 'Clients'), 'json').map((block) =>
+      JSON.parse(block),
+    );
     const c = cursor.mcpServers['billing-customers'];
     expect(Object.keys(c).sort()).toEqual(['headers', 'url']);
     expect(c.headers.Authorization).toBe(`Bearer \${env:BILLING_MCP_HTTP_TOKEN}`);
