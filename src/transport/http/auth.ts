@@ -215,24 +215,28 @@ function keySetUnavailable(error: unknown): boolean {
 /** No usable bearer token: 401 invalid_token, or 400 invalid_request for a malformed request. */
 function refuseBearer(given: { error: string; status?: 400 }, challenge: string): Refusal {
   if (given.status !== 400) return invalidToken(given.error, challenge);
-  const parts = [`error="invalid_request"`, `error_description="${given.error}"`];
-  if (challenge) parts.push(challenge);
-  return {
-    status: 400,
-    code: 'bad_request',
-    headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
-    body: { error: 'invalid_request', error_description: given.error },
-  };
+  return bearerError(400, 'bad_request', 'invalid_request', given.error, challenge);
 }
 
 function invalidToken(description: string, challenge: string): Refusal {
-  const parts = [`error="invalid_token"`, `error_description="${description}"`];
+  return bearerError(401, 'unauthorized', 'invalid_token', description, challenge);
+}
+
+/** An RFC 6750 error: the same error code and description in the challenge and the body. */
+function bearerError(
+  status: number,
+  code: string,
+  error: string,
+  description: string,
+  challenge: string,
+): Refusal {
+  const parts = [`error="${error}"`, `error_description="${description}"`];
   if (challenge) parts.push(challenge);
   return {
-    status: 401,
-    code: 'unauthorized',
+    status,
+    code,
     headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
-    body: { error: 'invalid_token', error_description: description },
+    body: { error, error_description: description },
   };
 }
 
