@@ -52,4 +52,6 @@ export interface ProviderSettings {
   apiKey: string;
   /** Maple only: the `cmp_…` company every path is scoped by. */
   companyId?: string;
+  /** What an `unauthorized` error tells the user to check, when not the provider's env variables. */
+  credentialHint?: string;
 }

@@ -20,7 +20,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { logLine } from '../log.js';
 import { processSecrets } from '../redact.js';
 import { type RequestStats, withRequestStats } from '../upstream/request-stats.js';
-import { type AccessRecord, accessLogLine, safeName, safePath } from './http/access-log.js';
+import { type AccessRecord, accessLogLine, loggedPath, safeName } from './http/access-log.js';
 import type { Authenticator, Refusal } from './http/auth.js';
 import { CancellableCalls, callerKey } from './http/cancel.js';
 import { checkHostAndOrigin } from './http/guard.js';
@@ -61,19 +61,28 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();
+  /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
+  const unanswered = new Set<ServerResponse>();
+
+  const served = (path: string) =>
+    path === MCP_PATH || path === '/healthz' || options.authenticator.metadata.has(path);
 
   const http = createHttpServer(
     {
       headersTimeout: settings.headersTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
+      // Node enforces both timeouts only when it sweeps its connections, every 30 s by default:
+      // a 10 s headers timeout would let a slow client hold its socket for up to 40 s.
+      connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs / 2),
     },
     (req, res) => {
       const started = performance.now();
       const stats: RequestStats = { upstreamRequests: 0 };
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
       const record: AccessRecord = {
         method: safeName(req.method?.toLowerCase())?.toUpperCase() ?? 'OTHER',
-        path: safePath(req.url),
+        path: loggedPath(path, served),
         status: 0,
         rpc: null,
         tool: null,
@@ -82,19 +91,24 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         error: null,
       };
       if (draining) res.setHeader('connection', 'close');
+      unanswered.add(res);
       res.once('close', () => {
-        record.status = res.statusCode;
+        unanswered.delete(res);
+        // No answer of ours went out (the client left, or Node cut it off with its own 408).
+        record.status = res.headersSent ? res.statusCode : null;
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
         if (!res.writableFinished) record.error ??= 'client_closed';
+        // The SDK's own refusals (406, 415, 400 parse error) are written without passing send().
+        if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
         writeLog(accessLogLine(record));
         // While draining, a socket that just finished its last request is closed at once.
         if (draining) setImmediate(() => http.closeIdleConnections());
       });
-      withRequestStats(stats, () => handle(req, res, record)).catch((error: unknown) => {
-        logLine(
-          `HTTP request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+      withRequestStats(stats, () => handle(req, res, path, record)).catch((error: unknown) => {
+        // One line, like every other line on stderr: the stack's frames joined.
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        logLine(`HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`);
         record.error = 'internal_error';
         if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
         else res.destroy();
@@ -102,8 +116,12 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     },
   );
 
-  async function handle(req: IncomingMessage, res: ServerResponse, record: AccessRecord) {
-    const path = record.path;
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    record: AccessRecord,
+  ) {
     if (path === '/healthz') return healthz(req, res);
     // Public by design (RFC 9728), so not behind the Host/Origin guard: it exposes nothing.
     const document = options.authenticator.metadata.get(path);
@@ -224,6 +242,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     port,
     async shutdown(graceMs) {
       draining = true;
+      // An answer that said keep-alive would invite the client (or a load balancer) to send its
+      // next request on a socket about to close: a reset on a rolling restart.
+      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

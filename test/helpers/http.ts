@@ -133,3 +133,50 @@ export async function spawnHttpBin(
     },
   };
 }
+
+/**
+ * A POST with headers exactly as listed, repeats included (fetch and node:http's object form would
+ * merge a repeated header into one); Host is `localhost:<port>` unless listed.
+ */
+export async function postWithRawHeaders(
+  url: string,
+  body: unknown,
+  headers: [string, string][],
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
+  const { request } = await import('node:http');
+  const target = new URL(url);
+  const all: [string, string][] = [
+    ...Object.entries(MCP_POST_HEADERS),
+    ...(headers.some(([name]) => name.toLowerCase() === 'host')
+      ? []
+      : [['host', `localhost:${target.port}`] as [string, string]]),
+    ...headers,
+  ];
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        // node:http sends an array of [name, value, name, value, …] as given.
+        headers: all.flat() as unknown as Record<string, string>,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
+  });
+}

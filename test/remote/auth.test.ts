@@ -12,6 +12,7 @@ import { JWKS_COOLDOWN_MS, oauthAuth, staticTokenAuth } from '../../src/transpor
 import {
   connectHttpClient,
   postMcp,
+  postWithRawHeaders,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -66,6 +67,28 @@ describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
     const response = await postMcp(server.url, LIST, { authorization });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('two Authorization headers (whichever holds the token) → 400 invalid_request, nothing served', async () => {
+    for (const pair of [
+      [`Bearer ${token}`, 'Bearer someone-else'],
+      ['Bearer someone-else', `Bearer ${token}`],
+    ]) {
+      const response = await postWithRawHeaders(
+        server.url,
+        LIST,
+        pair.map((value) => ['authorization', value] as [string, string]),
+      );
+      expect(response.status, pair.join(' + ')).toBe(400);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer error="invalid_request", error_description="Send one Authorization header"',
+      );
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'invalid_request',
+        error_description: 'Send one Authorization header',
+      });
+    }
+    expect(server.log.at(-1)).toContain('"error":"bad_request"');
   });
 
   it('the valid token → the SDK client lists and calls tools; the token never goes upstream', async () => {
@@ -177,6 +200,36 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     expect(idp.jwksFetches).toBeGreaterThanOrEqual(2);
   });
 
+  it.each([
+    ['a 503', { status: 503, body: 'upstream connect error' }],
+    ['an HTML page with 200', { status: 200, body: '<html>maintenance</html>' }],
+  ])(
+    'the JWKS endpoint answering %s → a valid token gets 503 + Retry-After (not 401); served again once it recovers',
+    async (_, failure) => {
+      // A fresh authenticator: its key set is not cached yet.
+      const authenticator = await oauthAuth({
+        issuer: idp.issuer,
+        audience,
+        scope: 'billing:read',
+      });
+      const other = await startHttpServer(providers, { authenticator });
+      try {
+        idp.jwksFailure = failure;
+        const token = await idp.sign({});
+        const down = await postMcp(other.url, LIST, { authorization: `Bearer ${token}` });
+        expect(down.status).toBe(503);
+        expect(down.headers.get('retry-after')).toBe('5');
+        expect(down.headers.get('www-authenticate')).toBeNull();
+        idp.jwksFailure = null;
+        const up = await postMcp(other.url, LIST, { authorization: `Bearer ${token}` });
+        expect(up.status).toBe(200);
+      } finally {
+        idp.jwksFailure = null;
+        await other.close();
+      }
+    },
+  );
+
   it('discovers the key set through OpenID Connect discovery when RFC 8414 metadata is absent', async () => {
     const oidc = await startIdp({ openIdOnly: true });
     try {
@@ -213,6 +266,8 @@ interface SignOptions {
 interface Idp {
   issuer: string;
   jwksFetches: number;
+  /** What the JWKS endpoint answers instead of the key set (an outage), or null. */
+  jwksFailure: null | { status: number; body: string };
   sign(options: SignOptions): Promise<string>;
   /** Publishes a new key (new kid) beside the old one and signs with it from now on. */
   rotate(): Promise<void>;
@@ -231,7 +286,7 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
   const keys: Key[] = [await newKey('k1')];
   const foreign = await newKey('k1');
   let issuer = '';
-  const state = { jwksFetches: 0 };
+  const state: Pick<Idp, 'jwksFetches' | 'jwksFailure'> = { jwksFetches: 0, jwksFailure: null };
   const server: Server = createServer((req, res) => {
     const send = (body: unknown) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -243,6 +298,10 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
     if (req.url === '/.well-known/openid-configuration') return send(meta);
     if (req.url === '/jwks') {
       state.jwksFetches++;
+      if (state.jwksFailure) {
+        res.writeHead(state.jwksFailure.status, { 'content-type': 'text/html' });
+        return res.end(state.jwksFailure.body);
+      }
       return send({ keys: keys.map((k) => k.jwk) });
     }
     res.writeHead(404).end();
@@ -253,6 +312,12 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
     issuer,
     get jwksFetches() {
       return state.jwksFetches;
+    },
+    get jwksFailure() {
+      return state.jwksFailure;
+    },
+    set jwksFailure(failure) {
+      state.jwksFailure = failure;
     },
     async sign(o) {
       const key = o.foreignKey ? foreign : (keys[keys.length - 1] as Key);

@@ -8,6 +8,7 @@ import {
   connectHttpClient,
   MCP_POST_HEADERS,
   postMcp,
+  postWithRawHeaders,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -88,6 +89,16 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
     expect(version.status).toBe(400);
   });
 
+  it.each(['null', '[null]', '[5, null]', '"text"'])(
+    'a body of %s (JSON, not a JSON-RPC message) → 400 -32700, not a 500',
+    async (body) => {
+      const response = await postMcp(server.url, body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+      expect(server.log.at(-1)).not.toContain('internal_error');
+    },
+  );
+
   it('GET /healthz → 200 with no auth and no upstream request', async () => {
     const before = upstreamRequests();
     const response = await fetch(`${base}/healthz`);
@@ -110,6 +121,26 @@ describe('DNS rebinding protection: Host and Origin checked before any tool runs
     expect(JSON.parse(body)).toEqual({
       jsonrpc: '2.0',
       error: { code: -32000, message },
+      id: null,
+    });
+    expect(upstreamRequests()).toBe(before);
+  });
+
+  it.each([
+    ['host', ['localhost', 'evil.example']],
+    ['host', ['evil.example', 'localhost']],
+    ['origin', ['http://localhost:5173', 'https://evil.example']],
+  ])('two %s headers (%j) → 400, no upstream request', async (name, values) => {
+    const before = upstreamRequests();
+    const response = await postWithRawHeaders(
+      server.url,
+      CALL,
+      values.map((value) => [name, value] as [string, string]),
+    );
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: `More than one ${name} header` },
       id: null,
     });
     expect(upstreamRequests()).toBe(before);
@@ -235,6 +266,17 @@ describe('access log', () => {
       error: 'not_found',
       upstream_requests: 1,
     });
+    // A path it does not serve is logged as `other`; the transport's own refusals carry a code.
+    server.log.length = 0;
+    expect((await postMcp(`${base}/customers/alice@example.com`, CALL)).status).toBe(404);
+    expect((await postMcp(server.url, CALL, { accept: 'application/json' })).status).toBe(406);
+    expect((await postMcp(server.url, '{"jsonrpc"')).status).toBe(400);
+    expect(server.log.map((line) => JSON.parse(line))).toMatchObject([
+      { path: 'other', status: 404, error: 'not_found' },
+      { path: '/mcp', status: 406, error: 'http_406' },
+      { path: '/mcp', status: 400, error: 'http_400' },
+    ]);
+    expect(server.log.join('')).not.toContain('alice');
     expect(server.log.join('')).not.toContain('SecretName');
     expect(server.log.join('')).not.toContain('cus_nobody');
     expect(server.log.join('')).not.toContain(sandbox.settings.maple.apiKey);
@@ -267,3 +309,110 @@ async function rawPost(
     req.end(body);
   });
 }
+
+describe('an unexpected failure while serving', () => {
+  it('answers 500 and writes one diagnostic line on stderr (the stack joined), one access-log line', async () => {
+    const own = await startHttpServer([], {
+      route: () => {
+        throw new Error('route exploded');
+      },
+    });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const response = await postMcp(own.url, CALL);
+      expect(response.status).toBe(500);
+      await vi.waitFor(() => expect(own.log).toHaveLength(1));
+    } finally {
+      spy.mockRestore();
+      await own.close();
+    }
+    const text = written.join('');
+    expect(text).toMatch(
+      /^billing-customers-mcp: HTTP request failed: Error: route exploded \| at /,
+    );
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(own.log[0] ?? '')).toMatchObject({ status: 500, error: 'internal_error' });
+  });
+});
+
+describe('slow clients', () => {
+  it.each([
+    ['headers', 'POST /mcp HTTP/1.1\r\nHost: localhost\r\nX-Slow: ', 0],
+    [
+      'body',
+      'POST /mcp HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\ncontent-length: 1000\r\n\r\n{"jsonrpc"',
+      1,
+    ],
+  ] as const)(
+    'slow %s are cut off by the configured timeout (not Node’s 30 s sweep), logged with status null',
+    async (_, start, logLines) => {
+      const own = await startHttpServer([], {
+        settings: { headersTimeoutMs: 1000, requestTimeoutMs: 1000 },
+      });
+      const { connect } = await import('node:net');
+      const socket = connect(own.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(start);
+      try {
+        // Far above the 1 s asked for, far below the 30 s Node would otherwise take.
+        await vi.waitFor(() => expect(socket.closed).toBe(true), { timeout: 10_000 });
+        await closed;
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        // Headers never completed: no request reached the handler, so no access-log line.
+        await vi.waitFor(() => expect(own.log).toHaveLength(logLines));
+        for (const line of own.log) {
+          expect(JSON.parse(line)).toMatchObject({ status: null, error: 'client_closed' });
+        }
+      } finally {
+        socket.destroy();
+        await own.close();
+      }
+    },
+    20_000,
+  );
+});
+
+describe('graceful drain', () => {
+  it('a call in flight at shutdown is answered with Connection: close on a keep-alive socket, so no next request lands on a closing socket', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers);
+    const { Agent, request } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    const post = (id: number) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = request(
+          own.url,
+          { method: 'POST', headers: MCP_POST_HEADERS, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ ...CALL, id }));
+      });
+    const { emulator } = setup.sandbox.emulators.quentli;
+    try {
+      expect(await post(1)).toEqual({ status: 200, connection: 'keep-alive' });
+      emulator.latencyMs = 500;
+      const inFlight = post(2);
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      const drained = own.shutdown(5000);
+      expect(await inFlight).toEqual({ status: 200, connection: 'close' });
+      expect(await drained).toEqual({ drained: true });
+    } finally {
+      agent.destroy();
+      await setup.sandbox.close();
+    }
+  });
+});

@@ -109,6 +109,10 @@ describe('--http settings', () => {
       /only applies with BILLING_MCP_HTTP_CREDENTIALS=headers/,
     ],
     [{ ...KEY, ...TOKEN, BILLING_MCP_HTTP_TOKEN_FILE: '/run/secrets/t' }, /not both/],
+    [
+      { ...KEY, BILLING_MCP_HTTP_HEADERS_TIMEOUT_MS: '60000' },
+      /BILLING_MCP_HTTP_HEADERS_TIMEOUT_MS \(60000\) must not exceed BILLING_MCP_HTTP_REQUEST_TIMEOUT_MS \(30000\)/,
+    ],
     [{ BILLING_MCP_HTTP_CREDENTIALS: 'headers' }, null],
   ])('%o', (env, message) => {
     if (message === null) {

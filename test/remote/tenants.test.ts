@@ -10,7 +10,13 @@ import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { createCapture, secretForms } from '../helpers/capture.js';
-import { connectHttpClient, type HttpBin, postMcp, spawnHttpBin } from '../helpers/http.js';
+import {
+  connectHttpClient,
+  type HttpBin,
+  postMcp,
+  postWithRawHeaders,
+  spawnHttpBin,
+} from '../helpers/http.js';
 import { structured, toolError } from '../helpers/mcp.js';
 import { PROVIDER_CASES, sentCredential } from '../helpers/reliability.js';
 
@@ -207,6 +213,8 @@ describe('two tenants with header credentials on one instance', () => {
     });
     const echoed = await call('A', 'maple_list_customers', { take: 1 });
     expect(toolError(echoed).code).toBe('unauthorized');
+    // The tenant sent headers: the message names those, not the operator's env variables.
+    expect(toolError(echoed).message).toMatch(/Check X-Maple-Api-Key and X-Maple-Company-Id\.$/);
     expect(JSON.stringify(echoed)).toContain('[redacted]');
     const named = await tenantA.callTool({ name: `lookup_${KEYS.quentliA}`, arguments: {} }).then(
       () => 'answered',
@@ -232,6 +240,13 @@ describe('two tenants with header credentials on one instance', () => {
     const text = await elsewhere.text();
     expect(text).toContain('x-quentli-base-url names an origin this server does not allow');
     expect(text).not.toContain(KEYS.quentliA);
+    const twice = await postWithRawHeaders(bin.url, list, [
+      ['x-quentli-api-key', KEYS.quentliA],
+      ['x-quentli-api-key', 'sk_someone_else_0000'],
+      ['x-quentli-base-url', origin(emulators[0] as ProviderEmulator)],
+    ]);
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.body).error.message).toBe('x-quentli-api-key was sent more than once.');
     expect(emulators.reduce((n, e) => n + e.emulator.requests.length, 0)).toBe(before);
   });
 });

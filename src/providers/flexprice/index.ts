@@ -52,7 +52,7 @@ export function createFlexpriceProvider(
     providerId: 'flexprice',
     baseUrl: settings.baseUrl,
     headers: { [API_KEY_HEADER]: settings.apiKey },
-    credentialHint: CREDENTIAL_HINT,
+    credentialHint: settings.credentialHint ?? CREDENTIAL_HINT,
     errorMessage: flexpriceErrorMessage,
     http,
   });

@@ -24,7 +24,7 @@ export function createMapleProvider(
     providerId: 'maple',
     baseUrl: settings.baseUrl,
     headers: { authorization: `Bearer ${settings.apiKey}` },
-    credentialHint: 'MAPLE_API_KEY and MAPLE_COMPANY_ID',
+    credentialHint: settings.credentialHint ?? 'MAPLE_API_KEY and MAPLE_COMPANY_ID',
     errorMessage,
     http,
   });

@@ -47,7 +47,7 @@ export function createQuentliProvider(
     providerId: 'quentli',
     baseUrl: settings.baseUrl,
     headers: { authorization: `Bearer ${settings.apiKey}` },
-    credentialHint: 'QUENTLI_API_KEY',
+    credentialHint: settings.credentialHint ?? 'QUENTLI_API_KEY',
     errorMessage,
     http,
   });

@@ -6,7 +6,8 @@
 export interface AccessRecord {
   method: string;
   path: string;
-  status: number;
+  /** null when this server sent no answer (see `client_closed`). */
+  status: number | null;
   rpc: string | null;
   tool: string | null;
   duration_ms: number;
@@ -21,10 +22,12 @@ export function safeName(value: unknown): string | null {
   return typeof value === 'string' && NAME.test(value) ? value : null;
 }
 
-/** The request path as logged: no query string (it could carry anything), at most 100 characters. */
-export function safePath(url: string | undefined): string {
-  const path = (url ?? '/').split('?')[0] ?? '/';
-  return path.length > 100 ? `${path.slice(0, 100)}…` : path;
+/**
+ * The request path as logged: one this server serves, or `other`. Any other path is whatever the
+ * client put there (a mistyped URL can hold an email or a key), so it is never written.
+ */
+export function loggedPath(path: string, served: (path: string) => boolean): string {
+  return served(path) ? path : 'other';
 }
 
 export function accessLogLine(record: AccessRecord, now = new Date()): string {

@@ -40,7 +40,7 @@ export function staticTokenAuth(token: string): Authenticator {
     metadata: new Map(),
     check: async (req) => {
       const given = bearer(req);
-      if (given.token === undefined) return invalidToken(given.error, '');
+      if (given.token === undefined) return refuseBearer(given, '');
       // Digests first: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
       if (timingSafeEqual(sha256(given.token), expected)) return null;
       return invalidToken('Invalid bearer token', '');
@@ -84,7 +84,7 @@ export async function oauthAuth(
     metadata,
     check: async (req) => {
       const given = bearer(req);
-      if (given.token === undefined) return invalidToken(given.error, challenge);
+      if (given.token === undefined) return refuseBearer(given, challenge);
       let scopes: string[];
       try {
         const { payload } = await jwtVerify(given.token, jwks, {
@@ -160,9 +160,13 @@ async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Pro
 
 function bearer(
   req: IncomingMessage,
-): { token: string; error?: undefined } | { token?: undefined; error: string } {
+): { token: string; error?: undefined } | { token?: undefined; error: string; status?: 400 } {
   const header = req.headers.authorization;
   if (!header) return { error: 'Missing Authorization header' };
+  // Node keeps the first of several; a proxy in front may have read another (RFC 6750 §3.1).
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+    return { error: 'Send one Authorization header', status: 400 };
+  }
   const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
   if (!match?.[1]) return { error: "Invalid Authorization header format, expected 'Bearer TOKEN'" };
   return { token: match[1] };
@@ -186,8 +190,9 @@ function verificationFailure(error: unknown, challenge: string): Refusal {
     };
     return invalidToken(what[error.claim] ?? 'Token claims are invalid', challenge);
   }
-  // Anything that is not a JOSE verdict on the token (fetch failed) means the key set was unreachable.
-  if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+  // Not a verdict on the token but on the key set: unreachable (fetch failed, timed out), or
+  // answered with something other than a key set (a 5xx, an HTML page: jose's generic JOSEError).
+  if (keySetUnavailable(error)) {
     return {
       status: 503,
       code: 'auth_unavailable',
@@ -198,14 +203,40 @@ function verificationFailure(error: unknown, challenge: string): Refusal {
   return invalidToken('Invalid token', challenge);
 }
 
+function keySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    error.code === joseErrors.JOSEError.code
+  );
+}
+
+/** No usable bearer token: 401 invalid_token, or 400 invalid_request for a malformed request. */
+function refuseBearer(given: { error: string; status?: 400 }, challenge: string): Refusal {
+  if (given.status !== 400) return invalidToken(given.error, challenge);
+  return bearerError(400, 'bad_request', 'invalid_request', given.error, challenge);
+}
+
 function invalidToken(description: string, challenge: string): Refusal {
-  const parts = [`error="invalid_token"`, `error_description="${description}"`];
+  return bearerError(401, 'unauthorized', 'invalid_token', description, challenge);
+}
+
+/** An RFC 6750 error: the same error code and description in the challenge and the body. */
+function bearerError(
+  status: number,
+  code: string,
+  error: string,
+  description: string,
+  challenge: string,
+): Refusal {
+  const parts = [`error="${error}"`, `error_description="${description}"`];
   if (challenge) parts.push(challenge);
   return {
-    status: 401,
-    code: 'unauthorized',
+    status,
+    code,
     headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
-    body: { error: 'invalid_token', error_description: description },
+    body: { error, error_description: description },
   };
 }
 

@@ -47,6 +47,8 @@ export class CancellableCalls {
   /** Delivers each `notifications/cancelled` in `messages` to the call it names, if it is here. */
   cancel(caller: string, messages: readonly unknown[]): void {
     for (const message of messages) {
+      // A body may be `null` or `[null, 5]`: the SDK answers those 400, nothing to cancel here.
+      if (message === null || typeof message !== 'object') continue;
       const m = message as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
       if (m.method !== 'notifications/cancelled' || m.id !== undefined) continue;
       const id = m.params?.requestId;

@@ -14,6 +14,13 @@ export interface GuardSettings {
 }
 
 export function checkHostAndOrigin(req: IncomingMessage, settings: GuardSettings): Refusal | null {
+  // Node keeps the first of several Host or Origin headers; whatever sits in front may read
+  // another. RFC 9112 §3.2: more than one Host is a 400.
+  for (const name of ['host', 'origin']) {
+    if ((req.headersDistinct[name]?.length ?? 0) > 1) {
+      return { ...forbidden('bad_request', `More than one ${name} header`), status: 400 };
+    }
+  }
   const host = req.headers.host;
   let hostname: string | undefined;
   try {

@@ -127,6 +127,27 @@ export function parseHttpSettings(
     );
   }
 
+  const headersTimeoutMs = readInt(
+    env,
+    'BILLING_MCP_HTTP_HEADERS_TIMEOUT_MS',
+    10_000,
+    1000,
+    600_000,
+  );
+  const requestTimeoutMs = readInt(
+    env,
+    'BILLING_MCP_HTTP_REQUEST_TIMEOUT_MS',
+    30_000,
+    1000,
+    600_000,
+  );
+  // node:http refuses the pair otherwise, with a RangeError that names neither variable.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `BILLING_MCP_HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed BILLING_MCP_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}): the headers are part of the request.`,
+    );
+  }
+
   return {
     host,
     port,
@@ -144,8 +165,8 @@ export function parseHttpSettings(
       1024,
       64 * 1024 * 1024,
     ),
-    headersTimeoutMs: readInt(env, 'BILLING_MCP_HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
-    requestTimeoutMs: readInt(env, 'BILLING_MCP_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
     keepAliveTimeoutMs: readInt(env, 'BILLING_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000),
     maxInFlight: readInt(env, 'BILLING_MCP_HTTP_MAX_IN_FLIGHT', 256, 1, 100_000),
     shutdownGraceMs: readInt(env, 'BILLING_MCP_HTTP_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),

@@ -99,6 +99,10 @@ function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
     const settings: ProviderSettings = {
       baseUrl: baseUrlFor(entry, baseUrl, allowedBaseUrls),
       apiKey,
+      // A tenant's keys are headers: an unauthorized error names those, not the env variables.
+      credentialHint: [keyHeader(entry), ...(entry.id === 'maple' ? [MAPLE_COMPANY_HEADER] : [])]
+        .map((name) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()))
+        .join(' and '),
     };
     if (companyId !== undefined) settings.companyId = companyId;
     configured.push({ entry, settings });
@@ -124,7 +128,9 @@ function baseUrlFor(
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
+  const values = req.headersDistinct[name] ?? [];
+  // Node would join two into "a, b" and send that upstream as the key.
+  if (values.length > 1) throw new ConfigError(`${name} was sent more than once.`);
+  const text = values[0];
   return text === undefined || text.trim() === '' ? undefined : text.trim();
 }
