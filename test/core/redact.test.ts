@@ -98,6 +98,20 @@ describe('redactDeep', () => {
     expect(input[KEY]?.[0]).toBe(KEY);
   });
 
+  it('hands back a message that holds no credential as it is (no copy), and still finds one that does, however escaped', () => {
+    const secrets = new Secrets();
+    secrets.add(KEY);
+    const clean = {
+      result: { items: [{ name: 'Amara "Mara" García\t\\', metadata: { a: 'b' } }] },
+    };
+    expect(redactDeep(clean, [secrets])).toBe(clean);
+    // Characters JSON escapes (quote, backslash, tab) right beside the key, in a value and a key.
+    for (const around of ['"', '\\', '\t', '\u0000']) {
+      const held = { a: [{ [`${around}${KEY}`]: `${around}${KEY}${around}` }] };
+      expect(JSON.stringify(redactDeep(held, [secrets])), around).not.toContain(KEY);
+    }
+  });
+
   it('does not overflow the stack on deep input', () => {
     const secrets = new Secrets();
     secrets.add(KEY);
