@@ -9,7 +9,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import { type CallLogSink, runWithCallLog } from './call-log.js';
+import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
@@ -87,8 +87,8 @@ export function serverFactory({ providers, version, startupMessage }: ServerOpti
       }
       // Retries, rate-limit waits and timeouts of this call reach the client as they happen, on
       // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
-      const sink = log.sink(extra.sendNotification);
-      return runWithCallLog(sink, () => tool.call(params.arguments, { signal: extra.signal }));
+      openCallLog(extra.signal, log.sink(extra.sendNotification));
+      return tool.call(params.arguments, { signal: extra.signal });
     };
     return server;
   };

@@ -125,11 +125,11 @@ export class Upstream {
         response = await this.attempt(req);
       } catch (error) {
         const failure = this.toToolError(error, req.signal);
-        if (failure.code === 'timeout') noteTimeout(this.displayName, http.timeoutMs);
+        if (failure.code === 'timeout') noteTimeout(req.signal, this.displayName, http.timeoutMs);
         if (lastAttempt || !failure.retryable || failure.code !== 'upstream_error') throw failure;
         const wait = this.backoff(attempt);
         const why = connectionErrorCode(error) ?? 'request failed';
-        noteRetry(this.displayName, why, wait, attempt + 1, http.maxRetries);
+        noteRetry(req.signal, this.displayName, why, wait, attempt + 1, http.maxRetries);
         await this.pause(wait, req.signal);
         continue;
       }
@@ -142,7 +142,7 @@ export class Upstream {
       // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
       // retries into a burst against a provider that is already struggling.
       const wait = Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000);
-      noteRetry(this.displayName, response.status, wait, attempt + 1, http.maxRetries);
+      noteRetry(req.signal, this.displayName, response.status, wait, attempt + 1, http.maxRetries);
       await this.pause(wait, req.signal);
     }
   }
