@@ -3,16 +3,81 @@
  * results, errors, notifications — is redacted against every credential in use, whatever code
  * built it. Remote mode passes the request's own Secrets (header-supplied keys) besides the
  * process's.
+ *
+ * A decorator around the SDK's transport rather than a patch of its `send`: the SDK owns its
+ * transports (stdio's wire, the HTTP handler's per-request exchange); ours only stands between
+ * the protocol layer and them, forwarding everything else unchanged.
  */
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import { redactDeep, type Secrets } from '../redact.js';
 
-/** Wraps `transport.send` in place and returns the same transport. */
-export function redactOutgoing<T extends Transport>(
-  transport: T,
-  secrets: () => readonly Secrets[],
-): T {
-  const send = transport.send.bind(transport);
-  transport.send = (message, options) => send(redactDeep(message, secrets()), options);
-  return transport;
+/** What happens to each outgoing message on its way to the transport (redaction, access log). */
+export type Outgoing = (message: JSONRPCMessage) => JSONRPCMessage;
+
+/** Redacts against the Secrets given at send time (tenant keys join per request). */
+export function redacting(secrets: () => readonly Secrets[]): Outgoing {
+  return (message) => redactDeep(message, secrets());
+}
+
+export class OutgoingTransport implements Transport {
+  constructor(
+    private readonly inner: Transport,
+    private readonly outgoing: Outgoing,
+  ) {}
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    let filtered: JSONRPCMessage;
+    try {
+      filtered = this.outgoing(message);
+    } catch (error) {
+      // Fail closed: a message that could not be redacted is not sent.
+      return Promise.reject(error);
+    }
+    return this.inner.send(filtered, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  get hasPerRequestStream(): boolean | undefined {
+    return this.inner.hasPerRequestStream;
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  get onclose(): (() => void) | undefined {
+    return this.inner.onclose;
+  }
+  set onclose(handler: (() => void) | undefined) {
+    this.inner.onclose = handler;
+  }
+
+  get onerror(): ((error: Error) => void) | undefined {
+    return this.inner.onerror;
+  }
+  set onerror(handler: ((error: Error) => void) | undefined) {
+    this.inner.onerror = handler;
+  }
+
+  get onmessage(): Transport['onmessage'] {
+    return this.inner.onmessage;
+  }
+  set onmessage(handler: Transport['onmessage']) {
+    this.inner.onmessage = handler;
+  }
+
+  setProtocolVersion = (version: string): void => {
+    this.inner.setProtocolVersion?.(version);
+  };
+
+  setSupportedProtocolVersions = (versions: string[]): void => {
+    this.inner.setSupportedProtocolVersions?.(versions);
+  };
 }

@@ -3,7 +3,7 @@
  * bin, mixed providers, 20 ms emulator latency. Every answer must be the right one for its call,
  * connections to each emulator stay few (keep-alive reuse), and memory stays bounded.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { Fault } from '../../src/sandbox/emulator.js';
@@ -127,9 +127,12 @@ describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }
   });
 
   const call = async (name: string, args: Record<string, unknown>, signal?: AbortSignal) => {
-    const result = (await server.client.callTool({ name, arguments: args }, undefined, {
-      signal,
-    })) as CallToolResult;
+    const result = (await server.client.callTool(
+      { name, arguments: args },
+      {
+        signal,
+      },
+    )) as CallToolResult;
     capture.add(result);
     return result;
   };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { connectHttpClient, postMcp, spawnHttpBin } from '../helpers/http.js';
+import { connectHttpClient, postMcp, rpcBody, spawnHttpBin } from '../helpers/http.js';
 import { structured } from '../helpers/mcp.js';
 import { closedPort } from '../helpers/reliability.js';
 import { BASE_ENV, runBin } from '../helpers/run.js';
@@ -155,7 +155,7 @@ describe('serving', () => {
       await expect(fetch(bin.url.replace(/\/mcp$/, '/healthz'))).rejects.toThrow();
       for (const response of await Promise.all(inFlight)) {
         expect(response.status).toBe(200);
-        const body = (await response.json()) as { result: { structuredContent: unknown } };
+        const body = await rpcBody<{ result: { structuredContent: unknown } }>(response);
         expect(structured(body.result)).toMatchObject({ returned: 2 });
       }
       expect(await bin.exited).toBe(0);

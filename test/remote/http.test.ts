@@ -9,6 +9,7 @@ import {
   MCP_POST_HEADERS,
   postMcp,
   postWithRawHeaders,
+  rpcBody,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -56,12 +57,14 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
 
     const response = await postMcp(server.url, CALL);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    // 2025-11-25 answers stream as SSE with SDK v2 (its stateless legacy serving), which lets a
+    // call's log and progress notifications reach the client before the result; v1 sent JSON.
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(response.headers.get('mcp-session-id')).toBeNull();
-    const body = (await response.json()) as {
+    const body = await rpcBody<{
       id: number;
       result: { structuredContent: { items: unknown[] } };
-    };
+    }>(response);
     expect(body.id).toBe(7);
     expect(body.result.structuredContent.items).toHaveLength(2);
   });
@@ -89,12 +92,14 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
     expect(version.status).toBe(400);
   });
 
+  // SDK v1 answered these -32700 (parse error); v2 answers -32600 (invalid request), which is
+  // JSON-RPC's code for valid JSON that is not a request object.
   it.each(['null', '[null]', '[5, null]', '"text"'])(
-    'a body of %s (JSON, not a JSON-RPC message) → 400 -32700, not a 500',
+    'a body of %s (JSON, not a JSON-RPC message) → 400 -32600, not a 500',
     async (body) => {
       const response = await postMcp(server.url, body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
       expect(server.log.at(-1)).not.toContain('internal_error');
     },
   );

@@ -3,8 +3,7 @@
  * the same answers as each list tool, concurrency read from the emulators' request logs, one
  * provider's failure confined to its section, cancellation reaching every upstream request.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listedCustomerSchema, PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
@@ -205,7 +204,6 @@ describe('find_customers: concurrency and failures', () => {
     const controller = new AbortController();
     const pending = patient.callTool(
       { name: 'find_customers', arguments: { name: 'a' } },
-      undefined,
       { signal: controller.signal },
     );
     await vi.waitFor(() => {

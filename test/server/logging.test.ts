@@ -1,15 +1,5 @@
-/**
- * MCP logging (issue 13): the server declares `logging` and tells the client, as
- * `notifications/message`, its start-up line (info) and each retry, rate-limit wait and timeout
- * of a tool call (warning), honouring `logging/setLevel`; never a key or customer data. A real
- * Client against real emulators with injected faults.
- */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import {
-  type LoggingMessageNotification,
-  LoggingMessageNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingMessageNotification } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createServer } from '../../src/server.js';
@@ -36,7 +26,7 @@ beforeAll(async () => {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   client = new Client({ name: 'logging-test', version: '0.0.0' });
   // Before connecting: the start-up line comes right after initialization.
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+  client.setNotificationHandler('notifications/message', (n) => {
     logged.push(n.params);
   });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);

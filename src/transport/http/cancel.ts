@@ -11,9 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
 
-type Deliver = (notification: JSONRPCNotification) => void;
+type Deliver = () => void;
 
 /** Headers that identify a caller; the digest is all that is kept. */
 const IDENTITY_HEADERS = [
@@ -53,7 +52,7 @@ export class CancellableCalls {
       if (m.method !== 'notifications/cancelled' || m.id !== undefined) continue;
       const id = m.params?.requestId;
       if (typeof id !== 'string' && typeof id !== 'number') continue;
-      this.calls.get(`${caller}:${JSON.stringify(id)}`)?.(m as JSONRPCNotification);
+      this.calls.get(`${caller}:${JSON.stringify(id)}`)?.();
     }
   }
 }

@@ -7,16 +7,15 @@
  * alone, kept in a bounded LRU so memory does not grow with the number of tenants.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { normalizeBaseUrl } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { fingerprint } from '../../fingerprint.js';
 import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
 import type { ProviderSettings } from '../../providers/types.js';
-import { serverFactory } from '../../server.js';
+import { type ServerFactory, serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
-import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
+import type { Route } from './serve.js';
 
 /** `X-Quentli-Api-Key`, `X-Flexprice-Api-Key`, `X-Maple-Api-Key` (+ `X-Maple-Company-Id`), optional `X-<Provider>-Base-Url`. */
 export const keyHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-api-key`;
@@ -24,7 +23,7 @@ export const baseUrlHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id
 export const MAPLE_COMPANY_HEADER = 'x-maple-company-id';
 
 export interface Tenant {
-  server: () => Server;
+  server: ServerFactory;
   /** The tenant's keys, for redacting its output. */
   keys: string[];
 }
@@ -36,8 +35,8 @@ export interface TenantRouteOptions {
   version: string;
   /** Tenants kept warm (providers, caches, tool definitions); the least recently used goes first. */
   maxTenants?: number;
-  /** Adds redaction of the tenant's keys to a request's transport. */
-  wrap?: (tenant: Tenant) => Route['wrap'];
+  /** What a tenant's requests are redacted against (its own keys among them). */
+  secrets: (tenant: Tenant) => Route['secrets'];
 }
 
 export function tenantRoute(
@@ -68,10 +67,11 @@ export function tenantRoute(
         entry.create(settings, options.http),
       );
       const tenant: Tenant = {
-        server: serverFactory({ providers, version: options.version }),
+        // The tool list depends on the caller's headers: no shared cache may reuse it.
+        server: serverFactory({ providers, version: options.version, cacheScope: 'private' }),
         keys: configured.map(({ settings }) => settings.apiKey),
       };
-      known = { tenant, route: { server: tenant.server, wrap: options.wrap?.(tenant) } };
+      known = { tenant, route: { server: tenant.server, secrets: options.secrets(tenant) } };
       while (tenants.size >= max) tenants.delete(tenants.keys().next().value as string);
     }
     tenants.set(key, known);
