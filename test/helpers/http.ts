@@ -15,7 +15,7 @@ import {
   serveHttp,
 } from '../../src/transport/http/serve.js';
 import type { HttpServeSettings } from '../../src/transport/http/settings.js';
-import { newClient, type TestEra, testEra } from './mcp.js';
+import { expectEra, newClient, type TestEra, testEra } from './mcp.js';
 import { BASE_ENV, BIN } from './run.js';
 
 /** The settings `--http --port 0` gives with an empty environment, plus overrides. */
@@ -63,6 +63,7 @@ export async function connectHttpClient(
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   const client = newClient('http-test-client', era);
   await client.connect(transport);
+  expectEra(client, era);
   return client;
 }
 

@@ -40,6 +40,17 @@ export function eraOptions(era: TestEra = testEra()): ClientOptions {
   return {};
 }
 
+/**
+ * Fails unless `client` landed on the era asked for: this server serves 2026-07-28, so a probing
+ * client must find it, and a default client must stay on the 2025 handshake.
+ */
+export function expectEra(client: Client, era: TestEra): void {
+  const expected = era === 'legacy' ? 'legacy' : 'modern';
+  if (client.getProtocolEra() !== expected) {
+    throw new Error(`asked for ${era}, the client negotiated ${client.getProtocolEra()}`);
+  }
+}
+
 /** A v2 SDK Client speaking this run's era. */
 export function newClient(name = 'test-client', era: TestEra = testEra()): Client {
   return new Client({ name, version: '0.0.0' }, eraOptions(era));
@@ -67,6 +78,7 @@ export async function connectInMemory(
   const served = serveStdio(() => factory(), { transport: wire });
   const client = newClient('test-client', era);
   await client.connect(clientTransport);
+  expectEra(client, era);
   const close = client.close.bind(client);
   client.close = async () => {
     await close();

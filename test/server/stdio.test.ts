@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { structured, toolError } from '../helpers/mcp.js';
+import { expectEra, newClient, structured, testEra, toolError } from '../helpers/mcp.js';
 import { runProcess } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
@@ -30,8 +30,9 @@ async function connectBin(env: Record<string, string>): Promise<Client> {
     env,
     stderr: 'pipe',
   });
-  const client = new Client({ name: 'stdio-test', version: '0.0.0' });
+  const client = newClient('stdio-test');
   await client.connect(transport);
+  expectEra(client, testEra());
   return client;
 }
 
