@@ -3,12 +3,16 @@ import {
   type CacheHint,
   type CacheScope,
   type Implementation,
+  type JSONRPCRequest,
   ProtocolErrorCode,
+  type Result,
   type ServerOptions as SdkServerOptions,
   Server,
+  type ServerContext,
   type Tool,
   type Transport,
 } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
@@ -61,7 +65,24 @@ class BillingServer extends Server {
       this.outgoing ? new OutgoingTransport(transport, this.outgoing) : transport,
     );
   }
+
+  /**
+   * tools/call is ours end to end: the SDK would check the request against its schema first and
+   * answer `"arguments": null` or a missing `name` with a multi-line zod dump; here a malformed
+   * request is a one-line -32602, and arguments that are not an object reach our own
+   * validation, which answers a coded invalid_argument (CONTRACT §5). Every other method keeps
+   * the SDK's wrapping (cache hints).
+   */
+  protected override _wrapHandler(
+    method: string,
+    handler: (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>,
+  ): (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result> {
+    return method === 'tools/call' ? handler : super._wrapHandler(method, handler);
+  }
 }
+
+/** Any params object: what tools/call carries is checked by the handler, not before it. */
+const ANY_PARAMS = z.record(z.string(), z.unknown());
 
 export function createServer(options: ServerOptions, instance: InstanceOptions = {}): Server {
   return serverFactory(options)(instance);
@@ -106,19 +127,10 @@ export function serverFactory({
       listed ??= { tools: tools.map((tool) => tool.definition()) };
       return listed;
     });
-    /*
-     * tools/call is served from the raw request (the SDK's fallback handler), not through
-     * setRequestHandler('tools/call'): the SDK would check the request against its schema
-     * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
-     * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
-     * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
-     */
-    server.fallbackRequestHandler = async (request, ctx) => {
-      if (request.method !== 'tools/call') {
-        throw rpcError(ProtocolErrorCode.MethodNotFound, 'Method not found');
-      }
-      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
-      if (typeof params?.name !== 'string') {
+    // Registered by method (no fallback handler), so an unknown method is answered by the SDK
+    // during dispatch: -32601, which 2026-07-28 over HTTP answers with status 404.
+    server.setRequestHandler('tools/call', { params: ANY_PARAMS }, async (params, ctx) => {
+      if (typeof params.name !== 'string') {
         throw rpcError(
           ProtocolErrorCode.InvalidParams,
           'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
@@ -137,7 +149,7 @@ export function serverFactory({
       // a request that names none gets no log messages).
       openCallLog(signal, clientLog(ctx.mcpReq.log));
       return tool.call(params.arguments, { signal });
-    };
+    });
     return server;
   };
 }

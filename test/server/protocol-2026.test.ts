@@ -40,8 +40,8 @@ afterAll(async () => {
 
 type Rpc = {
   id?: unknown;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string; data?: unknown };
+  result: Record<string, unknown>;
+  error: { code: number; message: string; data?: unknown };
 };
 
 /** A 2026-07-28 request as a client sends it: envelope in `_meta`, Mcp-Method/Mcp-Name headers. */
@@ -85,21 +85,21 @@ describe('2026-07-28 over HTTP', () => {
     const response = await modern(server.url, 'server/discover');
     expect(response.status).toBe(200);
     const { result } = await rpcBody<Rpc>(response);
-    expect(result?.supportedVersions).toContain(MODERN);
-    expect(result?.capabilities).toEqual({ tools: {}, logging: {} });
-    expect(result?._meta).toMatchObject({ [SERVER_INFO_META_KEY]: { name: SERVER_NAME } });
-    expect(result?.ttlMs).toBe(LIST_TTL_MS);
-    expect(String(result?.instructions)).toContain('find_customers');
-    expect(result?.resultType).toBe('complete');
+    expect(result.supportedVersions).toContain(MODERN);
+    expect(result.capabilities).toEqual({ tools: {}, logging: {} });
+    expect(result._meta).toMatchObject({ [SERVER_INFO_META_KEY]: { name: SERVER_NAME } });
+    expect(result.ttlMs).toBe(LIST_TTL_MS);
+    expect(String(result.instructions)).toContain('find_customers');
+    expect(result.resultType).toBe('complete');
   });
 
   it('tools/list: resultType, serverInfo in _meta, cache hints, the same order every time', async () => {
     const first = (await rpcBody<Rpc>(await modern(server.url, 'tools/list'))).result;
-    expect(first?.resultType).toBe('complete');
-    expect(first?._meta).toMatchObject({ [SERVER_INFO_META_KEY]: { name: SERVER_NAME } });
-    expect(first?.ttlMs).toBe(LIST_TTL_MS);
-    expect(first?.cacheScope).toBe('public');
-    const names = (first?.tools as { name: string }[]).map((tool) => tool.name);
+    expect(first.resultType).toBe('complete');
+    expect(first._meta).toMatchObject({ [SERVER_INFO_META_KEY]: { name: SERVER_NAME } });
+    expect(first.ttlMs).toBe(LIST_TTL_MS);
+    expect(first.cacheScope).toBe('public');
+    const names = (first.tools as { name: string }[]).map((tool) => tool.name);
     expect(names).toEqual([
       'quentli_get_customer',
       'quentli_list_customers',
@@ -110,7 +110,7 @@ describe('2026-07-28 over HTTP', () => {
       'find_customers',
     ]);
     const again = (await rpcBody<Rpc>(await modern(server.url, 'tools/list'))).result;
-    expect((again?.tools as { name: string }[]).map((tool) => tool.name)).toEqual(names);
+    expect((again.tools as { name: string }[]).map((tool) => tool.name)).toEqual(names);
   });
 
   it('tools/call: the same result and coded errors as 2025-11-25, with resultType', async () => {
@@ -120,7 +120,7 @@ describe('2026-07-28 over HTTP', () => {
         arguments: { take: 2 },
       }),
     );
-    expect(page.result?.resultType).toBe('complete');
+    expect(page.result.resultType).toBe('complete');
     expect(structured<{ returned: number }>(page.result).returned).toBe(2);
     const invalid = await rpcBody<Rpc>(
       await modern(server.url, 'tools/call', {
@@ -128,8 +128,8 @@ describe('2026-07-28 over HTTP', () => {
         arguments: { take: 0 },
       }),
     );
-    expect(invalid.result?.isError).toBe(true);
-    const text = (invalid.result?.content as { text: string }[])[0]?.text ?? '';
+    expect(invalid.result.isError).toBe(true);
+    const text = (invalid.result.content as { text: string }[])[0]?.text ?? '';
     expect(JSON.parse(text).error.code).toBe('invalid_argument');
   });
 
@@ -147,16 +147,17 @@ describe('2026-07-28 over HTTP', () => {
       );
       expect(response.status, JSON.stringify(headers)).toBe(400);
       const body = await rpcBody<Rpc>(response);
-      expect(body.error?.code).toBe(-32020);
+      expect(body.error.code).toBe(-32020);
       expect(body.id).toBe(41);
     }
   });
 
-  it('removed and unknown methods → -32601 with the id; an unsupported revision → 400 -32022 naming the supported ones', async () => {
+  it('removed and unknown methods → 404 -32601 with the id; an unsupported revision → 400 -32022 naming the supported ones', async () => {
     for (const method of ['ping', 'logging/setLevel', 'initialize', 'no/such_method']) {
       const response = await modern(server.url, method, {}, { id: 7 });
+      expect(response.status, method).toBe(404);
       const body = await rpcBody<Rpc>(response);
-      expect(body.error?.code, method).toBe(-32601);
+      expect(body.error.code, method).toBe(-32601);
       expect(body.id, method).toBe(7);
     }
     const future = await modern(
@@ -170,8 +171,8 @@ describe('2026-07-28 over HTTP', () => {
     );
     expect(future.status).toBe(400);
     const body = await rpcBody<Rpc>(future);
-    expect(body.error?.code).toBe(-32022);
-    expect((body.error?.data as { supported: string[] }).supported).toContain(MODERN);
+    expect(body.error.code).toBe(-32022);
+    expect((body.error.data as { supported: string[] }).supported).toContain(MODERN);
   });
 
   it('log messages only for a request that asks (logLevel in _meta), streamed before the result', async () => {
@@ -221,8 +222,8 @@ describe('2026-07-28 over HTTP', () => {
         },
       );
       const { result } = await rpcBody<Rpc>(response);
-      expect(result?.cacheScope).toBe('private');
-      expect((result?.tools as unknown[]).length).toBe(2);
+      expect(result.cacheScope).toBe('private');
+      expect((result.tools as unknown[]).length).toBe(2);
     } finally {
       await tenants.close();
     }
