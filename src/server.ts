@@ -148,7 +148,17 @@ export function serverFactory({
       // session's logging/setLevel (2025-11-25) or the request's own logLevel (2026-07-28, where
       // a request that names none gets no log messages).
       openCallLog(signal, clientLog(ctx.mcpReq.log));
-      return tool.call(params.arguments, { signal });
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      const progress =
+        progressToken === undefined
+          ? undefined
+          : (done: number, total: number, message: string) => {
+              const params = { progressToken, progress: done, total, message };
+              ctx.mcpReq
+                .notify({ method: 'notifications/progress', params })
+                .catch(() => undefined);
+            };
+      return tool.call(params.arguments, { signal, progress });
     });
     return server;
   };

@@ -99,6 +99,23 @@ describe('find_customers: answers', () => {
     }
   });
 
+  it('reports progress per provider section when the client sent a progressToken, and none when not', async () => {
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const result = await client.callTool(
+      { name: 'find_customers', arguments: { email: 'nobody.progress@example.com' } },
+      { onprogress: (p) => void seen.push(p) },
+    );
+    expect(sections(result)).toHaveLength(3);
+    expect(seen.map((p) => [p.progress, p.total])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const named = seen.map((p) => p.message?.split(':')[0]).sort();
+    expect(named).toEqual(['Flexprice', 'Maple Billing', 'Quentli']);
+    for (const p of seen) expect(p.message).toMatch(/: 0 found$/);
+  });
+
   it('providers narrows the call to those providers, sections in provider order, others not asked', async () => {
     const found = sections(await find({ name: 'a', providers: ['maple', 'quentli'] }));
     expect(found.map((s) => s.provider)).toEqual(['quentli', 'maple']);
