@@ -208,6 +208,22 @@ describe('limits', () => {
   });
 });
 
+describe('a batch that cancels its own call (issue 16 item 2b)', () => {
+  it('is refused at once with 400 -32600, before any tool runs; a batch of two calls is served', async () => {
+    const upstream = () =>
+      Object.values(sandbox.emulators).reduce((n, e) => n + e.emulator.requests.length, 0);
+    const before = upstream();
+    const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } };
+    const refused = await postMcp(server.url, [CALL, cancel], {}, AbortSignal.timeout(5000));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: -32600 }, id: null });
+    expect(upstream()).toBe(before);
+    expect(server.log.at(-1)).toContain('"error":"batch_cancels_itself"');
+    const two = await postMcp(server.url, [CALL, { ...CALL, id: 8 }]);
+    expect(two.status).toBe(200);
+  });
+});
+
 describe('a client that hangs up', () => {
   it('aborts its call: the upstream request is abandoned and the access log says client_closed', async () => {
     const { emulator } = sandbox.emulators.flexprice;

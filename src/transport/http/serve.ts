@@ -192,6 +192,20 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
     const calls = messages.filter(isToolCall);
     noteRequest(record, messages);
+    if (cancelsItself(messages)) {
+      // A cancelled request gets no answer, and a batch's answer waits for all of them: served,
+      // it would hold its slots and the connection without ever being answered.
+      record.error = 'batch_cancels_itself';
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        error: {
+          code: -32600,
+          message:
+            'A batch may not cancel a request it carries itself: send notifications/cancelled on its own.',
+        },
+        id: null,
+      });
+    }
     if (calls.length > 0 && inFlightCalls + calls.length > settings.maxInFlight) {
       record.error = 'overloaded';
       return sendJson(
@@ -344,6 +358,18 @@ function isToolCall(message: unknown): boolean {
     (message as { method?: unknown }).method === 'tools/call' &&
     'id' in message
   );
+}
+
+/** Whether a batch holds a notifications/cancelled for a request id of its own. */
+function cancelsItself(messages: unknown[]): boolean {
+  if (messages.length < 2) return false;
+  const ids = new Set(messages.map(idOf).filter((id) => id !== null));
+  return messages.some((message) => {
+    const m = message as { method?: unknown; params?: { requestId?: unknown } } | null;
+    if (m?.method !== 'notifications/cancelled') return false;
+    const id = m.params?.requestId;
+    return (typeof id === 'string' || typeof id === 'number') && ids.has(id);
+  });
 }
 
 function idOf(parsed: unknown): string | number | null {
