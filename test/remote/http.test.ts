@@ -208,6 +208,51 @@ describe('limits', () => {
   });
 });
 
+describe('cancellation is scoped to the client (issue 16 item 3)', () => {
+  it('two 2025-11-25 clients on one credential, same request ids: one cancelling never ends the other’s call', async () => {
+    const { emulator } = sandbox.emulators.flexprice;
+    const b = await connectHttpClient(server.url, {}, 'legacy');
+    const a = await connectHttpClient(server.url, {}, 'legacy');
+    emulator.latencyMs = 600;
+    try {
+      const args = { name: 'flexprice_list_customers', arguments: { take: 2 } };
+      const before = emulator.requests.length;
+      // Both clients number this call 1 (after initialize, 0); B's is in flight first.
+      const victim = b.callTool(args);
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+      const controller = new AbortController();
+      const cancelled = a.callTool(args, { signal: controller.signal });
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 2));
+      controller.abort('changed my mind');
+      await expect(cancelled).rejects.toThrow();
+      expect(structured<{ returned: number }>(await victim).returned).toBe(2);
+      expect(server.log.join('')).not.toContain('"error":"cancelled"');
+    } finally {
+      emulator.latencyMs = 0;
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a call alone under its id is cancelled: its upstream request stops and its POST gets an answer naming it', async () => {
+    const { emulator } = sandbox.emulators.quentli;
+    emulator.inject({ hang: 'headers' });
+    const before = emulator.requests.length;
+    const call = postMcp(server.url, { ...CALL, id: 'alone-1' });
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    const cancel = await postMcp(server.url, {
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 'alone-1' },
+    });
+    expect(cancel.status).toBe(202);
+    const answered = await call;
+    expect(answered.status).toBe(200);
+    expect(await rpcBody(answered)).toMatchObject({ id: 'alone-1', error: { code: -32800 } });
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
+  });
+});
+
 describe('a batch that cancels its own call (issue 16 item 2b)', () => {
   it('is refused at once with 400 -32600, before any tool runs; a batch of two calls is served', async () => {
     const upstream = () =>

@@ -235,11 +235,13 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         ? () => undefined
         : cancellable.track(caller, single, () => {
             record.error = 'cancelled';
-            // Closing the exchange aborts the handler's signal, so the upstream request stops;
-            // a 2025-era cancelled call gets no JSON-RPC answer (as over stdio), only this 202.
+            // Closing the exchange aborts the handler's signal, so the upstream request stops.
+            // The POST still gets a JSON-RPC answer naming its id (a client that cancelled
+            // ignores it), never an empty 202 that would leave a client waiting; a stream that
+            // has begun just ends.
             aborted.abort();
-            if (!res.headersSent) res.writeHead(202).end();
-            else res.end();
+            if (res.headersSent) res.end();
+            else sendJson(res, 200, rpcError('Request cancelled.', single, -32800));
           });
     res.once('close', () => {
       release();
@@ -337,8 +339,8 @@ function sendJson(
   res.end(text);
 }
 
-function rpcError(message: string, id: string | number | null = null) {
-  return { jsonrpc: '2.0', error: { code: -32000, message }, id };
+function rpcError(message: string, id: string | number | null = null, code = -32000) {
+  return { jsonrpc: '2.0', error: { code, message }, id };
 }
 
 const INVALID = Symbol('invalid JSON');
