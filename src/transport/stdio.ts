@@ -8,8 +8,8 @@ import { logLine } from '../log.js';
 import { processSecrets } from '../redact.js';
 import type { ServerFactory } from '../server.js';
 import { LineGate, MAX_INPUT_LINE_BYTES, requestIdOf } from './line-limit.js';
-import { ParamsScreen } from './params-screen.js';
 import { OutgoingTransport, redacting } from './redacting.js';
+import { RequestScreen } from './request-screen.js';
 
 /**
  * Serves `factory` on stdio through the SDK's serveStdio, which answers both eras (a 2025-11-25
@@ -21,9 +21,7 @@ export async function serveStdio(
   onClose: () => Promise<void>,
 ): Promise<void> {
   const gate = new LineGate(MAX_INPUT_LINE_BYTES, (head, bytes) => refuse(head, bytes));
-  const screen = new ParamsScreen((id, method) => {
-    answerError(id, ProtocolErrorCode.InvalidParams, `${method}: params must be an object.`);
-  });
+  const screen = new RequestScreen(({ id, code, message }) => answerError(id, code, message));
   // The gate hands over whole lines of at most the limit, so the SDK's buffer never overflows.
   const stdio = new StdioServerTransport(process.stdin.pipe(gate).pipe(screen), process.stdout, {
     maxBufferSize: MAX_INPUT_LINE_BYTES + 1,
@@ -33,8 +31,10 @@ export async function serveStdio(
     stdio,
     redacting(() => [processSecrets]),
   );
-  const answerError = (id: string | number, code: number, message: string) => {
-    wire.send({ jsonrpc: '2.0', id, error: { code, message } }).catch(() => undefined);
+  const answerError = (id: string | number | null, code: number, message: string) => {
+    // JSON-RPC answers an unreadable id with null, which the SDK's message type does not name.
+    const answer = { jsonrpc: '2.0' as const, id: id as string | number, error: { code, message } };
+    wire.send(answer).catch(() => undefined);
   };
   const refuse = (head: Buffer, bytes: number) => {
     const id = requestIdOf(head);

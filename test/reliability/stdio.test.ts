@@ -382,6 +382,63 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
   });
 });
 
+describe('malformed requests get a one-line JSON-RPC error (issue 16 item 8)', () => {
+  it('bad _meta, progressToken, jsonrpc, method, ids, a batch, a bogus log level: each answered, naming its id when readable; a BOM is ignored', {
+    timeout: 20_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    await handshake(peer);
+    const cases: [unknown, string | number | null, number][] = [
+      [{ jsonrpc: '2.0', id: 31, method: 'tools/list', params: { _meta: 5 } }, 31, -32602],
+      [{ jsonrpc: '2.0', id: 32, method: 'tools/list', params: { _meta: null } }, 32, -32602],
+      [
+        { jsonrpc: '2.0', id: 33, method: 'tools/list', params: { _meta: { progressToken: {} } } },
+        33,
+        -32602,
+      ],
+      [{ jsonrpc: '1.0', id: 34, method: 'tools/list' }, 34, -32600],
+      [{ id: 35, method: 'tools/list' }, 35, -32600],
+      [{ jsonrpc: '2.0', id: 36, method: 5 }, 36, -32600],
+      [
+        { jsonrpc: '2.0', id: 'b', method: 'logging/setLevel', params: { level: 'loud' } },
+        'b',
+        -32602,
+      ],
+      [[{ jsonrpc: '2.0', id: 37, method: 'tools/list' }], 37, -32600],
+    ];
+    /** The next error answer written after line `from` (log notifications may come between). */
+    const nextError = async (from: number) => {
+      let found: { id: unknown; error: { code: number; message: string } } | undefined;
+      await vi.waitFor(() => {
+        found = peer.lines
+          .slice(from)
+          .map((line) => JSON.parse(line))
+          .find((m) => m.error !== undefined);
+        expect(found).toBeDefined();
+      });
+      return found as { id: unknown; error: { code: number; message: string } };
+    };
+    for (const [message, id, code] of cases) {
+      const before = peer.lines.length;
+      peer.send(message);
+      const answer = await nextError(before);
+      expect(answer.id, JSON.stringify(message)).toBe(id);
+      expect(answer.error.code, JSON.stringify(message)).toBe(code);
+      expect(answer.error.message).not.toContain('\n');
+    }
+    for (const id of [1.5, true, {}]) {
+      const before = peer.lines.length;
+      peer.send({ jsonrpc: '2.0', id, method: 'tools/list' });
+      expect(await nextError(before)).toMatchObject({ id: null, error: { code: -32600 } });
+    }
+    const answered = peer.request(38, 'tools/list');
+    peer.sendRaw(`\uFEFF${JSON.stringify({ jsonrpc: '2.0', id: 39, method: 'tools/list' })}`);
+    expect((await answered).result).toBeDefined();
+    expect(await answerTo(peer, 39)).toMatchObject({ result: { tools: expect.any(Array) } });
+    expect(await peer.end()).toBe(0);
+  });
+});
+
 describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
   it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
     timeout: 30_000,
