@@ -208,6 +208,46 @@ describe('limits', () => {
   });
 });
 
+describe('CORS for admitted browser origins (issue 16 item 11)', () => {
+  it('answers the preflight, lets an allowed origin read answers and refusals, and gives nothing to requests without Origin', async () => {
+    const app = 'https://support.example.com';
+    const own = await startHttpServer([], { settings: { allowedOrigins: [app] } });
+    try {
+      const preflight = await fetch(own.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: app,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, mcp-protocol-version, authorization',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(app);
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+      for (const header of ['content-type', 'mcp-protocol-version', 'authorization', 'mcp-method'])
+        expect(preflight.headers.get('access-control-allow-headers')).toContain(header);
+      const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+      const answer = await postMcp(own.url, list, { origin: app });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(app);
+      expect(answer.headers.get('vary')).toBe('Origin');
+      const refused = await postMcp(own.url, list, { origin: app, accept: 'application/json' });
+      expect(refused.status).toBe(406);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(app);
+      const foreign = await fetch(own.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+      const plain = await postMcp(own.url, list);
+      expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('cancellation is scoped to the client (issue 16 item 3)', () => {
   it('two 2025-11-25 clients on one credential, same request ids: one cancelling never ends the other’s call', async () => {
     const { emulator } = sandbox.emulators.flexprice;

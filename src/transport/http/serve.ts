@@ -7,7 +7,7 @@
  *
  * A request passes these steps in this order (each may answer it instead):
  *   1. /healthz and the OAuth metadata documents (public)
- *   2. Host/Origin guard (DNS rebinding), path and method
+ *   2. Host/Origin guard (DNS rebinding), path, CORS (the preflight answered here) and method
  *   3. access control (static token or OAuth bearer)
  *   4. limits: the body, read and capped once; tool calls in flight
  *   5. the route (the operator's server, or the tenant's) and the SDK handler
@@ -29,6 +29,7 @@ import { type Outgoing, redacting } from '../redacting.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
 import type { Authenticator, Refusal } from './auth.js';
 import { CancellableCalls, callerKey } from './cancel.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
 import { checkHostAndOrigin } from './guard.js';
 import { readBody } from './limits.js';
 import type { HttpServeSettings } from './settings.js';
@@ -156,6 +157,12 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     if (path !== MCP_PATH) {
       record.error = 'not_found';
       return sendJson(res, 404, rpcError(`Not found: MCP is served at POST ${MCP_PATH}`));
+    }
+    // An admitted browser origin may read every answer, refusals included (./cors.ts).
+    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
+    if (req.method === 'OPTIONS' && req.headers.origin !== undefined) {
+      res.writeHead(204, preflightHeaders(req)).end();
+      return;
     }
     if (req.method !== 'POST') {
       // Stateless: no server-initiated stream (GET) and no session to delete (DELETE).
