@@ -23,6 +23,8 @@ export class OutgoingTransport implements Transport {
   constructor(
     private readonly inner: Transport,
     private readonly outgoing: Outgoing,
+    /** Sees each message the protocol layer receives, as it receives it (stdio's work bound). */
+    private readonly incoming?: (message: JSONRPCMessage) => void,
   ) {}
 
   start(): Promise<void> {
@@ -70,7 +72,14 @@ export class OutgoingTransport implements Transport {
     return this.inner.onmessage;
   }
   set onmessage(handler: Transport['onmessage']) {
-    this.inner.onmessage = handler;
+    const { incoming } = this;
+    this.inner.onmessage =
+      incoming && handler
+        ? (message, extra) => {
+            incoming(message);
+            handler(message, extra);
+          }
+        : handler;
   }
 
   setProtocolVersion = (version: string): void => {

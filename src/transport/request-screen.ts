@@ -29,9 +29,9 @@ export class RequestScreen extends Transform {
     for (const raw of lines) {
       const line = raw.startsWith(BOM) ? raw.slice(1) : raw;
       const checked = line.length <= CHECKED_BYTES || SUSPECT.test(line);
-      const refused = checked ? malformed(line) : undefined;
-      if (refused === undefined || refused.length === 0) this.push(`${line}\n`);
-      else for (const answer of refused) this.onRefused(answer);
+      const refused = checked ? screen(line) : undefined;
+      if (refused?.length) for (const answer of refused) this.onRefused(answer);
+      else this.push(`${line}\n`);
     }
     if (last !== '') this.push(last);
     done();
@@ -43,17 +43,23 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const readableId = (id: unknown): id is string | number =>
   typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
 
-/**
- * undefined: a valid message (or not JSON at all, which the SDK reports itself); otherwise the
- * answers to send instead of passing the line on (empty: nothing to answer, pass it on).
- */
-function malformed(line: string): Refused[] | undefined {
+/** The answers to send instead of passing the line on, if any. */
+function screen(line: string): Refused[] | undefined {
   let message: unknown;
   try {
     message = JSON.parse(line);
   } catch {
+    // Not JSON at all: the SDK reports it (there is no id to answer).
     return undefined;
   }
+  return malformed(message);
+}
+
+/**
+ * undefined: a valid message (or one with nothing to answer, left to the SDK); otherwise the
+ * answers to send instead of passing the line on (empty: nothing to answer, pass it on).
+ */
+function malformed(message: unknown): Refused[] | undefined {
   if (Array.isArray(message)) {
     const ids = message.filter((m) => isObject(m) && 'id' in m).map((m) => m.id);
     const text = 'Batches are not part of MCP over stdio: send one JSON-RPC message per line.';

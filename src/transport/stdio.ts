@@ -7,6 +7,7 @@ import {
 import { logLine } from '../log.js';
 import { processSecrets } from '../redact.js';
 import type { ServerFactory } from '../server.js';
+import { InputBound } from './input-bound.js';
 import { LineGate, MAX_INPUT_LINE_BYTES, requestIdOf } from './line-limit.js';
 import { OutgoingTransport, redacting } from './redacting.js';
 import { RequestScreen } from './request-screen.js';
@@ -22,14 +23,20 @@ export async function serveStdio(
 ): Promise<void> {
   const gate = new LineGate(MAX_INPUT_LINE_BYTES, (head, bytes) => refuse(head, bytes));
   const screen = new RequestScreen(({ id, code, message }) => answerError(id, code, message));
+  const load = new InputBound(screen, process.stdout);
   // The gate hands over whole lines of at most the limit, so the SDK's buffer never overflows.
   const stdio = new StdioServerTransport(process.stdin.pipe(gate).pipe(screen), process.stdout, {
     maxBufferSize: MAX_INPUT_LINE_BYTES + 1,
   });
   // The wire itself is wrapped, so the SDK's own answers (era negotiation errors) are redacted too.
+  const redact = redacting(() => [processSecrets]);
   const wire = new OutgoingTransport(
     stdio,
-    redacting(() => [processSecrets]),
+    (message) => {
+      load.sent(message);
+      return redact(message);
+    },
+    (message) => load.received(message),
   );
   const answerError = (id: string | number | null, code: number, message: string) => {
     // JSON-RPC answers an unreadable id with null, which the SDK's message type does not name.

@@ -382,6 +382,54 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
   });
 });
 
+describe('a client that does not read its answers (issue 16 item 6)', () => {
+  it('the server stops reading requests once answers pile up unread, then answers every one when read', {
+    timeout: 30_000,
+  }, async () => {
+    const child = spawn(process.execPath, [BIN], {
+      env: { PATH: process.env.PATH ?? '', ...serverEnv() },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    child.stdout.pause();
+    const write = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    write({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'r', version: '0' },
+      },
+    });
+    write({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const { emulator } = started.maple;
+    const before = emulator.requests.length;
+    const total = 150;
+    for (let id = 1; id <= total; id++) {
+      const params = { name: 'maple_list_customers', arguments: { take: 100, detail: 'full' } };
+      write({ jsonrpc: '2.0', id, method: 'tools/call', params });
+    }
+    // Unread, the answers stop the reading: far fewer calls reach the provider than were sent.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const whileUnread = emulator.requests.length - before;
+    expect(whileUnread).toBeGreaterThan(0);
+    expect(whileUnread).toBeLessThan(total / 2);
+    // Read, every request is answered.
+    let answered = 0;
+    let rest = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      answered += lines.filter((line) => /"id":\d+/.test(line) && line.includes('"result"')).length;
+    });
+    child.stdout.resume();
+    await vi.waitFor(() => expect(answered).toBe(total + 1), { timeout: 20_000 });
+    child.stdin.end();
+    await new Promise((resolve) => child.on('exit', resolve));
+  });
+});
+
 describe('malformed requests get a one-line JSON-RPC error (issue 16 item 8)', () => {
   it('bad _meta, progressToken, jsonrpc, method, ids, a batch, a bogus log level: each answered, naming its id when readable; a BOM is ignored', {
     timeout: 20_000,
