@@ -521,4 +521,39 @@ describe('graceful drain', () => {
       await setup.sandbox.close();
     }
   });
+
+  it('two pipelined requests received before SIGTERM are both answered, the last with Connection: close (issue 16 item 10)', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers);
+    const { connect } = await import('node:net');
+    const { emulator } = setup.sandbox.emulators.quentli;
+    emulator.latencyMs = 400;
+    const socket = connect(own.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    try {
+      const raw = (id: number) => {
+        const body = JSON.stringify({ ...CALL, id });
+        const head = Object.entries(MCP_POST_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`);
+        return `POST /mcp HTTP/1.1\r\nhost: localhost\r\n${head.join('')}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      socket.write(raw(1) + raw(2));
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      const drained = own.shutdown(5000);
+      await closed;
+      const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
+      expect(statuses).toEqual(['200', '200']);
+      expect(received).toContain('"id":1');
+      expect(received).toContain('"id":2');
+      expect(received.split('HTTP/1.1 200')[2]).toMatch(/connection: close/i);
+      expect(await drained).toEqual({ drained: true });
+    } finally {
+      emulator.latencyMs = 0;
+      socket.destroy();
+      await setup.sandbox.close();
+    }
+  });
 });

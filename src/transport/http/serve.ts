@@ -19,7 +19,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import { logLine } from '../../log.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
@@ -86,6 +86,18 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     return exchange.route.server({ outgoing: exchange.outgoing });
   });
 
+  /**
+   * While draining, a socket's connection closes after its last answer, not its first: requests
+   * pipelined behind a call in flight were received, and are answered too.
+   */
+  const closeAfterLast = (socket: Socket) => {
+    const waiting = [...unanswered].filter((res) => res.req.socket === socket && !res.headersSent);
+    for (const [index, res] of waiting.entries()) {
+      if (index === waiting.length - 1) res.setHeader('connection', 'close');
+      else res.removeHeader('connection');
+    }
+  };
+
   const served = (path: string) =>
     path === MCP_PATH || path === '/healthz' || options.authenticator.metadata.has(path);
 
@@ -112,8 +124,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         upstream_requests: 0,
         error: null,
       };
-      if (draining) res.setHeader('connection', 'close');
       unanswered.add(res);
+      if (draining) closeAfterLast(req.socket);
       // Step 6, the access log: once per request, whatever answered it.
       res.once('close', () => {
         unanswered.delete(res);
@@ -303,7 +315,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       draining = true;
       // An answer that said keep-alive would invite the client (or a load balancer) to send its
       // next request on a socket about to close: a reset on a rolling restart.
-      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+      for (const socket of new Set([...unanswered].map((res) => res.req.socket))) {
+        closeAfterLast(socket);
+      }
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
