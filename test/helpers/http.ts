@@ -38,6 +38,7 @@ export async function startHttpServer(
     settings?: Partial<HttpServeSettings>;
     authenticator?: Authenticator;
     route?: ServeHttpOptions['route'];
+    answerDeadlineMs?: number;
   } = {},
 ): Promise<TestHttpServer> {
   const log: string[] = [];
@@ -50,6 +51,7 @@ export async function startHttpServer(
     authenticator: options.authenticator ?? OPEN,
     route: options.route ?? (() => route),
     writeLog: (line: string) => log.push(line),
+    answerDeadlineMs: options.answerDeadlineMs,
   });
   return { ...running, log, close: async () => void (await running.shutdown(1000)) };
 }

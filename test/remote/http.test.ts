@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { answerDeadlineMs } from '../../src/transport/http/start.js';
 import {
   connectHttpClient,
   MCP_POST_HEADERS,
@@ -205,6 +206,39 @@ describe('limits', () => {
       emulator.latencyMs = 0;
     }
     expect((await postMcp(server.url, CALL)).status).toBe(200);
+  });
+});
+
+describe('every accepted request is answered within a deadline (issue 16 item 2)', () => {
+  it('a call past the deadline gets a JSON-RPC error naming its id, its upstream request is aborted and its slot freed', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers, {
+      settings: { maxInFlight: 1 },
+      answerDeadlineMs: 300,
+    });
+    const { emulator } = setup.sandbox.emulators.quentli;
+    try {
+      emulator.inject({ hang: 'headers' });
+      const started = performance.now();
+      const late = await postMcp(own.url, { ...CALL, id: 'late-1' });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(late.status).toBe(200);
+      expect(await rpcBody(late)).toMatchObject({ id: 'late-1', error: { code: -32000 } });
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.closedEarly).toBe(true));
+      await vi.waitFor(() => expect(own.log.at(-1)).toContain('"error":"deadline"'));
+      // The one slot is free again.
+      expect(
+        structured(((await rpcBody(await postMcp(own.url, CALL))) as { result: unknown }).result),
+      ).toBeDefined();
+    } finally {
+      await own.close();
+      await setup.sandbox.close();
+    }
+  });
+
+  it('the bin sets it a little above the longest call: every attempt timing out and every wait', () => {
+    expect(answerDeadlineMs({ timeoutMs: 10_000, maxRetries: 2 })).toBe(55_000);
+    expect(answerDeadlineMs({ timeoutMs: 1000, maxRetries: 0 })).toBe(6000);
   });
 });
 

@@ -52,6 +52,13 @@ export interface ServeHttpOptions {
   route: (req: IncomingMessage) => Route | Refusal;
   /** Where access-log lines go (stderr by default). */
   writeLog?: (line: string) => void;
+  /**
+   * An accepted /mcp request still unanswered after this is answered with a JSON-RPC error (or,
+   * once its stream has begun, its connection is closed), its call aborted and its slots freed:
+   * a client that never reads, or a call that never ends, holds nothing for longer. The bin sets
+   * it a little above the longest a call can take (answerDeadlineMs in ./start.ts).
+   */
+  answerDeadlineMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -262,7 +269,20 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
             if (res.headersSent) res.end();
             else sendJson(res, 200, rpcError('Request cancelled.', single, -32800));
           });
+    const deadline =
+      options.answerDeadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            record.error = 'deadline';
+            aborted.abort();
+            if (res.headersSent) res.destroy();
+            else {
+              const message = `No answer within ${options.answerDeadlineMs} ms: the request was stopped. Retry it, or ask for less.`;
+              sendJson(res, 200, rpcError(message, idOf(parsed)));
+            }
+          }, options.answerDeadlineMs);
     res.once('close', () => {
+      clearTimeout(deadline);
       release();
       inFlightCalls -= calls.length;
       // A client that hangs up aborts its calls: the SDK closes the exchange's server.

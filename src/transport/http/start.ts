@@ -43,7 +43,12 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
           },
         })
       : () => operator;
-  const running = await serveHttp({ settings, authenticator, route });
+  const running = await serveHttp({
+    settings,
+    authenticator,
+    route,
+    answerDeadlineMs: answerDeadlineMs(options.http),
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -79,4 +84,13 @@ async function authenticatorFor(settings: HttpServeSettings): Promise<Authentica
   }
   if (settings.oauth) return oauthAuth(settings.oauth);
   return OPEN;
+}
+
+/**
+ * A little above the longest a tool call can take: every attempt timing out, each retry after
+ * the longest wait honoured (Retry-After up to its cap, or the backoff), plus a margin.
+ */
+export function answerDeadlineMs(http: HttpSettings): number {
+  const waitMs = Math.max((http.retryAfterCapSeconds ?? 10) * 1000, http.backoffMaxMs ?? 0);
+  return http.timeoutMs * (http.maxRetries + 1) + waitMs * http.maxRetries + 5000;
 }
