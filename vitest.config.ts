@@ -59,6 +59,15 @@ export default defineConfig({
         test: { name: 'stdio-modern', include: OVER_STDIO, env: { MCP_TEST_ERA: 'modern' } },
       },
       {
+        // Remote mode's own suites (auth, tenants, instances, the bin) with 2026-07-28 clients.
+        extends: true,
+        test: {
+          name: 'remote-modern',
+          include: ['test/remote/**/*.test.ts'],
+          env: { MCP_TEST_ERA: 'modern' },
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'auto',
