@@ -24,6 +24,9 @@ export async function serveStdio(
   const gate = new LineGate(MAX_INPUT_LINE_BYTES, (head, bytes) => refuse(head, bytes));
   const screen = new RequestScreen(({ id, code, message }) => answerError(id, code, message));
   const load = new InputBound(screen, process.stdout);
+  // The SDK's transport waits for 'drain' once per answer that found stdout full: expected, and
+  // bounded by InputBound (those answers' bytes), so Node's leak warning would only be noise.
+  process.stdout.setMaxListeners(0);
   // The gate hands over whole lines of at most the limit, so the SDK's buffer never overflows.
   const stdio = new StdioServerTransport(process.stdin.pipe(gate).pipe(screen), process.stdout, {
     maxBufferSize: MAX_INPUT_LINE_BYTES + 1,
