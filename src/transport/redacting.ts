@@ -11,8 +11,11 @@
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import { redactDeep, type Secrets } from '../redact.js';
 
-/** What happens to each outgoing message on its way to the transport (redaction, access log). */
-export type Outgoing = (message: JSONRPCMessage) => JSONRPCMessage;
+/**
+ * What happens to each outgoing message on its way to the transport (redaction, access log):
+ * the message to send instead, or undefined to send nothing.
+ */
+export type Outgoing = (message: JSONRPCMessage) => JSONRPCMessage | undefined;
 
 /** Redacts against the Secrets given at send time (tenant keys join per request). */
 export function redacting(secrets: () => readonly Secrets[]): Outgoing {
@@ -32,14 +35,14 @@ export class OutgoingTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    let filtered: JSONRPCMessage;
+    let filtered: JSONRPCMessage | undefined;
     try {
       filtered = this.outgoing(message);
     } catch (error) {
       // Fail closed: a message that could not be redacted is not sent.
       return Promise.reject(error);
     }
-    return this.inner.send(filtered, options);
+    return filtered === undefined ? Promise.resolve() : this.inner.send(filtered, options);
   }
 
   close(): Promise<void> {

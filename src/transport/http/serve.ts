@@ -8,9 +8,10 @@
  * A request passes these steps in this order (each may answer it instead):
  *   1. /healthz and the OAuth metadata documents (public)
  *   2. Host/Origin guard (DNS rebinding), path, CORS (the preflight answered here) and method
- *   3. access control (static token or OAuth bearer)
+ *   3. access control (static token or OAuth bearer) and the route (the operator's server, or
+ *      the tenant's, from its credential headers)
  *   4. limits: the body, read and capped once; tool calls in flight
- *   5. the route (the operator's server, or the tenant's) and the SDK handler
+ *   5. the SDK handler
  *   6. the access log, written when the response closes
  * Everything here is framing around the SDK; JSON-RPC itself is the SDK's.
  */
@@ -189,9 +190,12 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       return sendJson(res, 405, rpcError('Method not allowed.'), { allow: 'POST' });
     }
 
-    // Step 3: access control.
+    // Step 3: access control, and the route (from the headers alone, so bad credential headers
+    // are refused before the body is read).
     const denied = await options.authenticator.check(req);
     if (denied) return refuse(res, denied, record);
+    const route = options.route(req);
+    if ('status' in route) return refuse(res, route, record);
 
     // Step 4: limits.
     const body = await readBody(req, settings.maxBodyBytes);
@@ -242,9 +246,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       );
     }
 
-    // Step 5: the route, then the SDK handler.
-    const route = options.route(req);
-    if ('status' in route) return refuse(res, route, record);
+    // Step 5: the SDK handler.
     const caller = callerKey(req);
     cancellable.cancel(caller, messages);
     // Gone while its body was read: its 'close' has fired already and would never release the slot.
