@@ -7,7 +7,7 @@ import { defineConfig } from 'rolldown';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 export default defineConfig({
-  input: { index: 'src/index.ts' },
+  input: { index: 'src/bin.ts' },
   platform: 'node',
   // src/version.ts: the bin needs no package.json beside it (the MCPB bundle has none).
   transform: { define: { __PACKAGE_VERSION__: JSON.stringify(version) } },
