@@ -176,7 +176,7 @@ describe('README: Run it as a service', () => {
   it('Claude Code: `claude mcp add --transport http NAME URL --header …` works against the server', async () => {
     const [line = ''] = shellCommands(codeBlocks(text, 'sh')[1] ?? '');
     const match =
-      /^claude mcp add --transport http ([\w-]+) (\S+) --header "Authorization: Bearer \$BILLING_MCP_HTTP_TOKEN"$/.exec(
+      /^claude mcp add --transport http --scope user ([\w-]+) (\S+) --header "Authorization: Bearer \$BILLING_MCP_HTTP_TOKEN"$/.exec(
         line,
       );
     expect(match, line).not.toBeNull();
