@@ -1,7 +1,6 @@
 /** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
@@ -14,6 +13,7 @@ import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
+import type { errorResult } from './tools/result.js';
 
 export const SERVER_NAME = 'billing-customers-mcp';
 
@@ -30,7 +30,7 @@ export interface MissingProviders {
   /** Added to the instructions: which headers to send. */
   instructions: string;
   /** The coded `unauthorized` answer to a call of a tool whose provider's key was not sent. */
-  call(name: string): CallToolResult | undefined;
+  call(name: string): ReturnType<typeof errorResult> | undefined;
 }
 
 /**
