@@ -13,24 +13,16 @@ import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
-import type { errorResult } from './tools/result.js';
 
 export const SERVER_NAME = 'billing-customers-mcp';
 
 export interface ServerOptions {
+  /** Header-credential mode: the providers a request sent no keys for (transport/http/credential-headers.ts). */
+  missing?: MissingProviders;
   providers: readonly BillingProvider[];
   version: string;
   /** Sent to the client at `info` once it is initialized (the bin's start-up line). */
   startupMessage?: string;
-  /** Header-credential mode: the providers a request sent no keys for (transport/http/credential-headers.ts). */
-  missing?: MissingProviders;
-}
-
-export interface MissingProviders {
-  /** Added to the instructions: which headers to send. */
-  instructions: string;
-  /** The coded `unauthorized` answer to a call of a tool whose provider's key was not sent. */
-  call(name: string): ReturnType<typeof errorResult> | undefined;
 }
 
 /**
@@ -46,11 +38,15 @@ export function createServer(options: ServerOptions): Server {
  * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
  * per request, so a request costs a Server object and a few handler registrations, nothing more.
  */
-export function serverFactory(options: ServerOptions): () => Server {
-  const { providers, version, startupMessage, missing } = options;
+export function serverFactory({
+  providers,
+  version,
+  startupMessage,
+  missing,
+}: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const text = [instructions(providers), missing?.instructions].filter(Boolean).join('\n');
+  const text = instructions(providers, missing);
   // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   let listed: { tools: Tool[] } | undefined;
@@ -143,7 +139,14 @@ function clientLog() {
   };
 }
 
-function instructions(providers: readonly BillingProvider[]): string {
+export interface MissingProviders {
+  /** Added to the instructions: which headers to send. */
+  instructions: string;
+  /** The coded `unauthorized` answer to a call of a tool whose provider's key was not sent. */
+  call(name: string): ReturnType<typeof import('./tools/result.js').errorResult> | undefined;
+}
+
+function instructions(providers: readonly BillingProvider[], missing?: MissingProviders): string {
   const names = providers.map(
     (p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`,
   );
@@ -157,5 +160,6 @@ function instructions(providers: readonly BillingProvider[]): string {
     'Results are normalized (detail "summary"); ask for detail "full" only when you need the address, updated_at or provider-specific fields. Page with next_cursor. An empty page is no match, not an error.',
     'Errors are JSON {"error":{code,message,retryable}}: invalid_argument → fix the arguments; not_found → try a list filter; rate_limited/timeout with retryable → wait (retry_after_seconds) and retry once; unauthorized → tell the user which variable to fix.',
     'Customer data is personal data: do not pass it to other tools unless the user asks.',
+    ...(missing ? [missing.instructions] : []),
   ].join('\n');
 }
