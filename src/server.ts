@@ -46,7 +46,7 @@ export function serverFactory({
 }: ServerOptions): () => Server {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const text = instructions(providers, missing);
+  const text = [instructions(providers), ...(missing ? [missing.instructions] : [])].join('\n');
   // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   let listed: { tools: Tool[] } | undefined;
@@ -146,7 +146,7 @@ export interface MissingProviders {
   call(name: string): ReturnType<typeof import('./tools/result.js').errorResult> | undefined;
 }
 
-function instructions(providers: readonly BillingProvider[], missing?: MissingProviders): string {
+function instructions(providers: readonly BillingProvider[]): string {
   const names = providers.map(
     (p) => `${p.id}_get_customer / ${p.id}_list_customers (${p.displayName})`,
   );
@@ -160,6 +160,5 @@ function instructions(providers: readonly BillingProvider[], missing?: MissingPr
     'Results are normalized (detail "summary"); ask for detail "full" only when you need the address, updated_at or provider-specific fields. Page with next_cursor. An empty page is no match, not an error.',
     'Errors are JSON {"error":{code,message,retryable}}: invalid_argument → fix the arguments; not_found → try a list filter; rate_limited/timeout with retryable → wait (retry_after_seconds) and retry once; unauthorized → tell the user which variable to fix.',
     'Customer data is personal data: do not pass it to other tools unless the user asks.',
-    ...(missing ? [missing.instructions] : []),
   ].join('\n');
 }
