@@ -80,92 +80,149 @@ function hexValue(code: number): number {
   return -1;
 }
 
-/** The decoded stream: reused between calls (redaction is synchronous), grown as needed. */
+/**
+ * The decoded stream, reused between calls (redaction is synchronous) and grown as needed. Only
+ * the stretches of text around escapes are decoded into it; the rest is read in place (see
+ * `matchSpans`). Within a stretch units cover the source without gaps, so a unit ends where the
+ * next starts (a sentinel after each stretch holds its end). `depth` is kept only for backslashes
+ * and quotes, the only units it matters for. `base` is where the current stretch begins:
+ * reductions never look below it. `open` lists, in order, the units that may still begin an
+ * escape (introducers and lone percent-encoded bytes).
+ */
 class Units {
   code = new Int32Array(0);
   start = new Int32Array(0);
-  end = new Int32Array(0);
   depth = new Int32Array(0);
-  length = 0;
+  base = 0;
+  readonly open: number[] = [];
 
   reserve(size: number): void {
-    if (this.code.length >= size) return;
-    const capacity = Math.max(size, this.code.length * 2, 1024);
+    if (this.code.length > size) return;
+    const capacity = Math.max(size + 1, this.code.length * 2, 1024);
     this.code = new Int32Array(capacity);
     this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
     this.depth = new Int32Array(capacity);
   }
 
   /** Drops very large buffers after use, so one big message does not pin memory for good. */
   shrink(): void {
-    if (this.code.length > 1 << 20) this.code = this.start = this.end = this.depth = new Int32Array(0);
+    if (this.code.length > 1 << 21) this.code = this.start = this.depth = new Int32Array(0);
   }
 }
 
 const units = new Units();
 
-/** Decodes `text` into `units` (a unit per source character at most, so the buffers suffice). */
-export function decode(text: string, into: Units = units): Units {
-  into.reserve(text.length);
-  const { code, start, end, depth } = into;
-  let top = 0;
-  for (let i = 0; i < text.length; i++) {
+/**
+ * The most units an escape spans: `&#x` + 8 hex digits + `;`. An introducer further back than
+ * this from the top can begin no escape any more, so the stretch before it is final.
+ */
+const WINDOW = 12;
+/**
+ * A stretch ends only this many units after the last introducer (at least WINDOW): switching
+ * between decoding and reading in place has a cost, which text dense with escapes (JSON of JSON)
+ * would otherwise pay at every escape.
+ */
+const SETTLE_AFTER = 256;
+const MAX_ENTITY_DIGITS = 8;
+
+/** The last unit that may still begin an escape, or -Infinity. */
+function lastOpen(u: Units): number {
+  return u.open.length === 0 ? Number.NEGATIVE_INFINITY : (u.open[u.open.length - 1] as number);
+}
+
+function opensEscape(code: number): boolean {
+  return code === BACKSLASH || code === PERCENT || code === AMP || code >= BYTE_BASE;
+}
+
+/**
+ * Pushes the characters of `text` from `from` as units at `top`, reducing escapes as they
+ * complete, until the end of the text or (with `settle`) until no escape can still form; returns
+ * the next source position, and leaves the units' top in `u.start[u.code.length]`'s stead via
+ * the returned pair.
+ */
+function decodeStretch(
+  text: string,
+  from: number,
+  u: Units,
+  initialTop: number,
+  settle: boolean,
+): [next: number, top: number] {
+  const { code, start, depth, open } = u;
+  let top = initialTop;
+  let i = from;
+  while (i < text.length) {
     const c = text.charCodeAt(i);
     code[top] = c;
     start[top] = i;
-    end[top] = i + 1;
-    depth[top] = 0;
+    if (c === BACKSLASH || c === QUOTE) depth[top] = 0;
+    if (c === BACKSLASH || c === PERCENT || c === AMP) open.push(top);
     top++;
-    if (c < 128 && ENDS_ESCAPE[c] === 1) top = reduce(into, top);
+    i++;
+    // Inline pre-check: most characters end no escape, and a call per character costs.
+    if (c < 128 && ENDS_ESCAPE[c] === 1) {
+      const held = top - u.base;
+      if (
+        c === SEMICOLON ||
+        (held >= 2 && code[top - 2] === BACKSLASH) ||
+        (held >= 3 && code[top - 3] === PERCENT) ||
+        (held >= 6 && code[top - 6] === BACKSLASH)
+      ) {
+        top = reduce(u, top);
+      }
+    }
+    // Checked every 64 characters: it is the stretch's end that matters, not its exact place.
+    if (settle && (i & 63) === 0 && top - lastOpen(u) > SETTLE_AFTER) break;
   }
-  into.length = top;
-  return into;
+  open.length = 0;
+  return [i, top];
 }
 
 /** Replaces the units from `first` to the top with one unit; returns the new top. */
-function replace(u: Units, first: number, top: number, value: number, depth: number): number {
+function replace(u: Units, first: number, value: number, depth: number): number {
   u.code[first] = value;
-  u.end[first] = u.end[top - 1] as number;
   u.depth[first] = depth;
+  const { open } = u;
+  while (open.length > 0 && (open[open.length - 1] as number) >= first) open.pop();
+  if (opensEscape(value)) open.push(first);
   return first + 1;
 }
 
 function reduce(u: Units, initialTop: number): number {
-  const { code, depth } = u;
+  const { code, depth, base } = u;
   let top = initialTop;
   for (;;) {
     const last = top - 1;
+    const held = top - base;
     const c = code[last] as number;
     // JSON short escape: \" \\ \/ \b \f \n \r \t
-    if (top >= 2 && code[last - 1] === BACKSLASH && c < 128 && (SHORT[c] as number) >= 0) {
+    if (held >= 2 && code[last - 1] === BACKSLASH && c < 128 && (SHORT[c] as number) >= 0) {
       const introducer = depth[last - 1] as number;
       const paired = c !== BACKSLASH && c !== QUOTE;
       if (paired || (introducer !== MIXED && depth[last] === introducer)) {
-        top = replace(u, last - 1, top, SHORT[c] as number, nextDepth(introducer));
+        top = replace(u, last - 1, SHORT[c] as number, nextDepth(introducer));
         continue;
       }
     }
     const hex = hexValue(c);
     if (hex >= 0) {
       // %HH
-      if (top >= 3 && code[last - 2] === PERCENT) {
+      if (held >= 3 && code[last - 2] === PERCENT) {
         const high = hexValue(code[last - 1] as number);
         if (high >= 0) {
           const byte = high * 16 + hex;
-          top = replace(u, last - 2, top, byte < 0x80 ? byte : BYTE_BASE + byte, MIXED);
+          top = replace(u, last - 2, byte < 0x80 ? byte : BYTE_BASE + byte, MIXED);
           if (byte >= 0x80) top = joinUtf8(u, top);
           continue;
         }
       }
       // \uXXXX
-      if (top >= 6 && code[last - 5] === BACKSLASH && ((code[last - 4] as number) | 0x20) === 0x75) {
+      if (held >= 6 && code[last - 5] === BACKSLASH && ((code[last - 4] as number) | 0x20) === 0x75) {
         const a = hexValue(code[last - 3] as number);
         const b = hexValue(code[last - 2] as number);
         const d = hexValue(code[last - 1] as number);
         if (a >= 0 && b >= 0 && d >= 0) {
           const value = (a << 12) | (b << 8) | (d << 4) | hex;
-          top = replace(u, last - 5, top, value, nextDepth(depth[last - 5] as number));
+          top = replace(u, last - 5, value, nextDepth(depth[last - 5] as number));
           continue;
         }
       }
@@ -185,46 +242,47 @@ function nextDepth(introducer: number): number {
   return introducer === MIXED ? MIXED : introducer + 1;
 }
 
-/** `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` (any case), `&#NNN;`, `&#xHHH;` (any leading zeros). */
+/** `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` (any case), `&#NNN;`, `&#xHHH;` (up to 8 digits). */
 function htmlEntity(u: Units, top: number): number {
-  const { code } = u;
+  const { code, base } = u;
   const semicolon = top - 1;
   for (const [name, value] of HTML_NAMES) {
     const amp = semicolon - name.length - 1;
-    if (amp < 0 || code[amp] !== AMP) continue;
+    if (amp < base || code[amp] !== AMP) continue;
     let same = true;
     for (let k = 0; k < name.length && same; k++) {
       same = ((code[amp + 1 + k] as number) | 0x20) === name.charCodeAt(k);
     }
-    if (same) return replace(u, amp, top, value, MIXED);
+    if (same) return replace(u, amp, value, MIXED);
   }
-  // The digits before ';': each run is scanned once (a ';' left in place ends the next scan).
   let first = semicolon;
   let decimal = true;
-  while (first > 0 && hexValue(code[first - 1] as number) >= 0) {
+  while (
+    first > base &&
+    semicolon - first < MAX_ENTITY_DIGITS &&
+    hexValue(code[first - 1] as number) >= 0
+  ) {
     first--;
     const digit = code[first] as number;
     if (digit < 0x30 || digit > 0x39) decimal = false;
   }
   if (first === semicolon) return top;
   let marker = first - 1;
-  const isHex = marker >= 0 && ((code[marker] as number) | 0x20) === 0x78;
+  const isHex = marker >= base && ((code[marker] as number) | 0x20) === 0x78;
   if (isHex) marker--;
   else if (!decimal) return top;
-  if (marker < 1 || code[marker] !== HASH || code[marker - 1] !== AMP) return top;
+  if (marker < base + 1 || code[marker] !== HASH || code[marker - 1] !== AMP) return top;
   let value = 0;
-  for (let k = first; k < semicolon; k++) {
-    value = value * (isHex ? 16 : 10) + hexValue(code[k] as number);
-    if (value > 0x10ffff) return top;
-  }
+  for (let k = first; k < semicolon; k++) value = value * (isHex ? 16 : 10) + hexValue(code[k] as number);
+  if (value > 0x10ffff) return top;
   return emitCodePoint(u, marker - 1, top, value);
 }
 
 /** A lone byte just pushed may complete a UTF-8 sequence of percent-encoded bytes. */
 function joinUtf8(u: Units, top: number): number {
-  const { code } = u;
+  const { code, base } = u;
   let first = top - 1;
-  while (first > top - 4 && first > 0 && isContinuation(code[first] as number)) first--;
+  while (first > top - 4 && first > base && isContinuation(code[first] as number)) first--;
   const lead = (code[first] as number) - BYTE_BASE;
   const size = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
   if (lead > 0xf4 || size !== top - first) return top;
@@ -237,31 +295,33 @@ function isContinuation(code: number): boolean {
   return code >= BYTE_BASE + 0x80 && code <= BYTE_BASE + 0xbf;
 }
 
-/** One unit for a BMP character, two (a surrogate pair, the same span) beyond it. */
+/**
+ * One unit for a BMP character; beyond it two (a surrogate pair), the second spanning the
+ * escape's last source character so that units stay contiguous.
+ */
 function emitCodePoint(u: Units, first: number, top: number, value: number): number {
-  if (value <= 0xffff || top - first < 2) return replace(u, first, top, value, MIXED);
-  const spanEnd = u.end[top - 1] as number;
+  if (value <= 0xffff || top - first < 2) return replace(u, first, value, MIXED);
   const offset = value - 0x10000;
-  u.code[first] = 0xd800 + (offset >> 10);
+  replace(u, first, 0xd800 + (offset >> 10), MIXED);
   u.code[first + 1] = 0xdc00 + (offset & 0x3ff);
-  u.start[first + 1] = u.start[first] as number;
-  u.end[first] = spanEnd;
-  u.end[first + 1] = spanEnd;
-  u.depth[first] = MIXED;
-  u.depth[first + 1] = MIXED;
+  u.start[first + 1] = u.start[top - 1] as number;
   return first + 2;
 }
 
 /** The canonical reading of a pattern (a credential form) on its own, folded. */
 export function canonical(text: string): number[] {
-  const read = decode(text, new Units());
-  return Array.from(read.code.subarray(0, read.length), fold);
+  const u = new Units();
+  u.reserve(text.length);
+  const [, top] = decodeStretch(text, 0, u, 0, false);
+  return Array.from(u.code.subarray(0, top), fold);
 }
 
 /** Each UTF-16 unit of `text` as it is, folded (a form whose own escapes were spelled apart). */
 export function literal(text: string): number[] {
   return Array.from({ length: text.length }, (_, i) => fold(text.charCodeAt(i)));
 }
+
+const DENSE_CHILDREN = 6;
 
 /**
  * Aho–Corasick over folded unit codes. The trie is stored flat: a child list per node
@@ -276,6 +336,9 @@ export class Automaton {
   private readonly fail: Int32Array;
   private readonly longest: Int32Array;
   private readonly root = new Int32Array(128).fill(-1);
+  /** Nodes with many children (near the root, with many keys) get a dense row for ASCII. */
+  private readonly row: Int32Array;
+  private rows = new Int32Array(0);
   private size = 1;
 
   constructor(patterns: readonly number[][]) {
@@ -285,12 +348,33 @@ export class Automaton {
     this.sibling = new Int32Array(capacity).fill(-1);
     this.fail = new Int32Array(capacity);
     this.longest = new Int32Array(capacity);
+    this.row = new Int32Array(capacity).fill(-1);
     for (const pattern of patterns) this.insert(pattern);
+    this.denseRows();
     this.link();
+  }
+
+  private denseRows(): void {
+    const wide: number[] = [];
+    for (let node = 1; node < this.size; node++) {
+      let count = 0;
+      for (let k = this.firstChild[node] as number; k !== -1 && count < DENSE_CHILDREN; k = this.sibling[k] as number) count++;
+      if (count >= DENSE_CHILDREN) wide.push(node);
+    }
+    this.rows = new Int32Array(wide.length * 128).fill(-1);
+    wide.forEach((node, index) => {
+      this.row[node] = index * 128;
+      for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
+        const c = this.label[k] as number;
+        if (c < 128) this.rows[index * 128 + c] = k;
+      }
+    });
   }
 
   private child(node: number, c: number): number {
     if (node === 0 && c < 128) return this.root[c] as number;
+    const row = this.row[node] as number;
+    if (row !== -1 && c < 128) return this.rows[row + c] as number;
     for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
       if (this.label[k] === c) return k;
     }
@@ -341,59 +425,168 @@ export class Automaton {
   }
 
   /**
-   * Every match, as the longest pattern ending at each unit: `onMatch(lastUnit, length)`.
-   * Returns early when `onMatch` returns true.
+   * A walk over a stream fed in stretches, read in place (`text`) or decoded (`units`): for each
+   * unit that ends a pattern, `onMatch(unitNumber, longestLength, sourceEnd)`; a true answer
+   * stops the walk. Two copies of one loop: a branch per character on which kind it is costs.
    */
-  scan(codes: Int32Array | string, length: number, onMatch: (last: number, length: number) => boolean): void {
-    const isText = typeof codes === 'string';
-    let node = 0;
-    for (let j = 0; j < length; j++) {
-      const c = fold(isText ? codes.charCodeAt(j) : (codes[j] as number));
+  walker(onMatch: (last: number, length: number, end: number) => boolean): Walker {
+    const { root, fail, longest, row, rows, firstChild, sibling, label } = this;
+    let state = 0;
+    /** The next state from a non-root state, or after the root has no child for `c` (inlined `child`). */
+    const step = (from: number, c: number): number => {
+      let node = from;
       for (;;) {
-        const next = this.child(node, c);
-        if (next !== -1) {
-          node = next;
-          break;
+        let next = -1;
+        if (c < 128 && node === 0) next = root[c] as number;
+        else if (c < 128 && (row[node] as number) !== -1) next = rows[(row[node] as number) + c] as number;
+        else {
+          for (let k = firstChild[node] as number; k !== -1; k = sibling[k] as number) {
+            if (label[k] === c) {
+              next = k;
+              break;
+            }
+          }
         }
-        if (node === 0) break;
-        node = this.fail[node] as number;
+        if (next !== -1) return next;
+        if (node === 0) return 0;
+        node = fail[node] as number;
       }
-      const found = this.longest[node] as number;
-      if (found > 0 && onMatch(j, found)) return;
-    }
+    };
+    const walk: Walker = {
+      count: 0,
+      stopped: false,
+      text: (text, from, to) => {
+        let node = state;
+        for (let j = from; j < to; j++) {
+          const raw = text.charCodeAt(j);
+          const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
+          if (node === 0 && c < 128) {
+            node = root[c] as number;
+            if (node === -1) {
+              node = 0;
+              continue;
+            }
+          } else {
+            node = step(node, c);
+          }
+          const found = longest[node] as number;
+          if (found > 0 && onMatch(walk.count + j - from, found, j + 1)) {
+            walk.stopped = true;
+            return;
+          }
+        }
+        state = node;
+        walk.count += to - from;
+      },
+      units: (code, start, from, to) => {
+        let node = state;
+        for (let j = from; j < to; j++) {
+          const raw = code[j] as number;
+          const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
+          if (node === 0 && c < 128) {
+            node = root[c] as number;
+            if (node === -1) {
+              node = 0;
+              continue;
+            }
+          } else {
+            node = step(node, c);
+          }
+          const found = longest[node] as number;
+          if (found > 0 && onMatch(walk.count + j - from, found, start[j + 1] as number)) {
+            walk.stopped = true;
+            return;
+          }
+        }
+        state = node;
+        walk.count += to - from;
+      },
+    };
+    return walk;
   }
 }
 
-/** Whether reading `text` needs decoding at all: without these characters it reads as it is. */
-function needsDecoding(text: string): boolean {
-  return text.includes('\\') || text.includes('%') || text.includes('&');
+interface Walker {
+  /** Units walked so far. */
+  count: number;
+  stopped: boolean;
+  text(text: string, from: number, to: number): void;
+  units(code: Int32Array, start: Int32Array, from: number, to: number): void;
 }
 
-/** Source spans [start, end) of every match, merged where they touch or overlap. */
+/**
+ * Source spans [start, end) of every match (only the first with `firstOnly`), merged where they
+ * touch or overlap. The text is read in place up to the next backslash, `%` or `&`; from there a
+ * stretch is decoded until no escape can still form, and its units are walked; and so on. Both
+ * kinds of stretch feed one automaton walk, and a segment list maps unit numbers back to source
+ * positions (looked up only for a match).
+ */
 export function matchSpans(automaton: Automaton, text: string, firstOnly: boolean): number[] {
   const spans: number[] = [];
-  const add = (from: number, to: number) => {
-    let start = from;
-    let end = to;
+  // Per segment: the number of its first unit, and its source start (read in place) or -1 - the
+  // index of its first unit in `units` (decoded).
+  const segmentUnit: number[] = [];
+  const segmentWhere: number[] = [];
+  const startOf = (unit: number): number => {
+    let low = 0;
+    let high = segmentUnit.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((segmentUnit[mid] as number) <= unit) low = mid;
+      else high = mid - 1;
+    }
+    const where = segmentWhere[low] as number;
+    const offset = unit - (segmentUnit[low] as number);
+    return where >= 0 ? where + offset : (units.start[-1 - where + offset] as number);
+  };
+  const onMatch = (last: number, length: number, end: number): boolean => {
+    let start = startOf(last - length + 1);
+    let to = end;
     // A later match may start before earlier ones: fold back every span it reaches.
     while (spans.length > 0 && start <= (spans[spans.length - 1] as number)) {
-      end = Math.max(end, spans.pop() as number);
+      to = Math.max(to, spans.pop() as number);
       start = Math.min(start, spans.pop() as number);
     }
-    spans.push(start, end);
+    spans.push(start, to);
     return firstOnly;
   };
-  if (!needsDecoding(text)) {
-    automaton.scan(text, text.length, (last, length) => add(last - length + 1, last + 1));
-    return spans;
-  }
-  const read = decode(text);
+
+  // Each stretch but the last holds more than SETTLE_AFTER units; one sentinel follows each.
+  units.reserve(text.length + Math.ceil(text.length / SETTLE_AFTER) + 2);
+  const walk = automaton.walker(onMatch);
+  let backslash = text.indexOf('\\');
+  let percent = text.indexOf('%');
+  let amp = text.indexOf('&');
+  let i = 0;
+  let free = 0; // first unused slot in `units`
   try {
-    automaton.scan(read.code, read.length, (last, length) =>
-      add(read.start[last - length + 1] as number, read.end[last] as number),
-    );
+    while (i < text.length && !walk.stopped) {
+      if (backslash !== -1 && backslash < i) backslash = text.indexOf('\\', i);
+      if (percent !== -1 && percent < i) percent = text.indexOf('%', i);
+      if (amp !== -1 && amp < i) amp = text.indexOf('&', i);
+      const until = Math.min(
+        backslash === -1 ? text.length : backslash,
+        percent === -1 ? text.length : percent,
+        amp === -1 ? text.length : amp,
+      );
+      if (until > i) {
+        segmentUnit.push(walk.count);
+        segmentWhere.push(i);
+        walk.text(text, i, until);
+        i = until;
+        continue;
+      }
+      units.base = free;
+      const [after, top] = decodeStretch(text, i, units, free, true);
+      units.start[top] = after; // the stretch's end, for its last unit
+      segmentUnit.push(walk.count);
+      segmentWhere.push(-1 - free);
+      walk.units(units.code, units.start, free, top);
+      free = top + 1;
+      i = after;
+    }
   } finally {
-    read.shrink();
+    units.shrink();
   }
   return spans;
 }
