@@ -316,6 +316,49 @@ export function canonical(text: string): number[] {
   return Array.from(u.code.subarray(0, top), fold);
 }
 
+/**
+ * A pattern and the cores that still match when the text around it joins one of its ends into an
+ * escape: a preceding `\` or `%4` can swallow up to WINDOW - 1 leading units that may end an
+ * escape (hex digits, `u`, `x`, `#`, a short escape's letter), and a trailing `\`, `%` or `&`
+ * can be joined with the text after it. The cores are kept only if still `minimum` long: the
+ * rest of the pattern stays redacted wherever the whole pattern matches.
+ */
+export function withCores(pattern: readonly number[], minimum: number): number[][] {
+  let lead = 0;
+  while (lead < pattern.length && lead < WINDOW - 1 && endsEscape(pattern[lead] as number)) lead++;
+  // Cut before the first, or only the last, unit in the last WINDOW that may open an escape.
+  let first = pattern.length;
+  let last = pattern.length;
+  for (let k = Math.max(0, pattern.length - WINDOW); k < pattern.length; k++) {
+    if (!opensEscape(pattern[k] as number)) continue;
+    first = Math.min(first, k);
+    last = k;
+  }
+  const out = [pattern.slice()];
+  for (const [from, to] of [
+    [lead, pattern.length],
+    [0, first],
+    [0, last],
+    [lead, first],
+    [lead, last],
+  ] as const) {
+    if ((from > 0 || to < pattern.length) && to - from >= minimum) out.push(pattern.slice(from, to));
+  }
+  return out;
+}
+
+/** Folded units that can follow an escape's first unit in JSON, percent and numeric HTML escapes. */
+function endsEscape(code: number): boolean {
+  return (
+    hexValue(code) >= 0 ||
+    code === 0x75 || // u
+    code === 0x78 || // x
+    code === HASH ||
+    (code < 128 && (SHORT[code] as number) >= 0) ||
+    code >= BYTE_BASE
+  );
+}
+
 /** Each UTF-16 unit of `text` as it is, folded (a form whose own escapes were spelled apart). */
 export function literal(text: string): number[] {
   return Array.from({ length: text.length }, (_, i) => fold(text.charCodeAt(i)));

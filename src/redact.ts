@@ -4,7 +4,7 @@
  * the keys from the environment; an Upstream and (in remote mode) a request hold their own.
  */
 
-import { Automaton, canonical, literal, matchSpans } from './redact-match.js';
+import { Automaton, canonical, literal, matchSpans, withCores } from './redact-match.js';
 
 /** Shorter values are ignored: redacting "abc" everywhere would garble output, not protect it. */
 export const MIN_SECRET_LENGTH = 6;
@@ -61,13 +61,16 @@ export class Secrets {
   /**
    * One automaton over every form, each read two ways: as the decoder reads it on its own (its
    * escapes decoded, as they are when the form is echoed as it is), and unit by unit (as they are
-   * when the echo spells the form's characters apart, e.g. a backslash percent-encoded).
+   * when the echo spells the form's characters apart, e.g. a backslash percent-encoded), each
+   * with its cores (see `withCores`).
    */
   private matcher(): Automaton {
     if (this.automaton) return this.automaton;
     const patterns = new Map<string, number[]>();
     for (const form of this.forms) {
-      for (const codes of [canonical(form), literal(form)]) patterns.set(codes.join(','), codes);
+      for (const codes of [canonical(form), literal(form)]) {
+        for (const core of withCores(codes, MIN_SECRET_LENGTH)) patterns.set(core.join(','), core);
+      }
     }
     this.automaton = new Automaton([...patterns.values()]);
     return this.automaton;
