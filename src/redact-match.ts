@@ -216,7 +216,11 @@ function reduce(u: Units, initialTop: number): number {
         }
       }
       // \uXXXX
-      if (held >= 6 && code[last - 5] === BACKSLASH && ((code[last - 4] as number) | 0x20) === 0x75) {
+      if (
+        held >= 6 &&
+        code[last - 5] === BACKSLASH &&
+        ((code[last - 4] as number) | 0x20) === 0x75
+      ) {
         const a = hexValue(code[last - 3] as number);
         const b = hexValue(code[last - 2] as number);
         const d = hexValue(code[last - 1] as number);
@@ -273,7 +277,8 @@ function htmlEntity(u: Units, top: number): number {
   else if (!decimal) return top;
   if (marker < base + 1 || code[marker] !== HASH || code[marker - 1] !== AMP) return top;
   let value = 0;
-  for (let k = first; k < semicolon; k++) value = value * (isHex ? 16 : 10) + hexValue(code[k] as number);
+  for (let k = first; k < semicolon; k++)
+    value = value * (isHex ? 16 : 10) + hexValue(code[k] as number);
   if (value > 0x10ffff) return top;
   return emitCodePoint(u, marker - 1, top, value);
 }
@@ -342,7 +347,8 @@ export function withCores(pattern: readonly number[], minimum: number): number[]
     [lead, first],
     [lead, last],
   ] as const) {
-    if ((from > 0 || to < pattern.length) && to - from >= minimum) out.push(pattern.slice(from, to));
+    if ((from > 0 || to < pattern.length) && to - from >= minimum)
+      out.push(pattern.slice(from, to));
   }
   return out;
 }
@@ -401,7 +407,12 @@ export class Automaton {
     const wide: number[] = [];
     for (let node = 1; node < this.size; node++) {
       let count = 0;
-      for (let k = this.firstChild[node] as number; k !== -1 && count < DENSE_CHILDREN; k = this.sibling[k] as number) count++;
+      for (
+        let k = this.firstChild[node] as number;
+        k !== -1 && count < DENSE_CHILDREN;
+        k = this.sibling[k] as number
+      )
+        count++;
       if (count >= DENSE_CHILDREN) wide.push(node);
     }
     this.rows = new Int32Array(wide.length * 128).fill(-1);
@@ -481,7 +492,8 @@ export class Automaton {
       for (;;) {
         let next = -1;
         if (c < 128 && node === 0) next = root[c] as number;
-        else if (c < 128 && (row[node] as number) !== -1) next = rows[(row[node] as number) + c] as number;
+        else if (c < 128 && (row[node] as number) !== -1)
+          next = rows[(row[node] as number) + c] as number;
         else {
           for (let k = firstChild[node] as number; k !== -1; k = sibling[k] as number) {
             if (label[k] === c) {

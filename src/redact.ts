@@ -142,7 +142,9 @@ interface ToolResultLike {
 
 function isToolResult(value: object): value is ToolResultLike {
   const { structuredContent, content } = value as Partial<ToolResultLike>;
-  return typeof structuredContent === 'object' && structuredContent !== null && Array.isArray(content);
+  return (
+    typeof structuredContent === 'object' && structuredContent !== null && Array.isArray(content)
+  );
 }
 
 /**
@@ -160,7 +162,8 @@ function keepTextInStep(
   const items = copy.content as { text?: unknown }[];
   original.content.forEach((item, index) => {
     const target = items[index];
-    if (item?.type !== 'text' || item.text !== json || !target || typeof target !== 'object') return;
+    if (item?.type !== 'text' || item.text !== json || !target || typeof target !== 'object')
+      return;
     target.text = clean(JSON.stringify(copy.structuredContent));
   });
 }

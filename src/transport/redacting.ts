@@ -8,7 +8,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { logLine } from '../log.js';
-import { MIN_SECRET_LENGTH, redactDeep, type Secrets } from '../redact.js';
+import { redactDeep, type Secrets } from '../redact.js';
 
 export const REDACTION_FAILED = 'redaction_failed';
 
@@ -21,41 +21,43 @@ export function redactOutgoing<T extends Transport>(
   transport.send = async (message, options) => {
     let clean: JSONRPCMessage | undefined;
     try {
-      clean = redactDeep(message, secrets());
+      clean = redactMessage(message, secrets());
     } catch (error) {
       // The error's name only: its message could quote what was being matched.
       logLine(`${REDACTION_FAILED}: an outgoing message was withheld (${errorName(error)})`);
-      clean = withheld(message, secrets());
+      clean = withheld(message);
     }
     if (clean !== undefined) await send(clean, options);
   };
   return transport;
 }
 
+/**
+ * A message redacted, except a response's `id`: that is the caller's own value echoed back to it,
+ * and the transport routes the answer by it (a redacted id would leave the request unanswered).
+ */
+export function redactMessage(
+  message: JSONRPCMessage,
+  secrets: readonly Secrets[],
+): JSONRPCMessage {
+  if (!('id' in message) || 'method' in message) return redactDeep(message, secrets);
+  const { id, ...rest } = message;
+  const clean = redactDeep(rest, secrets);
+  return clean === rest ? message : ({ ...clean, id } as JSONRPCMessage);
+}
+
 /** The coded error that stands in for a response that could not be redacted; none for a notification. */
-function withheld(message: JSONRPCMessage, secrets: readonly Secrets[]): JSONRPCMessage | undefined {
+function withheld(message: JSONRPCMessage): JSONRPCMessage | undefined {
   if (!('id' in message) || 'method' in message) return undefined;
   return {
     jsonrpc: '2.0',
-    id: safeId(message.id, secrets),
+    id: message.id,
     error: {
       code: -32603,
       message: `Internal error (${REDACTION_FAILED}): the answer could not be checked for credentials, so it was withheld. Retry; if it persists, report it to the operator.`,
       data: { code: REDACTION_FAILED },
     },
   };
-}
-
-/** The request's id, so the client can match the answer, unless it could hold a key unchecked. */
-function safeId(id: unknown, secrets: readonly Secrets[]): string | number {
-  if (typeof id === 'number') return id;
-  if (typeof id !== 'string') return 0;
-  try {
-    return redactDeep(id, secrets);
-  } catch {
-    // Shorter than any registered form: it cannot be one.
-    return id.length < MIN_SECRET_LENGTH ? id : '[redacted]';
-  }
 }
 
 function errorName(error: unknown): string {

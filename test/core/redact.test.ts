@@ -193,7 +193,11 @@ describe('redaction in linear time, whatever the keys hold (issue 16)', () => {
     const key = 'sk_live_ABCdef0123456789';
     const secrets = new Secrets();
     secrets.add(key);
-    for (const form of [percentAll(key), percentAll(key).toUpperCase(), percentAll(percentAll(key))]) {
+    for (const form of [
+      percentAll(key),
+      percentAll(key).toUpperCase(),
+      percentAll(percentAll(key)),
+    ]) {
       expect(secrets.redact(`invalid key ${form}.`), form).toBe('invalid key [redacted].');
     }
   });
@@ -203,7 +207,11 @@ describe('redaction in linear time, whatever the keys hold (issue 16)', () => {
       const secrets = new Secrets();
       secrets.add(key);
       for (let levels = 0; levels <= 4; levels++) {
-        const message = { jsonrpc: '2.0', id: 1, error: { message: `echo "${jsonLevels(key, levels)}" end` } };
+        const message = {
+          jsonrpc: '2.0',
+          id: 1,
+          error: { message: `echo "${jsonLevels(key, levels)}" end` },
+        };
         const out = redactDeep(message, [secrets]);
         expect(out, `${JSON.stringify(key)} at ${levels}`).not.toBe(message);
         expect(out.error.message, `${JSON.stringify(key)} at ${levels}`).toContain('[redacted]');
@@ -242,7 +250,10 @@ describe('redaction in linear time, whatever the keys hold (issue 16)', () => {
     const secrets = new Secrets();
     secrets.add(key);
     const structuredContent = { a: `x ${key} y`, [key]: [key, `${jsonLevels(key, 2)}!`] };
-    const result = { structuredContent, content: [{ type: 'text', text: JSON.stringify(structuredContent) }] };
+    const result = {
+      structuredContent,
+      content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+    };
     const out = redactDeep(result, [secrets]);
     expect(out.content[0]?.text).toBe(JSON.stringify(out.structuredContent));
     expect(out.content[0]?.text).not.toContain('KEY_0042');
