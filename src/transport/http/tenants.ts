@@ -18,6 +18,7 @@ import { serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
+import { isVisibleAscii } from './settings.js';
 
 /** `X-Quentli-Api-Key`, `X-Flexprice-Api-Key`, `X-Maple-Api-Key` (+ `X-Maple-Company-Id`), optional `X-<Provider>-Base-Url`. */
 export const keyHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-api-key`;
@@ -167,11 +168,3 @@ function header(
   return text;
 }
 
-/** Every character in 0x21-0x7E. A loop, not a regex: linear whatever the header holds. */
-export function isVisibleAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x21 || code > 0x7e) return false;
-  }
-  return true;
-}
