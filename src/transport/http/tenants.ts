@@ -167,4 +167,3 @@ function header(
   }
   return text;
 }
-
