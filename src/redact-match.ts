@@ -491,11 +491,14 @@ export class Automaton {
       let node = from;
       for (;;) {
         let next = -1;
-        if (c < 128 && node === 0) next = root[c] as number;
+        const first = firstChild[node] as number;
+        // Most nodes of long keys are a chain: one child, checked first.
+        if (first !== -1 && label[first] === c) next = first;
+        else if (c < 128 && node === 0) next = root[c] as number;
         else if (c < 128 && (row[node] as number) !== -1)
           next = rows[(row[node] as number) + c] as number;
         else {
-          for (let k = firstChild[node] as number; k !== -1; k = sibling[k] as number) {
+          for (let k = first; k !== -1; k = sibling[k] as number) {
             if (label[k] === c) {
               next = k;
               break;
