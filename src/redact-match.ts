@@ -43,9 +43,15 @@ for (const [letter, value] of [
 ] as const) {
   SHORT[letter.charCodeAt(0)] = value;
 }
-/** Only these can end an escape: a short escape's letter, a hex digit, ';'. */
-const ENDS_ESCAPE = new Uint8Array(128).map((_, code) =>
-  SHORT[code] !== -1 || hexValue(code) >= 0 || code === SEMICOLON ? 1 : 0,
+/** Per ASCII character: may end an escape (a short escape's letter, a hex digit, ';'), opens one, has a JSON depth. */
+const ENDS = 1;
+const OPENS = 2;
+const DEPTH = 4;
+const FLAGS = new Uint8Array(128).map(
+  (_, code) =>
+    (SHORT[code] !== -1 || hexValue(code) >= 0 || code === SEMICOLON ? ENDS : 0) |
+    (code === BACKSLASH || code === PERCENT || code === AMP ? OPENS : 0) |
+    (code === BACKSLASH || code === QUOTE ? DEPTH : 0),
 );
 const HTML_NAMES: [string, number][] = [
   ['lt', 0x3c],
@@ -154,21 +160,21 @@ function decodeStretch(
     const c = text.charCodeAt(i);
     code[top] = c;
     start[top] = i;
-    if (c === BACKSLASH || c === QUOTE) depth[top] = 0;
-    if (c === BACKSLASH || c === PERCENT || c === AMP) open.push(top);
+    const flags = c < 128 ? (FLAGS[c] as number) : 0;
+    if (flags !== 0) {
+      if ((flags & DEPTH) !== 0) depth[top] = 0;
+      if ((flags & OPENS) !== 0) open.push(top);
+    }
     top++;
     i++;
-    // Inline pre-check: most characters end no escape, and a call per character costs.
-    if (c < 128 && ENDS_ESCAPE[c] === 1) {
-      const held = top - u.base;
-      if (
-        c === SEMICOLON ||
-        (held >= 2 && code[top - 2] === BACKSLASH) ||
-        (held >= 3 && code[top - 3] === PERCENT) ||
-        (held >= 6 && code[top - 6] === BACKSLASH)
-      ) {
-        top = reduce(u, top);
-      }
+    // Only a character that can end an escape, with an introducer close enough behind it, can
+    // complete one (every escape begins with a unit listed in `open`): a call per character costs.
+    if (
+      (flags & ENDS) !== 0 &&
+      open.length > 0 &&
+      top - (open[open.length - 1] as number) <= WINDOW
+    ) {
+      top = reduce(u, top);
     }
     // Checked every 64 characters: it is the stretch's end that matters, not its exact place.
     if (settle && (i & 63) === 0 && top - lastOpen(u) > SETTLE_AFTER) break;
@@ -371,6 +377,8 @@ export function literal(text: string): number[] {
 }
 
 const DENSE_CHILDREN = 6;
+/** At most this many complete rows (2 MB). */
+const MAX_DFA_ROWS = 4096;
 
 /**
  * Aho–Corasick over folded unit codes. The trie is stored flat: a child list per node
@@ -388,6 +396,13 @@ export class Automaton {
   /** Nodes with many children (near the root, with many keys) get a dense row for ASCII. */
   private readonly row: Int32Array;
   private rows = new Int32Array(0);
+  /**
+   * Complete transitions (child, or where the failure links lead) for ASCII from the root and
+   * the nodes one or two characters deep, where a walk over ordinary text spends most steps:
+   * one load per character there. `dfaRow[node]` is the row's offset, or -1.
+   */
+  private readonly dfaRow: Int32Array;
+  private dfa = new Int32Array(0);
   private size = 1;
 
   constructor(patterns: readonly number[][]) {
@@ -398,9 +413,11 @@ export class Automaton {
     this.fail = new Int32Array(capacity);
     this.longest = new Int32Array(capacity);
     this.row = new Int32Array(capacity).fill(-1);
+    this.dfaRow = new Int32Array(capacity).fill(-1);
     for (const pattern of patterns) this.insert(pattern);
     this.denseRows();
     this.link();
+    this.shallowRows();
   }
 
   private denseRows(): void {
@@ -478,13 +495,39 @@ export class Automaton {
     }
   }
 
+  private shallowRows(): void {
+    // Breadth first, so a node's failure target (shallower) has its row before the node.
+    const order = [0];
+    const depth = new Map<number, number>([[0, 0]]);
+    for (let at = 0; at < order.length && order.length < MAX_DFA_ROWS; at++) {
+      const node = order[at] as number;
+      if ((depth.get(node) as number) >= 2) continue;
+      for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
+        if (order.length >= MAX_DFA_ROWS) break;
+        depth.set(k, (depth.get(node) as number) + 1);
+        order.push(k);
+      }
+    }
+    this.dfa = new Int32Array(order.length * 128);
+    order.forEach((node, index) => {
+      const offset = index * 128;
+      this.dfaRow[node] = offset;
+      const failRow = node === 0 ? -1 : (this.dfaRow[this.fail[node] as number] as number);
+      for (let c = 0; c < 128; c++) {
+        const next = this.child(node, c);
+        this.dfa[offset + c] =
+          next !== -1 ? next : failRow === -1 ? 0 : (this.dfa[failRow + c] as number);
+      }
+    });
+  }
+
   /**
    * A walk over a stream fed in stretches, read in place (`text`) or decoded (`units`): for each
    * unit that ends a pattern, `onMatch(unitNumber, longestLength, sourceEnd)`; a true answer
    * stops the walk. Two copies of one loop: a branch per character on which kind it is costs.
    */
   walker(onMatch: (last: number, length: number, end: number) => boolean): Walker {
-    const { root, fail, longest, row, rows, firstChild, sibling, label } = this;
+    const { root, fail, longest, row, rows, firstChild, sibling, label, dfaRow, dfa } = this;
     let state = 0;
     /** The next state from a non-root state, or after the root has no child for `c` (inlined `child`). */
     const step = (from: number, c: number): number => {
@@ -518,12 +561,10 @@ export class Automaton {
         for (let j = from; j < to; j++) {
           const raw = text.charCodeAt(j);
           const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
-          if (node === 0 && c < 128) {
-            node = root[c] as number;
-            if (node === -1) {
-              node = 0;
-              continue;
-            }
+          const shallow = dfaRow[node] as number;
+          if (c < 128 && shallow !== -1) {
+            node = dfa[shallow + c] as number;
+            if (node === 0) continue;
           } else {
             node = step(node, c);
           }
@@ -541,12 +582,10 @@ export class Automaton {
         for (let j = from; j < to; j++) {
           const raw = code[j] as number;
           const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
-          if (node === 0 && c < 128) {
-            node = root[c] as number;
-            if (node === -1) {
-              node = 0;
-              continue;
-            }
+          const shallow = dfaRow[node] as number;
+          if (c < 128 && shallow !== -1) {
+            node = dfa[shallow + c] as number;
+            if (node === 0) continue;
           } else {
             node = step(node, c);
           }
