@@ -521,110 +521,110 @@ export class Automaton {
     });
   }
 
-  /**
-   * A walk over a stream fed in stretches, read in place (`text`) or decoded (`units`): for each
-   * unit that ends a pattern, `onMatch(unitNumber, longestLength, sourceEnd)`; a true answer
-   * stops the walk. Two copies of one loop: a branch per character on which kind it is costs.
-   */
-  walker(onMatch: (last: number, length: number, end: number) => boolean): Walker {
-    const { root, fail, longest, row, rows, firstChild, sibling, label, dfaRow, dfa } = this;
-    let state = 0;
-    /** The next state from a non-root state, or after the root has no child for `c` (inlined `child`). */
-    const step = (from: number, c: number): number => {
-      let node = from;
-      for (;;) {
-        let next = -1;
-        const first = firstChild[node] as number;
-        // Most nodes of long keys are a chain: one child, checked first.
-        if (first !== -1 && label[first] === c) next = first;
-        else if (c < 128 && node === 0) next = root[c] as number;
-        else if (c < 128 && (row[node] as number) !== -1)
-          next = rows[(row[node] as number) + c] as number;
-        else {
-          for (let k = first; k !== -1; k = sibling[k] as number) {
-            if (label[k] === c) {
-              next = k;
-              break;
-            }
+  /** The next state from `from` on `c`, following failure links (deep nodes; shallow ones use `dfa`). */
+  private step(from: number, c: number): number {
+    const { root, fail, row, rows, firstChild, sibling, label } = this;
+    let node = from;
+    for (;;) {
+      let next = -1;
+      const first = firstChild[node] as number;
+      // Most nodes of long keys are a chain: one child, checked first.
+      if (first !== -1 && label[first] === c) next = first;
+      else if (c < 128 && node === 0) next = root[c] as number;
+      else if (c < 128 && (row[node] as number) !== -1)
+        next = rows[(row[node] as number) + c] as number;
+      else {
+        for (let k = first; k !== -1; k = sibling[k] as number) {
+          if (label[k] === c) {
+            next = k;
+            break;
           }
         }
-        if (next !== -1) return next;
-        if (node === 0) return 0;
-        node = fail[node] as number;
       }
-    };
-    const walk: Walker = {
-      count: 0,
-      stopped: false,
-      text: (text, from, to) => {
-        let node = state;
-        for (let j = from; j < to; j++) {
-          const raw = text.charCodeAt(j);
-          const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
-          const shallow = dfaRow[node] as number;
-          if (c < 128 && shallow !== -1) {
-            node = dfa[shallow + c] as number;
-            if (node === 0) continue;
-          } else {
-            node = step(node, c);
-          }
-          const found = longest[node] as number;
-          if (found > 0 && onMatch(walk.count + j - from, found, j + 1)) {
-            walk.stopped = true;
-            return;
-          }
-        }
-        state = node;
-        walk.count += to - from;
-      },
-      units: (code, start, from, to) => {
-        let node = state;
-        for (let j = from; j < to; j++) {
-          const raw = code[j] as number;
-          const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
-          const shallow = dfaRow[node] as number;
-          if (c < 128 && shallow !== -1) {
-            node = dfa[shallow + c] as number;
-            if (node === 0) continue;
-          } else {
-            node = step(node, c);
-          }
-          const found = longest[node] as number;
-          if (found > 0 && onMatch(walk.count + j - from, found, start[j + 1] as number)) {
-            walk.stopped = true;
-            return;
-          }
-        }
-        state = node;
-        walk.count += to - from;
-      },
-    };
-    return walk;
+      if (next !== -1) return next;
+      if (node === 0) return 0;
+      node = fail[node] as number;
+    }
+  }
+
+  /**
+   * Walks `text[from, to)` as it is (no escapes in it), continuing `scan`. Two copies of one loop
+   * (here and `walkUnits`): a branch per character on which kind of stream it is costs.
+   */
+  walkText(scan: Scan, text: string, from: number, to: number): void {
+    const { longest, dfaRow, dfa } = this;
+    let node = scan.state;
+    for (let j = from; j < to; j++) {
+      const raw = text.charCodeAt(j);
+      const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
+      const shallow = dfaRow[node] as number;
+      if (c < 128 && shallow !== -1) {
+        node = dfa[shallow + c] as number;
+        if (node === 0) continue;
+      } else {
+        node = this.step(node, c);
+      }
+      const found = longest[node] as number;
+      if (found > 0 && scan.match(scan.count + j - from, found, j + 1)) return;
+    }
+    scan.state = node;
+    scan.count += to - from;
+  }
+
+  /** Walks decoded units `[from, to)`, continuing `scan` (a unit ends where the next starts). */
+  walkUnits(scan: Scan, code: Int32Array, start: Int32Array, from: number, to: number): void {
+    const { longest, dfaRow, dfa } = this;
+    let node = scan.state;
+    for (let j = from; j < to; j++) {
+      const raw = code[j] as number;
+      const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
+      const shallow = dfaRow[node] as number;
+      if (c < 128 && shallow !== -1) {
+        node = dfa[shallow + c] as number;
+        if (node === 0) continue;
+      } else {
+        node = this.step(node, c);
+      }
+      const found = longest[node] as number;
+      if (found > 0 && scan.match(scan.count + j - from, found, start[j + 1] as number)) return;
+    }
+    scan.state = node;
+    scan.count += to - from;
   }
 }
 
-interface Walker {
-  /** Units walked so far. */
-  count: number;
-  stopped: boolean;
-  text(text: string, from: number, to: number): void;
-  units(code: Int32Array, start: Int32Array, from: number, to: number): void;
-}
-
 /**
- * Source spans [start, end) of every match (only the first with `firstOnly`), merged where they
- * touch or overlap. The text is read in place up to the next backslash, `%` or `&`; from there a
- * stretch is decoded until no escape can still form, and its units are walked; and so on. Both
- * kinds of stretch feed one automaton walk, and a segment list maps unit numbers back to source
- * positions (looked up only for a match).
+ * One walk's state, reused from call to call (redaction is synchronous): the automaton state,
+ * units walked, the segment list that maps unit numbers back to source positions, and the spans
+ * found so far. Per segment: the number of its first unit, and its source start (read in place)
+ * or -1 - the index of its first unit in `units` (decoded).
  */
-export function matchSpans(automaton: Automaton, text: string, firstOnly: boolean): number[] {
-  const spans: number[] = [];
-  // Per segment: the number of its first unit, and its source start (read in place) or -1 - the
-  // index of its first unit in `units` (decoded).
-  const segmentUnit: number[] = [];
-  const segmentWhere: number[] = [];
-  const startOf = (unit: number): number => {
+class Scan {
+  state = 0;
+  count = 0;
+  stopped = false;
+  firstOnly = false;
+  readonly spans: number[] = [];
+  readonly segmentUnit: number[] = [];
+  readonly segmentWhere: number[] = [];
+
+  reset(firstOnly: boolean): void {
+    this.state = 0;
+    this.count = 0;
+    this.stopped = false;
+    this.firstOnly = firstOnly;
+    this.spans.length = 0;
+    this.segmentUnit.length = 0;
+    this.segmentWhere.length = 0;
+  }
+
+  segment(where: number): void {
+    this.segmentUnit.push(this.count);
+    this.segmentWhere.push(where);
+  }
+
+  private startOf(unit: number): number {
+    const { segmentUnit, segmentWhere } = this;
     let low = 0;
     let high = segmentUnit.length - 1;
     while (low < high) {
@@ -635,9 +635,12 @@ export function matchSpans(automaton: Automaton, text: string, firstOnly: boolea
     const where = segmentWhere[low] as number;
     const offset = unit - (segmentUnit[low] as number);
     return where >= 0 ? where + offset : (units.start[-1 - where + offset] as number);
-  };
-  const onMatch = (last: number, length: number, end: number): boolean => {
-    let start = startOf(last - length + 1);
+  }
+
+  /** Records a match of `length` units ending at unit `last` (source end `end`); true: stop. */
+  match(last: number, length: number, end: number): boolean {
+    const { spans } = this;
+    let start = this.startOf(last - length + 1);
     let to = end;
     // A later match may start before earlier ones: fold back every span it reaches.
     while (spans.length > 0 && start <= (spans[spans.length - 1] as number)) {
@@ -645,19 +648,39 @@ export function matchSpans(automaton: Automaton, text: string, firstOnly: boolea
       start = Math.min(start, spans.pop() as number);
     }
     spans.push(start, to);
-    return firstOnly;
-  };
+    this.stopped = this.firstOnly;
+    return this.stopped;
+  }
+}
 
-  // Each stretch but the last holds more than SETTLE_AFTER units; one sentinel follows each.
-  units.reserve(text.length + Math.ceil(text.length / SETTLE_AFTER) + 2);
-  const walk = automaton.walker(onMatch);
+const scan = new Scan();
+
+/**
+ * Source spans [start, end) of every match (only the first with `firstOnly`), merged where they
+ * touch or overlap; the array is reused by the next call. The text is read in place up to the next
+ * backslash, `%` or `&`; from there a stretch is decoded until no escape can still form, and its
+ * units are walked; and so on. Both kinds of stretch continue one automaton walk.
+ */
+export function matchSpans(
+  automaton: Automaton,
+  text: string,
+  firstOnly: boolean,
+): readonly number[] {
+  scan.reset(firstOnly);
   let backslash = text.indexOf('\\');
   let percent = text.indexOf('%');
   let amp = text.indexOf('&');
+  if (backslash === -1 && percent === -1 && amp === -1) {
+    scan.segment(0);
+    automaton.walkText(scan, text, 0, text.length);
+    return scan.spans;
+  }
+  // Each stretch but the last holds more than SETTLE_AFTER units; one sentinel follows each.
+  units.reserve(text.length + Math.ceil(text.length / SETTLE_AFTER) + 2);
   let i = 0;
   let free = 0; // first unused slot in `units`
   try {
-    while (i < text.length && !walk.stopped) {
+    while (i < text.length && !scan.stopped) {
       if (backslash !== -1 && backslash < i) backslash = text.indexOf('\\', i);
       if (percent !== -1 && percent < i) percent = text.indexOf('%', i);
       if (amp !== -1 && amp < i) amp = text.indexOf('&', i);
@@ -667,23 +690,21 @@ export function matchSpans(automaton: Automaton, text: string, firstOnly: boolea
         amp === -1 ? text.length : amp,
       );
       if (until > i) {
-        segmentUnit.push(walk.count);
-        segmentWhere.push(i);
-        walk.text(text, i, until);
+        scan.segment(i);
+        automaton.walkText(scan, text, i, until);
         i = until;
         continue;
       }
       units.base = free;
       const [after, top] = decodeStretch(text, i, units, free, true);
       units.start[top] = after; // the stretch's end, for its last unit
-      segmentUnit.push(walk.count);
-      segmentWhere.push(-1 - free);
-      walk.units(units.code, units.start, free, top);
+      scan.segment(-1 - free);
+      automaton.walkUnits(scan, units.code, units.start, free, top);
       free = top + 1;
       i = after;
     }
   } finally {
     units.shrink();
   }
-  return spans;
+  return scan.spans;
 }
