@@ -403,6 +403,8 @@ export class Automaton {
    */
   private readonly dfaRow: Int32Array;
   private dfa = new Int32Array(0);
+  /** Per raw ASCII character: 1 if it (folded) begins some pattern. At the root, others are skipped. */
+  private readonly begins = new Uint8Array(128);
   private size = 1;
 
   constructor(patterns: readonly number[][]) {
@@ -508,6 +510,8 @@ export class Automaton {
         order.push(k);
       }
     }
+    for (let c = 0; c < 128; c++)
+      this.begins[c] = this.root[FOLD_ASCII[c] as number] === -1 ? 0 : 1;
     this.dfa = new Int32Array(order.length * 128);
     order.forEach((node, index) => {
       const offset = index * 128;
@@ -552,10 +556,18 @@ export class Automaton {
    * (here and `walkUnits`): a branch per character on which kind of stream it is costs.
    */
   walkText(scan: Scan, text: string, from: number, to: number): void {
-    const { longest, dfaRow, dfa } = this;
+    const { longest, dfaRow, dfa, begins } = this;
     let node = scan.state;
     for (let j = from; j < to; j++) {
-      const raw = text.charCodeAt(j);
+      let raw = text.charCodeAt(j);
+      // At the root, a character that begins no pattern leaves it there: skip in a tight loop.
+      if (node === 0 && raw < 128 && begins[raw] === 0) {
+        do {
+          if (++j === to) break;
+          raw = text.charCodeAt(j);
+        } while (raw < 128 && begins[raw] === 0);
+        if (j === to) break;
+      }
       const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
       const shallow = dfaRow[node] as number;
       if (c < 128 && shallow !== -1) {
@@ -573,10 +585,17 @@ export class Automaton {
 
   /** Walks decoded units `[from, to)`, continuing `scan` (a unit ends where the next starts). */
   walkUnits(scan: Scan, code: Int32Array, start: Int32Array, from: number, to: number): void {
-    const { longest, dfaRow, dfa } = this;
+    const { longest, dfaRow, dfa, begins } = this;
     let node = scan.state;
     for (let j = from; j < to; j++) {
-      const raw = code[j] as number;
+      let raw = code[j] as number;
+      if (node === 0 && raw < 128 && begins[raw] === 0) {
+        do {
+          if (++j === to) break;
+          raw = code[j] as number;
+        } while (raw < 128 && begins[raw] === 0);
+        if (j === to) break;
+      }
       const c = raw < 128 ? (FOLD_ASCII[raw] as number) : fold(raw);
       const shallow = dfaRow[node] as number;
       if (c < 128 && shallow !== -1) {
