@@ -377,8 +377,9 @@ export function literal(text: string): number[] {
 }
 
 const DENSE_CHILDREN = 6;
-/** At most this many complete rows (2 MB). */
-const MAX_DFA_ROWS = 4096;
+/** Complete rows for nodes up to this deep, at most MAX_DFA_ROWS of them (4 MB). */
+const DFA_DEPTH = 3;
+const MAX_DFA_ROWS = 8192;
 
 /**
  * Aho–Corasick over folded unit codes. The trie is stored flat: a child list per node
@@ -503,7 +504,7 @@ export class Automaton {
     const depth = new Map<number, number>([[0, 0]]);
     for (let at = 0; at < order.length && order.length < MAX_DFA_ROWS; at++) {
       const node = order[at] as number;
-      if ((depth.get(node) as number) >= 2) continue;
+      if ((depth.get(node) as number) >= DFA_DEPTH) continue;
       for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
         if (order.length >= MAX_DFA_ROWS) break;
         depth.set(k, (depth.get(node) as number) + 1);
@@ -556,7 +557,7 @@ export class Automaton {
    * (here and `walkUnits`): a branch per character on which kind of stream it is costs.
    */
   walkText(scan: Scan, text: string, from: number, to: number): void {
-    const { longest, dfaRow, dfa, begins } = this;
+    const { longest, dfaRow, dfa, begins, firstChild, label } = this;
     let node = scan.state;
     for (let j = from; j < to; j++) {
       let raw = text.charCodeAt(j);
@@ -574,7 +575,9 @@ export class Automaton {
         node = dfa[shallow + c] as number;
         if (node === 0) continue;
       } else {
-        node = this.step(node, c);
+        // Deep in a long key, the next character is usually the chain's one child.
+        const first = firstChild[node] as number;
+        node = first !== -1 && label[first] === c ? first : this.step(node, c);
       }
       const found = longest[node] as number;
       if (found > 0 && scan.match(scan.count + j - from, found, j + 1)) return;
@@ -585,7 +588,7 @@ export class Automaton {
 
   /** Walks decoded units `[from, to)`, continuing `scan` (a unit ends where the next starts). */
   walkUnits(scan: Scan, code: Int32Array, start: Int32Array, from: number, to: number): void {
-    const { longest, dfaRow, dfa, begins } = this;
+    const { longest, dfaRow, dfa, begins, firstChild, label } = this;
     let node = scan.state;
     for (let j = from; j < to; j++) {
       let raw = code[j] as number;
@@ -602,7 +605,9 @@ export class Automaton {
         node = dfa[shallow + c] as number;
         if (node === 0) continue;
       } else {
-        node = this.step(node, c);
+        // Deep in a long key, the next character is usually the chain's one child.
+        const first = firstChild[node] as number;
+        node = first !== -1 && label[first] === c ? first : this.step(node, c);
       }
       const found = longest[node] as number;
       if (found > 0 && scan.match(scan.count + j - from, found, start[j + 1] as number)) return;
