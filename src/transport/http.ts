@@ -112,7 +112,13 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         (error: unknown) => {
           // One line, like every other line on stderr: the stack's frames joined.
           const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-          logLine(`HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`);
+          // Redacted with the request's own keys too (logLine adds the environment's).
+          logLine(
+            redactWith(
+              `HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`,
+              logged.secrets,
+            ),
+          );
           record.error = 'internal_error';
           if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
           else res.destroy();
