@@ -4,7 +4,8 @@
  * the keys from the environment; an Upstream and (in remote mode) a request hold their own.
  */
 
-import { Automaton, canonical, literal, matchSpans, withCores } from './redact-match.js';
+import { canonical, literal, withCores } from './redact-decode.js';
+import { Automaton, matchSpans } from './redact-match.js';
 
 /** Shorter values are ignored: redacting "abc" everywhere would garble output, not protect it. */
 export const MIN_SECRET_LENGTH = 6;
