@@ -18,18 +18,18 @@ const MAX_DFA_ROWS = 8192;
  * one lookup whatever the patterns overlap.
  */
 export class Automaton {
-  private readonly label: Int32Array;
-  private readonly firstChild: Int32Array;
-  private readonly sibling: Int32Array;
+  private label: Int32Array;
+  private firstChild: Int32Array;
+  private sibling: Int32Array;
   private readonly fail: Int32Array;
-  private readonly longest: Int32Array;
+  private longest: Int32Array;
   private readonly root = new Int32Array(128).fill(-1);
   /** Nodes with many children (near the root, with many keys) get a dense row for ASCII. */
-  private readonly row: Int32Array;
+  private row = new Int32Array(0);
   private rows = new Int32Array(0);
   /**
    * Complete transitions (child, or where the failure links lead) for ASCII from the root and
-   * the nodes one or two characters deep, where a walk over ordinary text spends most steps:
+   * the nodes up to DFA_DEPTH characters deep, where a walk over ordinary text spends most steps:
    * one load per character there. `dfaRow[node]` is the row's offset, or -1.
    */
   private readonly dfaRow: Int32Array;
@@ -43,14 +43,20 @@ export class Automaton {
     this.label = new Int32Array(capacity);
     this.firstChild = new Int32Array(capacity).fill(-1);
     this.sibling = new Int32Array(capacity).fill(-1);
-    this.fail = new Int32Array(capacity);
     this.longest = new Int32Array(capacity);
-    this.row = new Int32Array(capacity).fill(-1);
-    this.dfaRow = new Int32Array(capacity).fill(-1);
     for (const pattern of patterns) this.insert(pattern);
+    // Forms share prefixes (a core is a prefix of its pattern): keep only the nodes made.
+    this.label = this.label.slice(0, this.size);
+    this.firstChild = this.firstChild.slice(0, this.size);
+    this.sibling = this.sibling.slice(0, this.size);
+    this.longest = this.longest.slice(0, this.size);
+    this.fail = new Int32Array(this.size);
+    this.row = new Int32Array(this.size).fill(-1);
+    this.dfaRow = new Int32Array(this.size).fill(-1);
     this.denseRows();
     this.link();
-    this.shallowRows();
+    // Rows three deep pay off only for large sets (hundreds of keys); a tenant's few keys get two.
+    this.shallowRows(patterns.length > 512 ? DFA_DEPTH : 2);
   }
 
   private denseRows(): void {
@@ -77,7 +83,8 @@ export class Automaton {
 
   private child(node: number, c: number): number {
     if (node === 0 && c < 128) return this.root[c] as number;
-    const row = this.row[node] as number;
+    // `?? -1`: while the trie is built, no node has a dense row yet.
+    const row = this.row[node] ?? -1;
     if (row !== -1 && c < 128) return this.rows[row + c] as number;
     for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
       if (this.label[k] === c) return k;
@@ -128,13 +135,13 @@ export class Automaton {
     }
   }
 
-  private shallowRows(): void {
+  private shallowRows(maxDepth: number): void {
     // Breadth first, so a node's failure target (shallower) has its row before the node.
     const order = [0];
     const depth = new Map<number, number>([[0, 0]]);
     for (let at = 0; at < order.length && order.length < MAX_DFA_ROWS; at++) {
       const node = order[at] as number;
-      if ((depth.get(node) as number) >= DFA_DEPTH) continue;
+      if ((depth.get(node) as number) >= maxDepth) continue;
       for (let k = this.firstChild[node] as number; k !== -1; k = this.sibling[k] as number) {
         if (order.length >= MAX_DFA_ROWS) break;
         depth.set(k, (depth.get(node) as number) + 1);
