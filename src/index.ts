@@ -72,7 +72,8 @@ async function buildProviders(config: Config, http: HttpSettings) {
     return { providers, closeSandbox: async () => undefined };
   }
   const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = await startSandbox();
+  // Nobody reads the emulators' request log in --demo: kept, it would grow with every request.
+  const sandbox = await startSandbox({ logRequests: false });
   const providers = PROVIDERS.map((entry) => ({
     provider: entry.create(sandbox.settings[entry.id], http),
     baseUrl: sandbox.settings[entry.id].baseUrl,

@@ -42,7 +42,7 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
       'a token too short to be secret',
       ['--http'],
       { BILLING_MCP_HTTP_TOKEN: 'secret' },
-      /at least 16 characters/,
+      /at least 16 visible ASCII characters/,
     ],
     [
       'an issuer that is not a URL',
