@@ -18,6 +18,7 @@ import { measureFind } from './sections/find.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
+import { measureRedaction } from './sections/redaction.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
 
 // Compiled to bench/.build/bench/run.js.
@@ -40,7 +41,20 @@ function gitCommit(): string | null {
   }
 }
 
+/** `--section redaction`: that section alone, in this process (no server, no emulators). */
+async function redactionOnly(): Promise<void> {
+  const b = bench(resolvePaths(repo, buildRoot), undefined as unknown as EmulatorHost);
+  await measureRedaction(b);
+  console.log(renderTable(b.rows));
+  for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
+  console.log(`\n${renderMarkdown(b.rows)}`);
+  if (process.argv.includes('--strict') && b.rows.some((r) => r.met === false))
+    process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+  const section = process.argv.indexOf('--section');
+  if (section !== -1 && process.argv[section + 1] === 'redaction') return redactionOnly();
   const started = performance.now();
   const paths = resolvePaths(repo, buildRoot);
   if (!existsSync(paths.serverEntry))
@@ -62,6 +76,7 @@ async function main(): Promise<void> {
     await step('latency, throughput, memory', () => measureCalls(b));
     await step('maple paging', () => measurePaging(b));
     await step('remote mode (HTTP)', () => measureHttp(b));
+    await step('redaction', () => measureRedaction(b));
   } finally {
     host.close();
   }

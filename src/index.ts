@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
+/** The server (the bin's entry, bin.ts, loads it after the Node version check): config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { realpathSync } from 'node:fs';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
@@ -72,7 +72,8 @@ async function buildProviders(config: Config, http: HttpSettings) {
     return { providers, closeSandbox: async () => undefined };
   }
   const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = await startSandbox();
+  // Nobody reads the emulators' request log in --demo: kept, it would grow with every request.
+  const sandbox = await startSandbox({ logRequests: false });
   const providers = PROVIDERS.map((entry) => ({
     provider: entry.create(sandbox.settings[entry.id], http),
     baseUrl: sandbox.settings[entry.id].baseUrl,

@@ -3,6 +3,7 @@
  * a lazy chunk, so `initialize` does not wait for an HTTP client it has no use for yet.
  */
 import type { Dispatcher } from 'undici';
+import { skippingContinue } from './interim.js';
 
 type Undici = typeof import('undici');
 
@@ -19,8 +20,13 @@ export const POOL_CONNECTIONS = 16;
 
 /** The process-wide keep-alive pool. */
 export async function sharedDispatcher(): Promise<Dispatcher> {
-  const { Agent } = await loadUndici();
-  shared ??= new Agent({ keepAliveTimeout: 30_000, connections: POOL_CONNECTIONS });
+  const { Agent, buildConnector } = await loadUndici();
+  shared ??= new Agent({
+    keepAliveTimeout: 30_000,
+    connections: POOL_CONNECTIONS,
+    // An unsolicited `100 Continue` must not fail the call (see interim.ts).
+    connect: skippingContinue(buildConnector({})),
+  });
   return shared;
 }
 

@@ -9,6 +9,7 @@ import { ToolError, trimProviderMessage } from '../errors.js';
 import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
 import { RequestGate } from './gate.js';
+import { parseProviderJson } from './json.js';
 import { isDotSegment } from './path.js';
 import { countUpstreamRequest } from './request-stats.js';
 import {
@@ -337,7 +338,7 @@ function header(headers: RawResponse['headers'], name: string): string | undefin
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseProviderJson(text) };
   } catch {
     return { ok: false };
   }

@@ -126,6 +126,24 @@ describe.each(PROVIDER_CASES)('$id: hostile answers', { timeout: 30_000 }, (pc) 
     }
   });
 
+  it('integers beyond 2^53 keep every digit in full details, as strings (issue 16 item 12)', async () => {
+    const row = objectJson([
+      ['id', '"cus_bigint1"'],
+      ['name', '"Big Number"'],
+      ['ledger_id', '12345678901234567891'],
+      ['balance_minor', '-98765432109876543210'],
+      ['safe_count', '9007199254740991'],
+    ]);
+    sandbox.emulator.inject({ respond: jsonText(row) });
+    const result = await call('get_customer', { id: 'cus_bigint1', detail: 'full' });
+    const { customer } = structured<{ customer: Row }>(result);
+    expect(customer.details).toMatchObject({
+      ledger_id: '12345678901234567891',
+      balance_minor: '-98765432109876543210',
+      safe_count: 9007199254740991,
+    });
+  });
+
   it('get by id answered with another customer: never returned', async () => {
     sandbox.emulator.inject({ respond: jsonText(plainRow('cus_someone_else')) });
     const error = toolError(await call('get_customer', { id: 'cus_asked_for' }));

@@ -42,7 +42,7 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
       'a token too short to be secret',
       ['--http'],
       { BILLING_MCP_HTTP_TOKEN: 'secret' },
-      /at least 16 characters/,
+      /at least 16 visible ASCII characters/,
     ],
     [
       'an issuer that is not a URL',
@@ -94,6 +94,31 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
     );
   });
 
+  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT (issue 18)', async () => {
+    const first = await spawnHttpBin(['--demo'], {});
+    try {
+      const port = new URL(first.url).port;
+      const expected = new RegExp(
+        `^billing-customers-mcp: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(another billing-customers-mcp --http\\?\\)\\. Stop that process, or choose another port with --port or BILLING_MCP_HTTP_PORT \\(0 takes any free port\\)\\.$`,
+        'm',
+      );
+      for (const [args, env] of [
+        [['--http', '--demo', '--port', port], {}],
+        [['--http', '--demo'], { BILLING_MCP_HTTP_PORT: port }],
+      ] as const) {
+        const { code, stderr, stdout } = await runBin(args, { ...BASE_ENV, ...env });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(expected);
+        expect(stderr).not.toMatch(/EADDRINUSE|fatal|at .*\.js:\d+/);
+        expect(stdout).toBe('');
+      }
+      // The first instance is untouched.
+      expect((await fetch(first.url.replace('/mcp', '/healthz'))).status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+  });
+
   it('--help documents remote mode and its variables', async () => {
     const { code, stdout } = await runBin(['--help'], BASE_ENV);
     expect(code).toBe(0);
@@ -112,7 +137,10 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
 });
 
 describe('serving', () => {
-  it('--demo --http: names the URL it took, serves with stdin closed, and 0.0.0.0 with a token requires the token', async () => {
+  // Two bins started one after the other: more than the default 5 s on a loaded machine.
+  it('--demo --http: names the URL it took, serves with stdin closed, and 0.0.0.0 with a token requires the token', {
+    timeout: 20_000,
+  }, async () => {
     const demo = await spawnHttpBin(['--demo'], {});
     expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = await connectHttpClient(demo.url);

@@ -51,7 +51,7 @@ export interface ServeHttpOptions {
   settings: HttpServeSettings;
   authenticator: Authenticator;
   route: (req: IncomingMessage) => Route | Refusal;
-  /** Where access-log lines go (stderr by default). */
+  /** Where access-log lines go, already redacted (stderr by default). */
   writeLog?: (line: string) => void;
   /**
    * An accepted /mcp request still unanswered after this is answered with a JSON-RPC error (or,
@@ -78,9 +78,9 @@ interface Exchange {
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
   const { settings } = options;
-  // The log's fields are names and numbers by construction; the redaction is a second guard.
-  const writeLog =
-    options.writeLog ?? ((line: string) => process.stderr.write(processSecrets.redact(line)));
+  // The log's fields are names and numbers by construction; the redaction (with the keys of the
+  // request the line belongs to, once its route is known) is a second guard.
+  const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(line));
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();
@@ -122,6 +122,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       const started = performance.now();
       const stats: RequestStats = { upstreamRequests: 0 };
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const logged: { secrets: readonly Secrets[] } = { secrets: [processSecrets] };
       const record: AccessRecord = {
         method: safeName(req.method?.toLowerCase())?.toUpperCase() ?? 'OTHER',
         path: loggedPath(path, served),
@@ -144,18 +145,26 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         if (!res.writableFinished) record.error ??= 'client_closed';
         // The SDK's own refusals (406, 415, 400 parse error) are built without passing send().
         if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
-        writeLog(accessLogLine(record));
+        writeLog(redactWith(accessLogLine(record), logged.secrets));
         // While draining, a socket that just finished its last request is closed at once.
         if (draining) setImmediate(() => http.closeIdleConnections());
       });
-      withRequestStats(stats, () => handle(req, res, path, record)).catch((error: unknown) => {
-        // One line, like every other line on stderr: the stack's frames joined.
-        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        logLine(`HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`);
-        record.error = 'internal_error';
-        if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
-        else res.destroy();
-      });
+      withRequestStats(stats, () => handle(req, res, path, record, logged)).catch(
+        (error: unknown) => {
+          // One line, like every other line on stderr: the stack's frames joined.
+          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          // Redacted with the request's own keys too (logLine adds the environment's).
+          logLine(
+            redactWith(
+              `HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`,
+              logged.secrets,
+            ),
+          );
+          record.error = 'internal_error';
+          if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
+          else res.destroy();
+        },
+      );
     },
   );
 
@@ -164,6 +173,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     res: ServerResponse,
     path: string,
     record: AccessRecord,
+    logged: { secrets: readonly Secrets[] },
   ) {
     // Step 1: public documents.
     if (path === '/healthz') return healthz(req, res);
@@ -196,6 +206,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     if (denied) return refuse(res, denied, record);
     const route = options.route(req);
     if ('status' in route) return refuse(res, route, record);
+    logged.secrets = route.secrets;
 
     // Step 4: limits.
     const body = await readBody(req, settings.maxBodyBytes);
