@@ -27,6 +27,8 @@ export async function spawnClient(
   });
   transport.stderr?.on('data', (chunk: Buffer) => capture.add(chunk.toString()));
   const client = newClient('reliability', era);
+  // Notifications (log messages, progress) are an output channel too: the secret scan reads them.
+  client.fallbackNotificationHandler = async (notification) => capture.add(notification);
   await client.connect(transport);
   expectEra(client, era);
   // The transport reports here any stdout line that is not a JSON-RPC message.
