@@ -18,8 +18,6 @@ import { serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
-import { isVisibleAscii } from './settings.js';
-
 import {
   baseUrlHeader,
   credentialHeaders,
@@ -27,6 +25,7 @@ import {
   MAPLE_COMPANY_HEADER,
   missingProviders,
 } from './credential-headers.js';
+import { isVisibleAscii } from './settings.js';
 
 export { baseUrlHeader, keyHeader, MAPLE_COMPANY_HEADER };
 
