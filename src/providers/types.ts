@@ -41,6 +41,8 @@ export interface BillingProvider<F extends Record<string, unknown> = Record<stri
   readonly listFilters: z.ZodObject<z.ZodRawShape>;
   /** One sentence per provider for tool descriptions: what its ids look like, quirks worth knowing. */
   readonly idHint: string;
+  /** Seals this provider's next_cursor: derived from its credentials (providers/cursor-key.ts). */
+  readonly cursorKey: Uint8Array;
   getCustomer(ref: CustomerRef, context: CallContext): Promise<Customer>;
   listCustomers(request: PageRequest<F>, context: CallContext): Promise<ProviderPage>;
 }

@@ -2,6 +2,7 @@
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { cursorKeyFor } from '../cursor-key.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
 import type {
   BillingProvider,
@@ -109,6 +110,7 @@ export function createFlexpriceProvider(
 
   return {
     id: 'flexprice',
+    cursorKey: cursorKeyFor('flexprice', settings),
     displayName: 'Flexprice',
     listFilters: flexpriceListFilters,
     idHint: 'Starts with cust_.',

@@ -2,6 +2,7 @@
 import { ConfigError, invalidArgument } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { cursorKeyFor } from '../cursor-key.js';
 import type { BillingProvider, ProviderSettings } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
 import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
@@ -33,6 +34,7 @@ export function createMapleProvider(
 
   return {
     id: 'maple',
+    cursorKey: cursorKeyFor('maple', settings),
     displayName: 'Maple Billing',
     listFilters: mapleListFilters,
     idHint: 'Starts with cus_; external_id is the Maple identifier.',

@@ -4,6 +4,7 @@ import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { cursorKeyFor } from '../cursor-key.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
 import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 import type {
@@ -112,6 +113,7 @@ export function createQuentliProvider(
 
   return {
     id: 'quentli',
+    cursorKey: cursorKeyFor('quentli', settings),
     displayName: 'Quentli',
     listFilters: quentliListFilters,
     idHint: 'A cuid-like string; external_id is the username.',
