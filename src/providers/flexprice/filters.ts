@@ -66,12 +66,19 @@ function valueProblem(operator: FilterOperator, field: string, value: unknown): 
 
 export const flexpriceListFilters = z
   .object({
-    email: sharedFilters.email(),
+    email: sharedFilters
+      .email()
+      .describe(
+        'Email, any case (an ILIKE contains, then equal addresses only).',
+      ),
     external_id: sharedFilters.external_id(),
     name: sharedFilters.name(),
     // Flexprice has no free-text search: its only text match is a contains on one column.
     search: sharedFilters.search().describe('Free text matched against the name (contains).'),
-    status: sharedFilters.status(['active', 'archived', 'deleted'], 'Default: active only.'),
+    status: sharedFilters.status(
+      ['active', 'archived', 'deleted', 'any'],
+      'Default active. any: every status (active, then archived, then deleted).',
+    ),
     created_after: sharedFilters.created_after(),
     created_before: sharedFilters.created_before(),
     order_by: sharedFilters.order_by(ORDER_BY_FIELDS),
@@ -108,9 +115,29 @@ function wireCondition({ field, operator, value }: Condition): WireCondition {
 
 const contains = (value: string): Condition => ({ field: 'name', operator: 'contains', value });
 
-/** The search body: our filters in Flexprice's words, paged by offset/limit. */
-export function searchBody(filters: FlexpriceFilters, offset: number, limit: number) {
+/** One status of a query: Flexprice's `status` takes a single value and has no "every status". */
+export type WireStatus = (typeof STATUS_TO_WIRE)[keyof typeof STATUS_TO_WIRE] | undefined;
+
+/** The statuses a query asks, in the order their rows are listed; undefined = the API's default. */
+export function wireStatuses(filters: FlexpriceFilters): WireStatus[] {
+  if (filters.status === 'any') return Object.values(STATUS_TO_WIRE);
+  return [filters.status === undefined ? undefined : STATUS_TO_WIRE[filters.status]];
+}
+
+/**
+ * The search body: our filters in Flexprice's words, paged by offset/limit, for one status. The
+ * email goes as a `contains` condition (ILIKE, case-insensitive), never as the case-sensitive
+ * top-level `email`; the caller keeps only the rows whose address is equal in any case.
+ */
+export function searchBody(
+  filters: FlexpriceFilters,
+  status: WireStatus,
+  offset: number,
+  limit: number,
+) {
   const conditions: Condition[] = [];
+  if (filters.email !== undefined)
+    conditions.push({ field: 'email', operator: 'contains', value: filters.email });
   if (filters.name !== undefined) conditions.push(contains(filters.name));
   if (filters.search !== undefined) conditions.push(contains(filters.search));
   if (filters.created_after !== undefined)
@@ -122,9 +149,8 @@ export function searchBody(filters: FlexpriceFilters, offset: number, limit: num
   return {
     limit,
     offset,
-    ...(filters.email === undefined ? {} : { email: filters.email }),
     ...(filters.external_id === undefined ? {} : { external_id: filters.external_id }),
-    ...(filters.status === undefined ? {} : { status: STATUS_TO_WIRE[filters.status] }),
+    ...(status === undefined ? {} : { status }),
     ...(conditions.length === 0 ? {} : { filters: conditions.map(wireCondition) }),
     // `sort` is primary; `order` directs the implicit created_at tie-breaker that follows it.
     ...(orderBy === undefined

@@ -23,7 +23,9 @@ import {
   type FlexpriceFilters,
   flexpriceListFilters,
   searchBody,
+  wireStatuses,
 } from './filters.js';
+import { emailSegment, readSegments } from './pages.js';
 import { normalizeCustomer } from './normalize.js';
 import {
   flexpriceErrorMessage,
@@ -120,15 +122,21 @@ export function createFlexpriceProvider(
     },
 
     async listCustomers(request: PageRequest<FlexpriceFilters>, context): Promise<ProviderPage> {
-      checkFilters(request.filters);
+      const { filters, skip, take } = request;
+      checkFilters(filters);
       // One extra row makes has_more exact without trusting pagination.offset (the *next* offset).
-      const body = searchBody(request.filters, request.skip, request.take + 1);
-      const page = await search(body, context);
-      const items = page.items ?? [];
+      const segments = wireStatuses(filters).map((status) => {
+        const ask = async (offset: number, limit: number) => {
+          const page = await search(searchBody(filters, status, offset, limit), context);
+          return { items: page.items ?? [], total: reportedTotal(page.pagination) };
+        };
+        return filters.email === undefined ? ask : emailSegment(filters.email, ask);
+      });
+      const page = await readSegments(segments, skip, take);
       return {
-        items: items.slice(0, request.take).map((raw) => normalizeCustomer(raw, context.detail)),
-        hasMore: items.length > request.take,
-        total: reportedTotal(page.pagination),
+        items: page.items.map((raw) => normalizeCustomer(raw, context.detail)),
+        hasMore: page.hasMore,
+        total: page.total,
       };
     },
   };
