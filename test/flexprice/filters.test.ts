@@ -117,7 +117,7 @@ describe('server-side filters match the ground truth', () => {
     const address = sample?.email as string;
     // Addresses that contain it (what Flexprice's ILIKE contains also matches) must not count.
     const before = h.fp.customers.length;
-    h.fp.customers.push(
+    (h.fp.customers as StoredCustomer[]).push(
       { ...(sample as StoredCustomer), id: 'cust_superset1', email: `x.${address}` },
       { ...(sample as StoredCustomer), id: 'cust_superset2', email: `${address}.mx` },
     );
@@ -129,7 +129,7 @@ describe('server-side filters match the ground truth', () => {
       expect(ids(page.items)).toStrictEqual(ids(expected));
       expect(page.total).toBe(expected.length);
     } finally {
-      h.fp.customers.splice(before);
+      (h.fp.customers as StoredCustomer[]).splice(before);
     }
   });
 

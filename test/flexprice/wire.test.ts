@@ -112,7 +112,11 @@ describe('flexprice_list_customers request body', () => {
     const bodies = h.fp.emulator.requests.map((r) => r.body as { status: string });
     expect(bodies.map((b) => b.status).sort()).toStrictEqual(['archived', 'deleted', 'published']);
     for (const body of bodies)
-      expect(body).toMatchObject({ limit: 6, offset: 0, filters: [str('name', 'contains', 'Acme')] });
+      expect(body).toMatchObject({
+        limit: 6,
+        offset: 0,
+        filters: [str('name', 'contains', 'Acme')],
+      });
   });
 
   it('maps skip/take to offset and take + 1', async () => {

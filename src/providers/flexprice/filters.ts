@@ -68,9 +68,7 @@ export const flexpriceListFilters = z
   .object({
     email: sharedFilters
       .email()
-      .describe(
-        'Email, any case (an ILIKE contains, then equal addresses only).',
-      ),
+      .describe('Email, any case (an ILIKE contains, then equal addresses only).'),
     external_id: sharedFilters.external_id(),
     name: sharedFilters.name(),
     // Flexprice has no free-text search: its only text match is a contains on one column.

@@ -25,8 +25,8 @@ import {
   searchBody,
   wireStatuses,
 } from './filters.js';
-import { emailSegment, readSegments } from './pages.js';
 import { normalizeCustomer } from './normalize.js';
+import { emailSegment, readSegments } from './pages.js';
 import {
   flexpriceErrorMessage,
   listResponseSchema,
