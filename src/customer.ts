@@ -88,6 +88,8 @@ export function findCustomersOutputSchema(providers: readonly [ProviderId, ...Pr
         returned: z.number().int().optional(),
         has_more: z.boolean().optional(),
         next_cursor: z.string().nullable().optional(),
+        statuses: z.array(z.enum(['active', 'archived', 'deleted'])).optional(),
+        note: z.string().optional(),
         error: errorObjectSchema.optional(),
       }),
     ),

@@ -116,6 +116,11 @@ export function createFlexpriceProvider(
     displayName: 'Flexprice',
     listFilters: flexpriceListFilters,
     idHint: 'Starts with cust_.',
+    // Flexprice's `status` takes one value: "any" asks each of the three (see pages.ts).
+    statusPlan: (status) =>
+      status === undefined
+        ? { filters: { status: 'any' }, statuses: ['active', 'archived', 'deleted'] }
+        : { filters: { status }, statuses: [status] },
 
     async getCustomer(ref, context) {
       return normalizeCustomer(await fetchCustomer(ref, context), context.detail);
@@ -124,15 +129,24 @@ export function createFlexpriceProvider(
     async listCustomers(request: PageRequest<FlexpriceFilters>, context): Promise<ProviderPage> {
       const { filters, skip, take } = request;
       checkFilters(filters);
+      // The searches of one page share a fate: when one fails, the others are aborted, never
+      // left running (a connection held, a slot taken) for an answer nobody reads.
+      const sibling = new AbortController();
+      const signal = context.signal
+        ? AbortSignal.any([context.signal, sibling.signal])
+        : sibling.signal;
       // One extra row makes has_more exact without trusting pagination.offset (the *next* offset).
       const segments = wireStatuses(filters).map((status) => {
         const ask = async (offset: number, limit: number) => {
-          const page = await search(searchBody(filters, status, offset, limit), context);
+          const page = await search(searchBody(filters, status, offset, limit), { signal });
           return { items: page.items ?? [], total: reportedTotal(page.pagination) };
         };
         return filters.email === undefined ? ask : emailSegment(filters.email, ask);
       });
-      const page = await readSegments(segments, skip, take);
+      const page = await readSegments(segments, skip, take).catch((error: unknown) => {
+        sibling.abort(error);
+        throw error;
+      });
       return {
         items: page.items.map((raw) => normalizeCustomer(raw, context.detail)),
         hasMore: page.hasMore,

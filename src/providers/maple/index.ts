@@ -3,7 +3,7 @@ import { ConfigError, invalidArgument } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import { cursorKeyFor } from '../cursor-key.js';
-import type { BillingProvider, ProviderSettings } from '../types.js';
+import type { BillingProvider, CustomerStatus, ProviderSettings, StatusPlan } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
 import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
 import { createCustomerLookup } from './lookup.js';
@@ -38,6 +38,7 @@ export function createMapleProvider(
     displayName: 'Maple Billing',
     listFilters: mapleListFilters,
     idHint: 'Starts with cus_; external_id is the Maple identifier.',
+    statusPlan: mapleStatusPlan,
     getCustomer: lookup,
     async listCustomers({ filters, skip, take, resume }, { signal, detail }) {
       const { sortKey, query } = toFindQuery(filters);
@@ -58,6 +59,19 @@ export function createMapleProvider(
       };
     },
   };
+}
+
+/** [A] find without a status answers every status; Maple has no deleted customers (§6.1). */
+function mapleStatusPlan(status: CustomerStatus | undefined): StatusPlan {
+  if (status === undefined) return { filters: {}, statuses: ['active', 'archived'] };
+  if (status === 'deleted') {
+    return {
+      filters: null,
+      statuses: [],
+      note: 'Maple Billing has no deleted status (customers are archived, never deleted): not asked.',
+    };
+  }
+  return { filters: { status }, statuses: [status] };
 }
 
 /** One find request per call; no Idempotency-Key: a reused key would replay page 1 (§3). */
