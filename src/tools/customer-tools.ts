@@ -73,9 +73,7 @@ const PAGE_INPUTS = {
     .min(1, { error: 'must not be empty' })
     .max(MAX_CURSOR_CHARS, { error: 'is too long to be a cursor' })
     .optional()
-    .describe(
-      'next_cursor of a previous page: alone, it continues that query (filters travel inside); overrides skip.',
-    ),
+    .describe('A next_cursor; alone it continues that query. Overrides skip.'),
   detail: detailInput,
 };
 

@@ -31,10 +31,7 @@ const inputSchema = (providers: readonly BillingProvider[]) =>
       external_id: sharedFilters.external_id().optional(),
       name: sharedFilters.name().optional(),
       search: sharedFilters.search().optional(),
-      status: z
-        .enum(CUSTOMER_STATUSES)
-        .optional()
-        .describe('Only this status (default: every status; each section says which it asked).'),
+      status: z.enum(CUSTOMER_STATUSES).optional().describe('Only this status (default: all).'),
       providers: z
         .array(z.enum(ids(providers)))
         .min(1, { error: 'name at least one provider' })
@@ -113,9 +110,8 @@ export const findCustomers: CrossProviderToolDefinition = {
   minProviders: 2,
   title: 'Find a customer in every billing system',
   description: (providers) =>
-    `Returns the customers matching email, external_id, name or search in each billing system (${providers.map((p) => p.displayName).join(', ')}), all asked at once. ` +
-    'Use it for "which customer is this?": every status by default (each section lists the statuses it asked, and a note where its provider cannot ask part of the question); email matches in any case. ' +
-    "A section's next_cursor alone continues that provider's list_customers. A section that failed holds its error.",
+    `Returns the customers of any status matching email (any case), external_id, name or search in each billing system (${providers.map((p) => p.displayName).join(', ')}), all asked at once. ` +
+    'Use it for "which customer is this?". A section names the statuses it asked (a note: what it could not) and its next_cursor alone continues that list; a failed one holds its error.',
   inputSchema,
   outputSchema: (providers) => findCustomersOutputSchema(ids(providers)),
   prepare: (providers) => {

@@ -1,7 +1,7 @@
 /** flexprice_list_customers filters (CONTRACT §3.2) and their POST /customers/search body. */
 import { z } from 'zod';
 import { invalidArgument } from '../../errors.js';
-import { sharedFilters } from '../filters.js';
+import { asDateTime, checkCreatedWindow, isDateTime, sharedFilters } from '../filters.js';
 import {
   DATE_FIELDS,
   EMAIL_PATTERN,
@@ -15,7 +15,6 @@ import {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const isoDate = z.iso.datetime({ offset: true });
 
 /** A condition value: may be empty (eq ""), otherwise held to the shared text rules. */
 const plain = z
@@ -60,7 +59,8 @@ function valueProblem(operator: FilterOperator, field: string, value: unknown): 
     return `${operator} needs a string of at most 255 characters`;
   if (kind === 'string') return undefined;
   if (!DATE_FIELDS.has(field)) return `${operator} applies to created_at or updated_at only`;
-  if (!isoDate.safeParse(value).success) return `${operator} needs an ISO 8601 date-time`;
+  if (!isDateTime(value as string))
+    return `${operator} needs an ISO 8601 date-time (or a date, read as midnight UTC)`;
   return undefined;
 }
 
@@ -75,7 +75,7 @@ export const flexpriceListFilters = z
     search: sharedFilters.search().describe('Free text matched against the name (contains).'),
     status: sharedFilters.status(
       ['active', 'archived', 'deleted', 'any'],
-      'Default active. any: every status (active, then archived, then deleted).',
+      'Default active. any: all (active, then archived, then deleted).',
     ),
     created_after: sharedFilters.created_after(),
     created_before: sharedFilters.created_before(),
@@ -91,6 +91,7 @@ export type FlexpriceFilters = z.infer<typeof flexpriceListFilters>;
 
 /** Cross-field checks the schema cannot express; thrown before any request. */
 export function checkFilters(filters: FlexpriceFilters): void {
+  checkCreatedWindow(filters, 'flexprice');
   if (filters.email !== undefined && !EMAIL_PATTERN.test(filters.email)) {
     throw invalidArgument(
       `email: Flexprice accepts only a complete address like name@example.com (got ${JSON.stringify(filters.email)}).`,
@@ -108,7 +109,9 @@ interface WireCondition {
 
 function wireCondition({ field, operator, value }: Condition): WireCondition {
   const kind = OPERATOR_VALUE[operator];
-  return { field, operator, data_type: kind, value: { [kind]: value } };
+  // Flexprice parses dates as RFC 3339 only: a plain date goes as its midnight UTC.
+  const sent = kind === 'date' ? asDateTime(value as string) : value;
+  return { field, operator, data_type: kind, value: { [kind]: sent } };
 }
 
 const contains = (value: string): Condition => ({ field: 'name', operator: 'contains', value });

@@ -5,9 +5,15 @@ import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import { cursorKeyFor } from '../cursor-key.js';
 import type { BillingProvider, CustomerStatus, ProviderSettings, StatusPlan } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
-import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
+import { filteredMoney, type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
 import { createCustomerLookup } from './lookup.js';
-import { errorMessage, findResponseSchema, normalizeCustomer, reportedTotal } from './normalize.js';
+import {
+  errorMessage,
+  findResponseSchema,
+  normalizeCustomer,
+  reportedTotal,
+  withMoney,
+} from './normalize.js';
 import { type FetchPage, MAX_WALK_ROWS, readWindow, type Start } from './paging.js';
 import { PositionCache, queryKey } from './position-cache.js';
 import { decodeResume, encodeResume } from './resume.js';
@@ -51,8 +57,9 @@ export function createMapleProvider(
       const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
       const budgetMs = 2 * http.timeoutMs;
       const window = await readWindow(fetchPage, start, skip, take, remember, budgetMs);
+      const money = filteredMoney(filters);
       return {
-        items: window.rows.map((raw) => normalizeCustomer(raw, detail)),
+        items: window.rows.map((raw) => withMoney(normalizeCustomer(raw, detail), raw, money)),
         hasMore: window.hasMore,
         total: window.total,
         resume: window.endKey === null ? null : encodeResume(key, window.endKey),

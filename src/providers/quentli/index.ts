@@ -5,6 +5,7 @@ import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
 import { cursorKeyFor } from '../cursor-key.js';
+import { checkCreatedWindow } from '../filters.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
 import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 import type {
@@ -125,6 +126,7 @@ export function createQuentliProvider(
     context: CallContext,
   ): Promise<ProviderPage> {
     const { skip, take, filters } = request;
+    checkCreatedWindow(filters, 'quentli');
     const base = { filter: buildFilter(filters), orderBy: buildOrderBy(filters) };
     const fetchTake = Math.min(take + 1, MAX_UPSTREAM_TAKE);
     const rows = await list({ ...base, skip, take: fetchTake }, context.signal);
