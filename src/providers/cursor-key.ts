@@ -10,7 +10,9 @@ import { hkdfSync } from 'node:crypto';
 import type { ProviderId, ProviderSettings } from './types.js';
 
 export function cursorKeyFor(provider: ProviderId, settings: ProviderSettings): Uint8Array {
-  const credentials = JSON.stringify([settings.apiKey, settings.companyId ?? '', settings.baseUrl]);
+  // The base URL is left out on purpose: instances reach one provider by different spellings or
+  // proxies, and a key is valid in one region anyway (Flexprice).
+  const credentials = JSON.stringify([settings.apiKey, settings.companyId ?? '']);
   return new Uint8Array(
     hkdfSync('sha256', credentials, 'billing-customers-mcp cursor', `v2 ${provider}`, 32),
   );

@@ -9,7 +9,7 @@
  * mode) simply fails to open for another — the refusal is the same as for garbage, so it reveals
  * nothing. The decoded filters are then validated again by the provider's own zod schema.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { invalidArgument } from '../errors.js';
@@ -132,16 +132,19 @@ export function resolveCursorFilters(
   return cursorFilters;
 }
 
-/** Layout: provider-name length (1 byte), provider name, IV, GCM tag, ciphertext. */
+/**
+ * Layout: provider-name length (1 byte), provider name, IV, GCM tag, ciphertext. The IV is a
+ * keyed hash of the plaintext (synthetic IV): the same page always gets the same cursor (two
+ * instances answer alike), and two different plaintexts never share an IV.
+ */
 function seal(provider: string, key: Uint8Array, payload: z.infer<typeof payloadSchema>): string {
   const name = Buffer.from(provider, 'utf8');
-  const iv = randomBytes(IV_BYTES);
+  const plain = deflateRawSync(JSON.stringify(payload));
+  const ivKey = createHmac('sha256', key).update('cursor iv').digest();
+  const iv = createHmac('sha256', ivKey).update(name).update(plain).digest().subarray(0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(name);
-  const body = Buffer.concat([
-    cipher.update(deflateRawSync(JSON.stringify(payload))),
-    cipher.final(),
-  ]);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([Buffer.of(name.length), name, iv, cipher.getAuthTag(), body]).toString(
     'base64url',
   );
