@@ -112,6 +112,26 @@ describe('server-side filters match the ground truth', () => {
     expect(seen).toStrictEqual(ids(expected));
   });
 
+  it('status any past the active rows needs pagination.total: without it, a coded error, not a wrong page', async () => {
+    const active = published(h.fp).length;
+    const noTotal = {
+      rewrite: (answer: { status: number; json?: unknown }) => {
+        const json = answer.json as { pagination?: Record<string, unknown> };
+        return { ...answer, json: { ...json, pagination: { ...json.pagination, total: null } } };
+      },
+    };
+    h.fp.emulator.inject(noTotal);
+    const error = toolError(await h.call('list', { status: 'any', skip: active + 3, take: 5 }));
+    expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: 'flexprice' });
+    expect(error.message).toContain('pagination.total');
+    // With the total, the same page is the archived rows from the fourth on.
+    const page = structured<ListCustomersOutput>(
+      await h.call('list', { status: 'any', skip: active + 3, take: 5 }),
+    );
+    const archived = h.fp.customers.filter((c) => c.status === 'archived').sort(newestFirst);
+    expect(ids(page.items)).toStrictEqual(ids(archived.slice(3, 8)));
+  });
+
   it('email matches the whole address in any case, not every address containing it', async () => {
     const [sample] = published(h.fp).filter((c) => c.email.startsWith('billing@'));
     const address = sample?.email as string;

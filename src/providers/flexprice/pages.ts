@@ -69,7 +69,7 @@ export async function readSegments(
       const page = await segment(offset, Math.max(1, wanted - collected));
       pages.push({ ...page, items: page.items.slice(0, Math.max(0, wanted - collected)) });
       collected += pages[pages.length - 1]?.items.length ?? 0;
-      if (page.items.length > 0) offset = 0;
+      if (page.items.length > 0 || offset === 0) offset = 0;
       else if (page.total === null) throw noTotal();
       else offset = Math.max(0, offset - page.total);
     }
