@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
   // Loads the HTTP client while the client initializes and lists tools (src/upstream/warm-up.ts).
-  warmUpUpstream();
+  void warmUpUpstream();
   for (const notice of config.notices) logLine(notice);
 
   // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).

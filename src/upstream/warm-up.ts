@@ -8,14 +8,15 @@
  * provider is contacted, and the pool the providers use is not touched).
  *
  * Hooked in src/index.ts main(), right after the command line is read (not for --help or
- * --version): `warmUpUpstream()`. Never awaited: a failure here is the first call's to report.
+ * --version): `warmUpUpstream()`, not awaited. A failure here is the first call's to report.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadUndici } from './undici.js';
 
-export function warmUpUpstream(): void {
-  warm().catch(() => undefined);
+/** Resolves when done (never rejects); the bin does not wait for it. */
+export function warmUpUpstream(): Promise<void> {
+  return warm().catch(() => undefined);
 }
 
 async function warm(): Promise<void> {
@@ -36,6 +37,6 @@ async function warm(): Promise<void> {
     }
   } finally {
     server.closeAllConnections();
-    server.close();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
