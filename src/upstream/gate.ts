@@ -20,8 +20,10 @@
  * tenants waiting each gets every k-th slot, so one tenant's burst holds every slot at most until
  * the next one frees up (one upstream answer), never for the length of its burst.
  *
- * A 429 pauses the whole origin (issue 18): `pause(ms)` hands out no slot until then, so the
- * calls waiting here share the provider's wait instead of each being sent into the same 429.
+ * A 429 pauses the origin for those credentials (issue 18): `pause(ms, tenant)` hands that tenant
+ * no slot until then, so its calls waiting here share the provider's wait instead of each being
+ * sent into the same 429. Rate limits are per API key, so another tenant's line keeps moving: one
+ * tenant's 429 never stalls another (in env mode there is one tenant, so the whole origin waits).
  */
 export interface Waiter {
   signal: AbortSignal;
@@ -43,7 +45,8 @@ export class RequestGate {
   private readonly lines = new Map<string, Queued[]>();
   private waitingCount = 0;
   private handing = false;
-  private pausedUntil = 0;
+  /** Per tenant, the end of its 429 pause (epoch ms); entries are dropped once passed. */
+  private readonly pausedUntil = new Map<string, number>();
   private resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -60,7 +63,7 @@ export class RequestGate {
    * a TimeoutError when too little time would be left. */
   acquire({ signal, deadlineAt, tenant = '' }: Waiter): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.limit && this.waitingCount === 0 && !this.paused()) {
+    if (this.active < this.limit && this.waitingCount === 0 && !this.paused(tenant)) {
       this.active++;
       return Promise.resolve(this.releaser());
     }
@@ -90,25 +93,34 @@ export class RequestGate {
     });
   }
 
-  /** The provider said to wait (429): no slot is handed out for `ms`, to anyone. */
-  pause(ms: number): void {
+  /** The provider said to wait (429): `tenant` gets no slot for `ms`. */
+  pause(ms: number, tenant = ''): void {
     if (!(ms > 0)) return;
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    const until = Math.max(this.pausedUntil.get(tenant) ?? 0, Date.now() + ms);
+    this.pausedUntil.set(tenant, until);
     this.armResume();
   }
 
-  /** Hands over when the pause ends (re-armed if a timer fires a millisecond early). */
-  private armResume(): void {
-    clearTimeout(this.resumeTimer);
-    this.resumeTimer = setTimeout(
-      () => this.handOver(),
-      Math.max(1, this.pausedUntil - Date.now()),
-    );
-    this.resumeTimer.unref();
+  private paused(tenant: string): boolean {
+    const until = this.pausedUntil.get(tenant);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.pausedUntil.delete(tenant);
+    return false;
   }
 
-  private paused(): boolean {
-    return Date.now() < this.pausedUntil;
+  /** Hands over when the earliest pause ends (re-armed if a timer fires a millisecond early). */
+  private armResume(): void {
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    const now = Date.now();
+    for (const [tenant, until] of this.pausedUntil)
+      if (until <= now) this.pausedUntil.delete(tenant);
+    const ends = [...this.pausedUntil.values()];
+    if (ends.length === 0) return;
+    const wait = Math.max(1, Math.min(...ends) - now);
+    this.resumeTimer = setTimeout(() => this.handOver(), wait);
+    this.resumeTimer.unref();
   }
 
   private remove(tenant: string, waiter: Queued): void {
@@ -130,9 +142,10 @@ export class RequestGate {
     };
   }
 
-  /** The next waiter, taking tenants in turn: the one served goes to the back of the order. */
+  /** The next waiter, taking tenants in turn (paused ones skipped): the one served goes last. */
   private next(): Queued | undefined {
     for (const [tenant, line] of this.lines) {
+      if (this.paused(tenant)) continue;
       const waiter = line.shift();
       this.lines.delete(tenant);
       if (line.length > 0) this.lines.set(tenant, line);
@@ -149,14 +162,15 @@ export class RequestGate {
     this.handing = true;
     setImmediate(() => {
       this.handing = false;
-      if (this.paused()) return this.armResume();
       const now = Date.now();
       while (this.active < this.limit) {
         const next = this.next();
-        if (!next) return;
+        if (!next) break;
         if (next.deadlineAt - now < this.minRemainingMs) next.expire();
         else next.grant();
       }
+      // Waiters left behind a pause are handed over when it ends.
+      if (this.waitingCount > 0 && this.pausedUntil.size > 0) this.armResume();
     });
   }
 }

@@ -152,8 +152,9 @@ export class Upstream {
       // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
       // retries into a burst against a provider that is already struggling.
       const wait = Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000);
-      // A 429 is about the origin, not this call: everyone waiting for it waits with us.
-      if (response.status === 429) this.gate.pause(wait);
+      // A 429 is about these credentials at this origin, not this call: every call of theirs
+      // waiting for a slot waits with us (other tenants' lines keep moving).
+      if (response.status === 429) this.gate.pause(wait, this.tenant);
       noteRetry(req.signal, this.displayName, response.status, wait, attempt + 1, http.maxRetries);
       await this.pause(wait, req.signal);
     }

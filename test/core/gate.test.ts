@@ -92,6 +92,23 @@ describe('RequestGate', () => {
     expect(Date.now() - t).toBeGreaterThanOrEqual(190);
   });
 
+  it('a pause is per tenant: one tenant’s 429 never stalls another’s calls', async () => {
+    const gate = new RequestGate(2, 10);
+    gate.pause(300, 'A');
+    const started = Date.now();
+    const b = await gate.acquire({ ...far(), tenant: 'B' });
+    expect(Date.now() - started).toBeLessThan(100);
+    const a = gate.acquire({ ...far(), tenant: 'A' }).then((release) => {
+      release();
+      return Date.now() - started;
+    });
+    const b2 = await gate.acquire({ ...far(), tenant: 'B' });
+    expect(Date.now() - started).toBeLessThan(100);
+    b();
+    b2();
+    expect(await a).toBeGreaterThanOrEqual(290);
+  });
+
   it('a waiter cancelled during a pause leaves the line and never takes a slot', async () => {
     const gate = new RequestGate(1, 10);
     gate.pause(100);
