@@ -159,6 +159,17 @@ export async function listPage(
   };
 }
 
+/** Built once per provider: zod compiles a schema on its first parse. */
+const cursorFilterSchemas = new WeakMap<BillingProvider, z.ZodType<Record<string, unknown>>>();
+function cursorFilterSchema(provider: BillingProvider): z.ZodType<Record<string, unknown>> {
+  let schema = cursorFilterSchemas.get(provider);
+  if (!schema) {
+    schema = provider.listFilters.strict();
+    cursorFilterSchemas.set(provider, schema);
+  }
+  return schema;
+}
+
 /**
  * The query a cursor continues: its own filters (the ones given beside it must match), validated
  * again by the provider's schema, so a cursor can never carry a filter the tool would refuse.
@@ -166,7 +177,7 @@ export async function listPage(
 function continued(provider: BillingProvider, cursor: string, given: Record<string, unknown>) {
   const opened = decodeCursor(cursor, provider.id, provider.cursorKey);
   const query = resolveCursorFilters(opened, given, provider.id);
-  const filters = validateArguments(provider.listFilters.strict(), query, provider.id);
+  const filters = validateArguments(cursorFilterSchema(provider), query, provider.id);
   return { filters, start: { skip: opened.skip, resume: opened.resume } };
 }
 
