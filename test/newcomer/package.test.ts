@@ -61,7 +61,7 @@ describe('the packed tarball', () => {
     expect(paths.some((p) => /^dist\/sandbox-[\w-]+\.js$/.test(p))).toBe(true);
     for (const path of paths) {
       expect(path).toMatch(
-        /^(dist\/[\w-]+\.js|docs\/[\w-]+\.md|package\.json|README\.md|LICENSE|CHANGELOG\.md|server\.json)$/,
+        /^(dist\/[\w-]+\.js|docs\/(providers\/)?[\w-]+\.md|package\.json|README\.md|LICENSE|CHANGELOG\.md|server\.json)$/,
       );
     }
 
