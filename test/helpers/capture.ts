@@ -46,7 +46,7 @@ export function captureStderr(capture: Capture): () => void {
 }
 
 /**
- * The values that must never be shown (issue 10 item 1): each key as sent, with its scheme word,
+ * The values that must never be shown (CONTRACT §5): each key as sent, with its scheme word,
  * percent-encoded, base64 and base64url with and without padding, embedded in a base64 credential,
  * JSON-escaped, and its first 10 characters (what a cut at a length limit would leave). `leaks`
  * compares without case, which covers an upper- or lower-cased echo.

@@ -1,5 +1,5 @@
 /**
- * The packed tarball (CONTRACT §7, issue 13): only what runs, installed with `npm install -g`
+ * The packed tarball (CONTRACT §7): only what runs, installed with `npm install -g`
  * into a temporary prefix as a user would, with no runtime packages (dist/ is one bundle), and
  * `billing-customers-mcp` on PATH serving `--demo` to a real SDK client.
  */

@@ -1,5 +1,5 @@
 /**
- * The built bin in remote mode (issue 12): start-up refusals, the start-up line, stdin ignored,
+ * The built bin in remote mode (CONTRACT §6): start-up refusals, the start-up line, stdin ignored,
  * graceful SIGTERM with calls in flight. Real processes, real HTTP on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Header credentials (issue 12 item 3): two tenants, each with its own emulators and dataset,
+ * Header credentials (CONTRACT §6): two tenants, each with its own emulators and dataset,
  * calling one instance concurrently and interleaved. Neither sees the other's data, cursors,
  * cached positions, errors or keys — in results or in the server's logs.
  */
