@@ -36,7 +36,7 @@ export function createCapture(): Capture {
 /**
  * Wraps process.stderr.write so every chunk is recorded and, unless `echo`, not printed: the
  * diagnostics a fault-injection test provokes are expected output, asserted by the test, and
- * printed among the results they read like failures (issue 18).
+ * printed among the results they read like failures.
  */
 export function captureStderr(capture: Capture, { echo = false } = {}): () => void {
   const original = process.stderr.write.bind(process.stderr);

@@ -94,7 +94,7 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
     );
   });
 
-  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT (issue 18)', async () => {
+  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT', async () => {
     const first = await spawnHttpBin(['--demo'], {});
     try {
       const port = new URL(first.url).port;
