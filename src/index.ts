@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
     return;
   }
-  // The start-up line also goes to the client, as an MCP log message at info (issue 13).
+  // The start-up line also goes to the client as an MCP log message at info (stderr may be hidden).
   const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
   await serveStdio(createServer({ ...serverOptions, startupMessage }), onClose);
   logLine(startupMessage);

@@ -3,7 +3,7 @@
  * own connection count); the rest wait here, where a cancelled or timed out call simply leaves
  * the line.
  *
- * Why (issue 10, item 10): undici's pool queues what its connections cannot take yet, and a
+ * Why: undici's pool queues what its connections cannot take yet, and a
  * request aborted while queued is not dropped. It is dispatched later like any other: the pool
  * opens a connection for it, only then sees the abort, and destroys that connection unused. A
  * thousand calls timing out against a hanging provider became ~984 new TCP connections carrying

@@ -35,7 +35,7 @@ afterAll(async () => {
 /*
  * All calls at once queue that many writes on the child's stdin, and the SDK's stdio client waits
  * for 'drain' once per pending write: expected here, so the listener limit is raised for this file
- * and the run must leave no process warning (it printed a MaxListenersExceededWarning, issue 18).
+ * and the run must leave no process warning (it printed a MaxListenersExceededWarning).
  */
 const warnings: string[] = [];
 const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);

@@ -1,5 +1,5 @@
 /**
- * A struggling provider must not get a burst (issue 10 items 10 and 11): a `Retry-After` of 0,
+ * A struggling provider must not get a burst (CONTRACT §5): a `Retry-After` of 0,
  * negative or in the past never shortens the backoff, and calls that time out against a hanging
  * upstream do not make the pool open connections that carry no request. Measured with the
  * emulator's own request log and connection counter.

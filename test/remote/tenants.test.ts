@@ -1,5 +1,5 @@
 /**
- * Header credentials (issue 12 item 3): two tenants, each with its own emulators and dataset,
+ * Header credentials (CONTRACT §6): two tenants, each with its own emulators and dataset,
  * calling one instance concurrently and interleaved. Neither sees the other's data, cursors,
  * cached positions, errors or keys — in results or in the server's logs.
  */
@@ -146,7 +146,7 @@ describe('two tenants with header credentials on one instance', () => {
     const none = await connectHttpClient(bin.url);
     expect(await names(none)).toEqual([]);
     await none.close();
-    // A tool of a provider whose key B did not send: coded unauthorized naming the header (issue 18).
+    // A tool of a provider whose key B did not send: coded unauthorized naming the header.
     expect(toolError(await call('B', 'quentli_list_customers', {}))).toEqual({
       code: 'unauthorized',
       message:
@@ -160,7 +160,7 @@ describe('two tenants with header credentials on one instance', () => {
     ).rejects.toThrow(/Unknown tool quentli_delete_customer/);
   });
 
-  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls (issue 18)', async () => {
+  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls', async () => {
     const none = await connectHttpClient(bin.url);
     try {
       const text = none.getInstructions() ?? '';
