@@ -1,5 +1,5 @@
 /**
- * Bounded work on stdio (issue 16 item 6): a client that sends requests faster than it reads the
+ * Bounded work on stdio: a client that sends requests faster than it reads the
  * answers — or never reads them — must not make the process keep every answer in memory. While
  * too many tool calls are in flight, or the answers not yet taken by stdout pass a bound, the
  * input stream is paused: further requests wait in the pipe (the client's writes block), and

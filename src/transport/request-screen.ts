@@ -1,8 +1,7 @@
 /**
  * Malformed requests on stdio. The SDK's stdio transport drops a line that is not a valid JSON-RPC
  * message without an answer (`params` 5, `_meta` null, `jsonrpc` "1.0", a numeric `method`, an id
- * of 1.5, a batch, a leading BOM…), so the client waits until its own timeout (issue 10 item 14,
- * issue 16 item 8). This screen sits after the LineGate (whole lines only) and answers each with a
+ * of 1.5, a batch, a leading BOM…), so the client waits until its own timeout. This screen sits after the LineGate (whole lines only) and answers each with a
  * one-line JSON-RPC error instead, naming the request's id when it is readable (a string or a
  * safe integer) and `null` when it is not; a notification is never answered. Valid lines pass on
  * unchanged; a leading byte-order mark is dropped.

@@ -1,5 +1,5 @@
 /**
- * Hostile upstream data (issue 10 items 5, 7, 12, 13), through the real HTTP layer and a real MCP
+ * Hostile upstream data (CONTRACT §4, §5), through the real HTTP layer and a real MCP
  * Client: rows with wrong-typed fields, metadata nested 10,000 levels, `__proto__` keys, a
  * lookup answered with another customer, and Flexprice totals that are not counts.
  */
@@ -126,7 +126,7 @@ describe.each(PROVIDER_CASES)('$id: hostile answers', { timeout: 30_000 }, (pc) 
     }
   });
 
-  it('integers beyond 2^53 keep every digit in full details, as strings (issue 16 item 12)', async () => {
+  it('integers beyond 2^53 keep every digit in full details, as strings', async () => {
     const row = objectJson([
       ['id', '"cus_bigint1"'],
       ['name', '"Big Number"'],

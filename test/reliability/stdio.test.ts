@@ -284,7 +284,7 @@ function rowsOf(json: unknown): Record<string, unknown>[] {
   return (body.items ?? body.results ?? []) as Record<string, unknown>[];
 }
 
-describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
+describe('results bounded under the SDK stdio client limit', {
   timeout: 60_000,
 }, () => {
   const capture = createCapture();
@@ -351,7 +351,7 @@ describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
   );
 });
 
-describe('malformed tools/call requests (issue 10 item 14)', () => {
+describe('malformed tools/call requests', () => {
   it('non-object arguments → invalid_argument; params missing, not an object or without a name → -32602; each in one line', {
     timeout: 20_000,
   }, async () => {
@@ -382,7 +382,7 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
   });
 });
 
-describe('a client that does not read its answers (issue 16 item 6)', () => {
+describe('a client that does not read its answers', () => {
   it('the server stops reading requests once answers pile up unread, then answers every one when read', {
     timeout: 30_000,
   }, async () => {
@@ -433,7 +433,7 @@ describe('a client that does not read its answers (issue 16 item 6)', () => {
   });
 });
 
-describe('malformed requests get a one-line JSON-RPC error (issue 16 item 8)', () => {
+describe('malformed requests get a one-line JSON-RPC error', () => {
   it('bad _meta, progressToken, jsonrpc, method, ids, a batch, a bogus log level: each answered, naming its id when readable; a BOM is ignored', {
     timeout: 20_000,
   }, async () => {
@@ -490,7 +490,7 @@ describe('malformed requests get a one-line JSON-RPC error (issue 16 item 8)', (
   });
 });
 
-describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
+describe('input lines past the SDK stdio limit', () => {
   it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
     timeout: 30_000,
   }, async () => {
@@ -520,7 +520,7 @@ describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
   });
 });
 
-describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
+describe('the process-level guard (CONTRACT §6)', () => {
   it.each([
     ['a thrown timer', 'exception', 'uncaught exception: Error: stray exception with [redacted]'],
     [

@@ -1,5 +1,5 @@
 /**
- * Remote mode's HTTP surface (issue 12): the real serveHttp() on 127.0.0.1, the SDK's real
+ * Remote mode's HTTP surface (CONTRACT §6): the real serveHttp() on 127.0.0.1, the SDK's real
  * Streamable HTTP client or raw fetch for what a client library would never send.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -209,7 +209,7 @@ describe('limits', () => {
   });
 });
 
-describe('every accepted request is answered within a deadline (issue 16 item 2)', () => {
+describe('every accepted request is answered within a deadline', () => {
   it('a call past the deadline gets a JSON-RPC error naming its id, its upstream request is aborted and its slot freed', async () => {
     const setup = await sandboxProviders();
     const own = await startHttpServer(setup.providers, {
@@ -242,7 +242,7 @@ describe('every accepted request is answered within a deadline (issue 16 item 2)
   });
 });
 
-describe('CORS for admitted browser origins (issue 16 item 11)', () => {
+describe('CORS for admitted browser origins', () => {
   it('answers the preflight, lets an allowed origin read answers and refusals, and gives nothing to requests without Origin', async () => {
     const app = 'https://support.example.com';
     const own = await startHttpServer([], { settings: { allowedOrigins: [app] } });
@@ -282,7 +282,7 @@ describe('CORS for admitted browser origins (issue 16 item 11)', () => {
   });
 });
 
-describe('cancellation is scoped to the client (issue 16 item 3)', () => {
+describe('cancellation is scoped to the client', () => {
   it('two 2025-11-25 clients on one credential, same request ids: one cancelling never ends the other’s call', async () => {
     const { emulator } = sandbox.emulators.flexprice;
     const b = await connectHttpClient(server.url, {}, 'legacy');
@@ -327,7 +327,7 @@ describe('cancellation is scoped to the client (issue 16 item 3)', () => {
   });
 });
 
-describe('a batch that cancels its own call (issue 16 item 2b)', () => {
+describe('a batch that cancels its own call', () => {
   it('is refused at once with 400 -32600, before any tool runs; a batch of two calls is served', async () => {
     const upstream = () =>
       Object.values(sandbox.emulators).reduce((n, e) => n + e.emulator.requests.length, 0);
@@ -556,7 +556,7 @@ describe('graceful drain', () => {
     }
   });
 
-  it('two pipelined requests received before SIGTERM are both answered, the last with Connection: close (issue 16 item 10)', async () => {
+  it('two pipelined requests received before SIGTERM are both answered, the last with Connection: close', async () => {
     const setup = await sandboxProviders();
     const own = await startHttpServer(setup.providers);
     const { connect } = await import('node:net');

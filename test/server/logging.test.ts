@@ -1,3 +1,10 @@
+/**
+ * MCP logging: the server declares `logging` and tells the client, as
+ * `notifications/message`, its start-up line (info) and each retry, rate-limit wait and timeout
+ * of a tool call (warning), honouring `logging/setLevel` (2025-11-25) or the request's own
+ * `logLevel` (2026-07-28); never a key or customer data. A real Client against real emulators
+ * with injected faults.
+ */
 import type { LoggingMessageNotification } from '@modelcontextprotocol/client';
 import { Client, InMemoryTransport, LOG_LEVEL_META_KEY } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

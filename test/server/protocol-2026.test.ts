@@ -1,5 +1,5 @@
 /**
- * What the 2026-07-28 revision asks of a server (issue 17 item 3), on the wire: raw HTTP requests
+ * What the 2026-07-28 revision asks of a server, on the wire: raw HTTP requests
  * against serveHttp (status codes and headers included) and a pinned SDK client over stdio.
  * The contract suites run again in this era through the `modern`, `http-modern`, `stdio-modern`
  * and `auto` vitest projects; this file checks what only this era has.
