@@ -1,10 +1,10 @@
 /**
- * Burst (issue 18 item 5): 1,000 concurrent flexprice_get_customer calls over one stdio
+ * Burst: 1,000 concurrent flexprice_get_customer calls over one stdio
  * connection against an upstream answering every request in 200 ms, with
  * BILLING_MCP_MAX_CONNECTIONS 16, 64 and 256. Target: wall ≤ 1.25 × ⌈1000 / limit⌉ × 0.2 s, and
  * never more open connections (nor requests in flight) than the limit.
  *
- * First call (issue 18 item 7): after a fresh spawn, initialize and tools/list, the first tool
+ * First call: after a fresh spawn, initialize and tools/list, the first tool
  * call against the second, median of a few spawns. The upstream answers at once here.
  *
  * The upstream is a small HTTP server in this process: it has to count sockets, and a 200 ms

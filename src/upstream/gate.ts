@@ -15,12 +15,12 @@
  * `minRemainingMs` before its deadline is not sent at all (it fails as a timeout now): it could
  * not get an answer in that time, and would be aborted while its connection is being opened.
  *
- * Fair between tenants (issue 18): each tenant (header-credential mode: one per set of
+ * Fair between tenants: each tenant (header-credential mode: one per set of
  * credentials) waits in its own line, and freed slots go to the waiting tenants in turn. With k
  * tenants waiting each gets every k-th slot, so one tenant's burst holds every slot at most until
  * the next one frees up (one upstream answer), never for the length of its burst.
  *
- * A 429 pauses the origin for those credentials (issue 18): `pause(ms, tenant)` hands that tenant
+ * A 429 pauses the origin for those credentials: `pause(ms, tenant)` hands that tenant
  * no slot until then, so its calls waiting here share the provider's wait instead of each being
  * sent into the same 429. Rate limits are per API key, so another tenant's line keeps moving: one
  * tenant's 429 never stalls another (in env mode there is one tenant, so the whole origin waits).

@@ -1,5 +1,5 @@
 /**
- * The warm-up behind a fast first call (issue 18 item 7; the figure is the bench's `burst`
+ * The warm-up behind a fast first call (the figure is the bench's `burst`
  * section): it loads undici and sends one request to a throwaway server of its own, and must
  * leave nothing behind — no listening socket, no connection — and contact no provider.
  */

@@ -1,5 +1,5 @@
 /**
- * A 429 under a burst is honoured once per origin (issue 18 item 5): when the provider rate
+ * A 429 under a burst is honoured once per origin (CONTRACT §5): when the provider rate
  * limits the calls in flight, the calls still waiting for a slot share that wait instead of each
  * being sent into the same 429. Measured on the emulator's own request log.
  */
@@ -55,7 +55,7 @@ describe('429 under a burst', () => {
     const answered429 = log.filter((r) => r.status === 429);
     expect(answered429).toHaveLength(LIMIT);
     const limitedAt = Math.min(...answered429.map((r) => r.doneAt ?? Number.POSITIVE_INFINITY));
-    // Before issue 18 the other 36 calls went out at once, each on its own.
+    // Without the pause the other 36 calls went out at once, each on its own.
     const duringTheWait = log.filter(
       (r) => r.at > limitedAt && r.at < limitedAt + RETRY_AFTER_S * 1000 - 50,
     );

@@ -1,5 +1,5 @@
 /**
- * next_cursor stands alone (issue 18 item 1): on every list tool and from every find_customers
+ * next_cursor stands alone (CONTRACT §3.2): on every list tool and from every find_customers
  * section, the cursor by itself (take and detail free to change) continues exactly its query;
  * the same filters repeated are accepted, different ones are refused naming them, before any
  * upstream request. Maple still costs one find request per page.

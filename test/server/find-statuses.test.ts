@@ -1,5 +1,5 @@
 /**
- * find_customers answers "who is this?" completely (issue 18 items 2 and 3): every status by
+ * find_customers answers "who is this?" completely (CONTRACT §3.3): every status by
  * default, each section naming the statuses it asked, a note where a provider cannot ask part of
  * the question, and email matched in any case on every provider. Real emulators, real client.
  */

@@ -1,5 +1,5 @@
 /**
- * Filters that cannot be misread (issue 18 item 4): Maple money filters name their unit and the
+ * Filters that cannot be misread (CONTRACT §3.2): Maple money filters name their unit and the
  * rows show the value filtered on, contradictory filters are refused naming both, and a plain
  * date is read as midnight UTC wherever a date-time is accepted. Real emulators, real client.
  */
