@@ -1,5 +1,5 @@
 /**
- * Redaction cost (issue 16): milliseconds per MB of text for `Secrets.redact`, against 1, 16 and
+ * Redaction cost: milliseconds per MB of text for `Secrets.redact`, against 1, 16 and
  * 256 registered keys of 32, 256 and the longest header key (512) characters, made of letters or
  * of punctuation (quotes, backslashes, `%` and `&` included: what made the old backtracking regex
  * slow). The text is 1 MB of tool-result JSON — escapes, percent signs and ampersands in it, so the

@@ -1,5 +1,5 @@
 /**
- * Issue 16 item 7: the sandbox emulators' request log is bounded — the newest requests within a
+ * Bounded memory: the sandbox emulators' request log is bounded — the newest requests within a
  * count and a body-size budget — and off in `--demo`, where nobody reads it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ async function post(baseUrl: string, body: string): Promise<void> {
   await response.arrayBuffer();
 }
 
-describe('the emulator request log (issue 16 item 7)', () => {
+describe('the emulator request log', () => {
   it('keeps only the newest requests, by count, and counts every request it received', async () => {
     const quentli = await startQuentliEmulator();
     opened.push(quentli);

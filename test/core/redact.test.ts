@@ -158,8 +158,8 @@ describe('a key straddling a length cut (redaction runs after it, at the transpo
   });
 });
 
-/** Issue 16 items 1, 2a and 5: redaction in linear time, every spelling, and failing closed. */
-describe('redaction in linear time, whatever the keys hold (issue 16)', () => {
+/** CONTRACT §5: redaction in linear time, every spelling, and failing closed. */
+describe('redaction in linear time, whatever the keys hold', () => {
   const percentAll = (key: string) =>
     [...Buffer.from(key)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
   const jsonLevels = (text: string, levels: number) => {

@@ -1,5 +1,5 @@
 /**
- * Issue 16 item 12, on the wire: an upstream that sends an unsolicited `100 Continue` before its
+ * Hostile upstreams, on the wire: an upstream that sends an unsolicited `100 Continue` before its
  * answer (a raw node:net server on 127.0.0.1, through the production undici pool), and integers
  * beyond 2^53 in what it answers.
  */
@@ -64,7 +64,7 @@ function upstream(): Upstream {
 
 const loose = z.looseObject({});
 
-describe('an unsolicited 100 Continue from the upstream (issue 16 item 12)', () => {
+describe('an unsolicited 100 Continue from the upstream', () => {
   it('is skipped: GET and POST get the real answer, twice on the same kept-alive connection', async () => {
     script = () => ['HTTP/1.1 100 Continue\r\n\r\n', answer(200, '{"ok":true}')];
     const client = upstream();
@@ -94,7 +94,7 @@ describe('an unsolicited 100 Continue from the upstream (issue 16 item 12)', () 
   });
 });
 
-describe('integers beyond 2^53 in upstream data (issue 16 item 12)', () => {
+describe('integers beyond 2^53 in upstream data', () => {
   it('keep every digit, as strings; safe integers and fractions stay numbers', async () => {
     script = () => [
       answer(

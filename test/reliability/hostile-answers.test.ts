@@ -127,7 +127,7 @@ describe.each(PROVIDER_CASES)('$id: hostile answers', { timeout: 30_000 }, (pc) 
     }
   });
 
-  it('integers beyond 2^53 keep every digit in full details, as strings (issue 16 item 12)', async () => {
+  it('integers beyond 2^53 keep every digit in full details, as strings', async () => {
     const row = objectJson([
       ['id', '"cus_bigint1"'],
       ['name', '"Big Number"'],

@@ -131,7 +131,7 @@ describe('--http settings', () => {
   });
 });
 
-describe('a bearer token no client can send in a header is refused at start-up (issue 16 item 9)', () => {
+describe('a bearer token no client can send in a header is refused at start-up', () => {
   const rule =
     /must be at least 16 visible ASCII characters \(0x21-0x7E: no spaces, control or non-ASCII characters\)/;
   it.each([

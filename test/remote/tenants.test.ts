@@ -305,7 +305,7 @@ describe('two tenants with header credentials on one instance', () => {
   });
 });
 
-describe('credential headers: bounds and the access log (issue 16 items 1 and 4)', () => {
+describe('credential headers: bounds and the access log', () => {
   const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 
   it('refuses a key header outside 6-512 visible ASCII characters with 400 bad_credentials_header, naming the rule and not the value, before any upstream request', async () => {
