@@ -44,7 +44,10 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
             const secrets = new Secrets();
             for (const key of tenant.keys) secrets.add(key);
             const sets = [processSecrets, secrets];
-            return (transport) => void redactOutgoing(transport, () => sets);
+            return {
+              wrap: (transport) => void redactOutgoing(transport, () => sets),
+              secrets: sets,
+            };
           },
         })
       : () => operator;
