@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
+/** The server (the bin's entry, bin.ts, loads it after the Node version check): config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { realpathSync } from 'node:fs';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';

@@ -94,6 +94,31 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
     );
   });
 
+  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT (issue 18)', async () => {
+    const first = await spawnHttpBin(['--demo'], {});
+    try {
+      const port = new URL(first.url).port;
+      const expected = new RegExp(
+        `^billing-customers-mcp: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(another billing-customers-mcp --http\\?\\)\\. Stop that process, or choose another port with --port or BILLING_MCP_HTTP_PORT \\(0 takes any free port\\)\\.$`,
+        'm',
+      );
+      for (const [args, env] of [
+        [['--http', '--demo', '--port', port], {}],
+        [['--http', '--demo'], { BILLING_MCP_HTTP_PORT: port }],
+      ] as const) {
+        const { code, stderr, stdout } = await runBin(args, { ...BASE_ENV, ...env });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(expected);
+        expect(stderr).not.toMatch(/EADDRINUSE|fatal|at .*\.js:\d+/);
+        expect(stdout).toBe('');
+      }
+      // The first instance is untouched.
+      expect((await fetch(first.url.replace('/mcp', '/healthz'))).status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+  });
+
   it('--help documents remote mode and its variables', async () => {
     const { code, stdout } = await runBin(['--help'], BASE_ENV);
     expect(code).toBe(0);

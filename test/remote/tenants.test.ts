@@ -146,9 +146,52 @@ describe('two tenants with header credentials on one instance', () => {
     const none = await connectHttpClient(bin.url);
     expect(await names(none)).toEqual([]);
     await none.close();
+    // A tool of a provider whose key B did not send: coded unauthorized naming the header (issue 18).
+    expect(toolError(await call('B', 'quentli_list_customers', {}))).toEqual({
+      code: 'unauthorized',
+      message:
+        'This request sent no Quentli credentials, so the quentli tools are off. Send X-Quentli-Api-Key with each request to this server.',
+      provider: 'quentli',
+      retryable: false,
+    });
+    // A name that is no tool at all is still the client's mistake: a JSON-RPC error.
     await expect(
-      tenantB.callTool({ name: 'quentli_list_customers', arguments: {} }),
-    ).rejects.toThrow(/Unknown tool quentli_list_customers/);
+      tenantB.callTool({ name: 'quentli_delete_customer', arguments: {} }),
+    ).rejects.toThrow(/Unknown tool quentli_delete_customer/);
+  });
+
+  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls (issue 18)', async () => {
+    const none = await connectHttpClient(bin.url);
+    try {
+      const text = none.getInstructions() ?? '';
+      expect(text).not.toMatch(/Tools: *\./);
+      expect(text).toContain(
+        "This request sent no billing-system credentials, so there are no tools yet. This server takes each provider's credentials from request headers: send X-Quentli-Api-Key (Quentli); X-Flexprice-Api-Key (Flexprice); X-Maple-Api-Key and X-Maple-Company-Id (Maple Billing) to use a billing system.",
+      );
+      const refused = async (name: string) =>
+        toolError(await none.callTool({ name, arguments: { id: 'cus_1' } }));
+      expect(await refused('quentli_get_customer')).toMatchObject({
+        code: 'unauthorized',
+        provider: 'quentli',
+        message: expect.stringContaining('Send X-Quentli-Api-Key with each request'),
+      });
+      expect((await refused('flexprice_list_customers')).message).toContain('X-Flexprice-Api-Key');
+      expect((await refused('maple_get_customer')).message).toContain(
+        'Send X-Maple-Api-Key and X-Maple-Company-Id',
+      );
+      expect(await refused('find_customers')).toMatchObject({
+        code: 'unauthorized',
+        message:
+          'find_customers needs credentials for at least 2 billing systems; this request sent none. Send X-Quentli-Api-Key (Quentli); X-Flexprice-Api-Key (Flexprice); X-Maple-Api-Key and X-Maple-Company-Id (Maple Billing).',
+      });
+    } finally {
+      await none.close();
+    }
+    // A tenant with some providers is told about the others only.
+    expect(tenantA.getInstructions()).toContain(
+      'send X-Flexprice-Api-Key (Flexprice) to use the others.',
+    );
+    expect(tenantA.getInstructions()).toMatch(/Tools: quentli_get_customer/);
   });
 
   it("find_customers asks only the tenant's own providers", async () => {

@@ -11,6 +11,7 @@ import { PROVIDERS } from '../../src/providers/registry.js';
 import type { EmulatorResponse } from '../../src/sandbox/emulator.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MAX_RESULT_BYTES } from '../../src/tools/result.js';
+import { withStderr } from '../helpers/capture.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
@@ -183,7 +184,10 @@ describe('find_customers: concurrency and failures', () => {
     quentli?.inject({ respond: { status: 401, json: { error: { message: 'bad key' } } } });
     flexprice?.inject({ respond: { status: 200, text: '<html>', contentType: 'text/html' } });
     maple?.inject({ respond: { status: 400, json: { error_message: 'no' } } });
-    const result = await find({ email: 'ana@example.com' });
+    const { value: result, stderr } = await withStderr(() => find({ email: 'ana@example.com' }));
+    expect(stderr).toBe(
+      'billing-customers-mcp: Flexprice POST /customers/search: a body that is not JSON\n',
+    );
     expect(toolError(result).code).toBe('upstream_error');
     const body = JSON.parse((result.content[0] as { text: string }).text) as {
       results: Section[];

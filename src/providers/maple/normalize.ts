@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Address, Customer, DetailLevel } from '../../customer.js';
 import {
+  cleanId,
   countOrNull,
   plainData,
   type RawCustomer,
@@ -57,7 +58,7 @@ const ADDRESS_PARTS = {
 export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
   const summary: Customer = {
     provider: 'maple',
-    id: raw.id,
+    id: cleanId(raw.id),
     external_id: text(raw.identifier),
     name: text(raw.name),
     email: text(raw.email),

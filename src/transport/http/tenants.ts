@@ -18,12 +18,16 @@ import { serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
+import {
+  baseUrlHeader,
+  credentialHeaders,
+  keyHeader,
+  MAPLE_COMPANY_HEADER,
+  missingProviders,
+} from './credential-headers.js';
 import { isVisibleAscii } from './settings.js';
 
-/** `X-Quentli-Api-Key`, `X-Flexprice-Api-Key`, `X-Maple-Api-Key` (+ `X-Maple-Company-Id`), optional `X-<Provider>-Base-Url`. */
-export const keyHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-api-key`;
-export const baseUrlHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-base-url`;
-export const MAPLE_COMPANY_HEADER = 'x-maple-company-id';
+export { baseUrlHeader, keyHeader, MAPLE_COMPANY_HEADER };
 
 export interface Tenant {
   server: () => Server;
@@ -70,7 +74,11 @@ export function tenantRoute(
         entry.create(settings, options.http),
       );
       const tenant: Tenant = {
-        server: serverFactory({ providers, version: options.version }),
+        server: serverFactory({
+          providers,
+          version: options.version,
+          missing: missingProviders(configured.map(({ entry }) => entry)),
+        }),
         keys: configured.map(({ settings }) => settings.apiKey),
       };
       known = { tenant, route: { server: tenant.server, ...options.wrap?.(tenant) } };
@@ -122,9 +130,7 @@ function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
       baseUrl: baseUrlFor(entry, baseUrl, allowedBaseUrls),
       apiKey,
       // A tenant's keys are headers: an unauthorized error names those, not the env variables.
-      credentialHint: [keyHeader(entry), ...(entry.id === 'maple' ? [MAPLE_COMPANY_HEADER] : [])]
-        .map((name) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()))
-        .join(' and '),
+      credentialHint: credentialHeaders(entry),
     };
     if (companyId !== undefined) settings.companyId = companyId;
     configured.push({ entry, settings });
