@@ -13,6 +13,7 @@ import { bench, resolvePaths } from './lib/context.js';
 import { EmulatorHost } from './lib/host.js';
 import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
+import { measureBurst } from './sections/burst.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
 import { measureHttp } from './sections/http.js';
@@ -69,14 +70,26 @@ async function main(): Promise<void> {
     await run();
     process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   };
+  // `--only <name>`: one section (as an issue asks for a single figure); results are printed,
+  // not written over bench/results/latest.json.
+  const sections: [string, string, () => Promise<void>][] = [
+    ['tokens', 'tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b)],
+    ['find', 'find_customers and default pages', () => measureFind(b)],
+    ['cold-start', 'cold start', () => measureColdStart(b)],
+    ['latency', 'latency, throughput, memory', () => measureCalls(b)],
+    ['paging', 'maple paging', () => measurePaging(b)],
+    ['http', 'remote mode (HTTP)', () => measureHttp(b)],
+    ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
+    ['redaction', 'redaction', () => measureRedaction(b)],
+  ];
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  if (only !== undefined && !sections.some(([name]) => name === only))
+    throw new Error(`--only: no section ${only} (${sections.map(([name]) => name).join(', ')})`);
   try {
-    await step('tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b));
-    await step('find_customers and default pages', () => measureFind(b));
-    await step('cold start', () => measureColdStart(b));
-    await step('latency, throughput, memory', () => measureCalls(b));
-    await step('maple paging', () => measurePaging(b));
-    await step('remote mode (HTTP)', () => measureHttp(b));
-    await step('redaction', () => measureRedaction(b));
+    for (const [name, label, run] of sections) {
+      if (only === undefined || name === only) await step(label, run);
+    }
   } finally {
     host.close();
   }
@@ -94,6 +107,11 @@ async function main(): Promise<void> {
     cpuBusyAfter: await cpuBusy(),
     quiet: busyBefore !== null && busyBefore < QUIET_BUSY_MAX,
   };
+  if (only !== undefined) {
+    console.log(renderTable(b.rows));
+    for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
+    return;
+  }
   const file = writeResults(
     paths.results,
     {

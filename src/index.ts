@@ -10,6 +10,7 @@ import { createServer, serverFactory } from './server.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
 import type { HttpSettings } from './upstream/upstream.js';
+import { warmUpUpstream } from './upstream/warm-up.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -20,10 +21,13 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  // Loads the HTTP client while the client initializes and lists tools (src/upstream/warm-up.ts).
+  void warmUpUpstream();
   for (const notice of config.notices) logLine(notice);
 
   // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).
-  const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
+  const { timeoutMs, maxRetries, maxConnections } = config;
+  const http: HttpSettings = { timeoutMs, maxRetries, maxConnections };
   const { providers, closeSandbox } = await buildProviders(config, http);
 
   if (config.command === 'doctor') {
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
     logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
     return;
   }
-  // The start-up line also goes to the client, as an MCP log message at info (issue 13).
+  // The start-up line also goes to the client as an MCP log message at info (stderr may be hidden).
   const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
   await serveStdio(createServer({ ...serverOptions, startupMessage }), onClose);
   logLine(startupMessage);

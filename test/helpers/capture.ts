@@ -36,7 +36,7 @@ export function createCapture(): Capture {
 /**
  * Wraps process.stderr.write so every chunk is recorded and, unless `echo`, not printed: the
  * diagnostics a fault-injection test provokes are expected output, asserted by the test, and
- * printed among the results they read like failures (issue 18).
+ * printed among the results they read like failures.
  */
 export function captureStderr(capture: Capture, { echo = false } = {}): () => void {
   const original = process.stderr.write.bind(process.stderr);
@@ -65,7 +65,7 @@ export async function withStderr<T>(work: () => Promise<T>): Promise<{ value: T;
 }
 
 /**
- * The values that must never be shown (issue 10 item 1): each key as sent, with its scheme word,
+ * The values that must never be shown (CONTRACT §5): each key as sent, with its scheme word,
  * percent-encoded, base64 and base64url with and without padding, embedded in a base64 credential,
  * JSON-escaped, and its first 10 characters (what a cut at a length limit would leave). `leaks`
  * compares without case, which covers an upper- or lower-cased echo.

@@ -1,5 +1,5 @@
 /**
- * docs/ as a maintainer follows it (issue 18): the layout in development.md is the tree as it is,
+ * docs/ as a maintainer follows it: the layout in development.md is the tree as it is,
  * every source path the docs name exists, and what design.md says about the emitted JSON Schemas
  * is what tools/list sends.
  */

@@ -1,5 +1,5 @@
 /**
- * The Node version check (issue 18): on a Node older than engines.node the bin stops at once with
+ * The Node version check (CONTRACT §1): on a Node older than engines.node the bin stops at once with
  * one line naming the version it needs and the one it found, before loading anything that could
  * fail there (undici 7 on Node 18 started, then failed every call with "File is not defined").
  */

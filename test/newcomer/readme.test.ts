@@ -1,6 +1,6 @@
 /**
  * Drift guards: what the README and manifest.json promise must match what the code registers,
- * and every snippet a newcomer copies must be one that works today (issue 13).
+ * and every snippet a newcomer copies must be one that works today.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * The third-party tools the README sends people to, installed from npm and run for real
- * (issue 13): Claude Code's `claude mcp add` (the README's command, into a temporary HOME), the
+ * (CONTRACT §7): Claude Code's `claude mcp add` (the README's command, into a temporary HOME), the
  * MCP Inspector CLI (the README's command), and `@anthropic-ai/mcpb` (validate, pack, and the
  * packed bundle started as Claude Desktop would, with nothing but its Sandbox setting on).
  *

@@ -355,7 +355,7 @@ describe.concurrent.each(PROVIDER_CASES)(
       });
     });
 
-    describe.sequential('a provider that echoes the credential (issue 10 item 1)', () => {
+    describe.sequential('a provider that echoes the credential', () => {
       it.each(ECHO_STATUSES)(
         'HTTP %i echoing the key in each error field, in each form: no form of the key in the result',
         async (status) => {

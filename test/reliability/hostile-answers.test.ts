@@ -1,5 +1,5 @@
 /**
- * Hostile upstream data (issue 10 items 5, 7, 12, 13), through the real HTTP layer and a real MCP
+ * Hostile upstream data (CONTRACT §4, §5), through the real HTTP layer and a real MCP
  * Client: rows with wrong-typed fields, metadata nested 10,000 levels, `__proto__` keys, a
  * lookup answered with another customer, and Flexprice totals that are not counts.
  */

@@ -1,5 +1,5 @@
 /**
- * Access control in remote mode (issue 12 item 2): the static bearer token, and OAuth 2.1 access
+ * Access control in remote mode (CONTRACT §6): the static bearer token, and OAuth 2.1 access
  * tokens verified against a JWKS server started here, with keys jose generates. Real HTTP both ways.
  */
 import { createServer, type Server } from 'node:http';

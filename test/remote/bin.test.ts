@@ -1,5 +1,5 @@
 /**
- * The built bin in remote mode (issue 12): start-up refusals, the start-up line, stdin ignored,
+ * The built bin in remote mode (CONTRACT §6): start-up refusals, the start-up line, stdin ignored,
  * graceful SIGTERM with calls in flight. Real processes, real HTTP on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -94,7 +94,7 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
     );
   });
 
-  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT (issue 18)', async () => {
+  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT', async () => {
     const first = await spawnHttpBin(['--demo'], {});
     try {
       const port = new URL(first.url).port;

@@ -1,5 +1,5 @@
 /**
- * Deployment material (issue 12): the Dockerfile (no container daemon here: its files must be in
+ * Deployment material (CONTRACT §7): the Dockerfile (no container daemon here: its files must be in
  * the packed package, and its CMD, with the ENV it sets, must start and serve from a copy of
  * exactly those files), the README's "Run it as a service" snippets (run against a live server),
  * and docs/remote.md (every setting documented, the Kubernetes example structurally checked).

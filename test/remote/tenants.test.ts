@@ -1,5 +1,5 @@
 /**
- * Header credentials (issue 12 item 3): two tenants, each with its own emulators and dataset,
+ * Header credentials (CONTRACT §6): two tenants, each with its own emulators and dataset,
  * calling one instance concurrently and interleaved. Neither sees the other's data, cursors,
  * cached positions, errors or keys — in results or in the server's logs.
  */
@@ -146,7 +146,7 @@ describe('two tenants with header credentials on one instance', () => {
     const none = await connectHttpClient(bin.url);
     expect(await names(none)).toEqual([]);
     await none.close();
-    // A tool of a provider whose key B did not send: coded unauthorized naming the header (issue 18).
+    // A tool of a provider whose key B did not send: coded unauthorized naming the header.
     expect(toolError(await call('B', 'quentli_list_customers', {}))).toEqual({
       code: 'unauthorized',
       message:
@@ -160,7 +160,7 @@ describe('two tenants with header credentials on one instance', () => {
     ).rejects.toThrow(/Unknown tool quentli_delete_customer/);
   });
 
-  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls (issue 18)', async () => {
+  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls', async () => {
     const none = await connectHttpClient(bin.url);
     try {
       const text = none.getInstructions() ?? '';
@@ -224,15 +224,25 @@ describe('two tenants with header credentials on one instance', () => {
     expect(aCursor.filter((id) => bCursor.includes(id))).toEqual([]);
   });
 
-  it("a tenant's cursor does not continue the other tenant's list", async () => {
-    const first = structured<Page>(await call('A', 'maple_list_customers', { take: 10 }));
-    const result = await call('B', 'maple_list_customers', { take: 10, cursor: first.next_cursor });
-    // Either refused or B's own rows: never A's.
-    if (!result.isError) {
-      const page = structured<Page>(result);
-      const aIds = new Set((await walk('A', 'cursor')).slice(10, 20));
-      expect(page.items.some((item) => aIds.has(item.id))).toBe(false);
-    }
+  it("a tenant's cursor is refused for the other tenant, revealing nothing, before any upstream request", async () => {
+    const first = structured<Page>(
+      await call('A', 'maple_list_customers', { take: 10, status: 'active' }),
+    );
+    maple.B.emulator.clearLog();
+    const refused = toolError(
+      await call('B', 'maple_list_customers', { cursor: first.next_cursor }),
+    );
+    expect(refused.code).toBe('invalid_argument');
+    // The same words as for a string that was never a cursor: nothing about A or A's query.
+    const garbage = toolError(await call('B', 'maple_list_customers', { cursor: 'garbage' }));
+    expect(refused.message).toBe(garbage.message);
+    expect(refused.message).not.toMatch(/active|cmp_|tenant/i);
+    expect(maple.B.emulator.requests).toHaveLength(0);
+    // A's own cursor, alone, still continues A's query.
+    const next = structured<Page>(
+      await call('A', 'maple_list_customers', { cursor: first.next_cursor }),
+    );
+    expect(next.items.some((item) => first.items.some((row) => row.id === item.id))).toBe(false);
   });
 
   it("errors stay with their tenant: B's upstream failure reaches B only, and names neither tenant's key", async () => {

@@ -116,3 +116,23 @@ function describeProblem(problem: unknown): string {
   const { field, message } = problem as Record<string, unknown>;
   return [text(field), text(message)].filter((part) => part !== null).join(': ') || '?';
 }
+
+/** Maple Money `{currency, value_in_cents}` → whole cents, or null when not a usable number. */
+function cents(value: unknown): number | null {
+  const raw = (value as { value_in_cents?: unknown } | null)?.value_in_cents;
+  return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : null;
+}
+
+/** The MRR/ARR a query filtered on, added to its rows (a summary has no money otherwise). */
+export function withMoney(
+  customer: Customer,
+  raw: RawCustomer,
+  shown: { mrr: boolean; arr: boolean },
+): Customer {
+  if (!shown.mrr && !shown.arr) return customer;
+  return {
+    ...customer,
+    ...(shown.mrr ? { mrr_cents: cents(raw.mrr) } : {}),
+    ...(shown.arr ? { arr_cents: cents(raw.arr) } : {}),
+  };
+}
