@@ -92,8 +92,8 @@ export const errorObjectSchema = z.looseObject({ code: z.string(), message: z.st
  * has_more, next_cursor) or `error`. One object with optional keys rather than a two-branch anyOf:
  * the same information for ~30 fewer tokens in every tools/list. Section rows are declared by
  * their id only: they are exactly the rows of that provider's list_customers, whose outputSchema
- * spells them out; repeating the row schema here cost ~150 tokens in every tools/list (spent
- * on status and note instead).
+ * spells them out; repeating the row schema here cost ~150 tokens in every tools/list, spent
+ * instead on status and note.
  */
 export function findCustomersOutputSchema(providers: readonly [ProviderId, ...ProviderId[]]) {
   return z.object({

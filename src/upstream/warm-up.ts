@@ -1,5 +1,5 @@
 /**
- * The first tool call used to cost ~80–120 ms more than the next ones. Three
+ * A first tool call no slower than the rest: it used to cost ~80–120 ms more than the next ones. Three
  * things happened on it, lazily: loading the HTTP client (undici is a 0.5 MB lazy chunk of the
  * bundle, ~45 ms to compile), compiling undici's HTTP parser (llhttp, WebAssembly, on the first
  * connection of the process) and the first trip through the request path. The bin now does all

@@ -1,5 +1,5 @@
 /**
- * The sandbox emulators' request log is bounded — the newest requests within a
+ * Bounded memory: the sandbox emulators' request log is bounded — the newest requests within a
  * count and a body-size budget — and off in `--demo`, where nobody reads it.
  */
 import { afterAll, describe, expect, it } from 'vitest';

@@ -160,7 +160,7 @@ describe('a key straddling a length cut (redaction runs after it, at the transpo
   });
 });
 
-/** Redaction in linear time, every spelling, and failing closed. */
+/** CONTRACT §5: redaction in linear time, every spelling, and failing closed. */
 describe('redaction in linear time, whatever the keys hold', () => {
   const percentAll = (key: string) =>
     [...Buffer.from(key)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');

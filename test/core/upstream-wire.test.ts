@@ -1,5 +1,5 @@
 /**
- * On the wire: an upstream that sends an unsolicited `100 Continue` before its
+ * Hostile upstreams, on the wire: an upstream that sends an unsolicited `100 Continue` before its
  * answer (a raw node:net server on 127.0.0.1, through the production undici pool), and integers
  * beyond 2^53 in what it answers.
  */

@@ -55,7 +55,7 @@ describe('429 under a burst', () => {
     const answered429 = log.filter((r) => r.status === 429);
     expect(answered429).toHaveLength(LIMIT);
     const limitedAt = Math.min(...answered429.map((r) => r.doneAt ?? Number.POSITIVE_INFINITY));
-    // Before this rule the other 36 calls went out at once, each on its own.
+    // Without the shared wait the other 36 calls went out at once, each on its own.
     const duringTheWait = log.filter(
       (r) => r.at > limitedAt && r.at < limitedAt + RETRY_AFTER_S * 1000 - 50,
     );
