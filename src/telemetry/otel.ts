@@ -318,7 +318,10 @@ function installDiagLogger(level: string | undefined, log: (line: string) => voi
   };
   const lastSaid = new Map<string, number>();
   const say = (message: string, ...args: unknown[]) => {
-    const text = [message, ...args.map(describe)].join(' ').replace(/\s*\n\s*/g, ' | ');
+    const text = [message, ...args]
+      .map(describe)
+      .join(' ')
+      .replace(/\s*\n\s*/g, ' | ');
     const now = Date.now();
     if ((lastSaid.get(text) ?? -Infinity) > now - 60_000) return;
     if (lastSaid.size > 100) lastSaid.clear();
@@ -334,9 +337,18 @@ function installDiagLogger(level: string | undefined, log: (line: string) => voi
   );
 }
 
+/** The message of an error, also of one the SDK's error handler turned into JSON (with its stack). */
 function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    if (!value.startsWith('{')) return value;
+    try {
+      const { message } = JSON.parse(value) as { message?: unknown };
+      return typeof message === 'string' ? message : value;
+    } catch {
+      return value;
+    }
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
