@@ -18,6 +18,7 @@ import { measureFind } from './sections/find.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
+import { measureTelemetry } from './sections/telemetry.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
 
 // Compiled to bench/.build/bench/run.js.
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
   const busyBefore = await cpuBusy();
   const host = await EmulatorHost.start(paths.emulatorHostEntry);
   const b = bench(paths, host);
+  // `--only=telemetry`: one section's rows (sections that need the tokens section's samples
+  // cannot run alone).
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const step = async (name: string, run: () => Promise<void>) => {
+    if (only !== undefined && !name.startsWith(only)) return;
     const t = performance.now();
     process.stderr.write(`bench: ${name}…`);
     await run();
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     await step('latency, throughput, memory', () => measureCalls(b));
     await step('maple paging', () => measurePaging(b));
     await step('remote mode (HTTP)', () => measureHttp(b));
+    await step('telemetry off and on', () => measureTelemetry(b));
   } finally {
     host.close();
   }

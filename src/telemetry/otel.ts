@@ -113,9 +113,10 @@ export function createTelemetry(plan: TelemetryPlan, host: TelemetryHost, env: E
   async function request<T>(req: McpRequest, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const attributes = requestAttributes(req);
+    const method = attributes['mcp.method.name'];
     const tool = attributes['gen_ai.tool.name'];
     const span = tracer.startSpan(
-      tool === undefined ? req.method : `${req.method} ${tool}`,
+      tool === undefined ? String(method) : `${method} ${tool}`,
       { kind: SpanKind.SERVER, attributes },
       parentContext(req, propagator),
     );
@@ -196,10 +197,33 @@ export function createTelemetry(plan: TelemetryPlan, host: TelemetryHost, env: E
 
 type Env = Record<string, string | undefined>;
 
+/** MCP's request methods (both revisions): a method outside them is recorded as `_OTHER`. */
+const MCP_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'tasks/get',
+  'tasks/list',
+  'tasks/result',
+  'tasks/cancel',
+]);
+
 function requestAttributes(req: McpRequest): Attributes {
   const tcp = req.headers !== undefined;
   const attributes: Attributes = {
-    'mcp.method.name': req.method,
+    // A caller's made-up method name is neither bounded nor ours to record.
+    'mcp.method.name': MCP_METHODS.has(req.method) ? req.method : '_OTHER',
     'network.transport': tcp ? 'tcp' : 'pipe',
   };
   if (tcp) attributes['network.protocol.name'] = 'http';
@@ -218,16 +242,24 @@ function requestAttributes(req: McpRequest): Attributes {
   return attributes;
 }
 
+/** Per base URL (a handful: the configured providers, or a tenant's allow-listed ones). */
+const serverAttributes = new Map<string, Attributes>();
+
 function upstreamAttributes(attempt: UpstreamAttempt): Attributes {
-  // Scheme, host and port only: the path holds customer ids and emails, the query filter values.
-  const url = new URL(attempt.baseUrl);
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  let server = serverAttributes.get(attempt.baseUrl);
+  if (!server) {
+    // Scheme, host and port only: the path holds customer ids and emails, the query filters.
+    const url = new URL(attempt.baseUrl);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    const scheme = url.protocol.slice(0, -1);
+    server = { 'server.address': url.hostname, 'server.port': port, 'url.scheme': scheme };
+    if (serverAttributes.size > 1000) serverAttributes.clear();
+    serverAttributes.set(attempt.baseUrl, server);
+  }
   const attributes: Attributes = {
     'billing.provider': attempt.provider,
     'http.request.method': attempt.method,
-    'server.address': url.hostname,
-    'server.port': port,
-    'url.scheme': url.protocol.slice(0, -1),
+    ...server,
   };
   if (attempt.retry > 0) attributes['http.request.resend_count'] = attempt.retry;
   return attributes;

@@ -4,7 +4,7 @@
  * 127.0.0.1 that decodes what arrives. Nothing between them is mocked.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -15,6 +15,8 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import { headerValues, telemetryPlan } from '../../src/telemetry/index.js';
 import { connectHttpClient, spawnHttpBin } from '../helpers/http.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../helpers/otlp.js';
+import { spawnRaw } from '../helpers/process.js';
+import { codeBlocks, shellCommands, words } from '../helpers/readme.js';
 import { BASE_ENV, BIN, ROOT, runProcess } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
 
@@ -258,6 +260,88 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     });
   });
 
+  it('records nothing a caller made up: an unknown method or tool name, a malformed or non-string traceparent', async () => {
+    const peer = spawnRaw({ ...BASE_ENV, BILLING_MCP_DEMO: '1', ...otelEnv(receiver) });
+    await peer.request(1, 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '0' },
+    });
+    peer.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const unknownMethod = await peer.request(2, 'jane@acme.com/steal', {
+      _meta: { traceparent: 'not-a-traceparent' },
+    });
+    expect(unknownMethod.error).toMatchObject({ code: -32601 });
+    const unknownTool = await peer.request(3, 'tools/call', {
+      name: 'jane@acme.com',
+      arguments: {},
+      _meta: { traceparent: 12345 },
+    });
+    expect(unknownTool.error).toMatchObject({ code: -32602 });
+    // A string id that is not a short token (the helper's ids are numbers; the protocol's need not be).
+    const oddId = 'id with spaces and jane@acme.com' as unknown as number;
+    const badArguments = await peer.request(oddId, 'tools/call', {
+      name: 'quentli_get_customer',
+      arguments: { id: 'jane@acme.com', nonsense: true },
+    });
+    expect((badArguments.result as { isError?: boolean }).isError).toBe(true);
+    expect(await peer.end()).toBe(0);
+    await receiver.until(() => receiver.spans.length >= 3);
+    const { spans } = receiver;
+
+    const other = spans.find((s) => s.attributes['mcp.method.name'] === '_OTHER');
+    expect(other).toMatchObject({ name: '_OTHER', parentSpanId: undefined, status: ERROR });
+    expect(other?.attributes['error.type']).toBe('-32601');
+    const unknown = spans.find((s) => s.attributes['error.type'] === '-32602');
+    expect(unknown).toMatchObject({ name: 'tools/call', parentSpanId: undefined });
+    expect(unknown?.attributes['gen_ai.tool.name']).toBeUndefined();
+    expect(unknown?.attributes['rpc.response.status_code']).toBe('-32602');
+    const invalid = spans.find((s) => s.name === 'tools/call quentli_get_customer');
+    expect(invalid?.attributes['error.type']).toBe('invalid_argument');
+    expect(invalid?.attributes['jsonrpc.request.id']).toBeUndefined();
+    // No upstream request for invalid input, so no attempt span.
+    expect(spans.filter((s) => s.kind === CLIENT)).toEqual([]);
+    expectNothingSensitive(spans, ['jane']);
+    for (const point of receiver.points) {
+      for (const value of Object.values(point.attributes))
+        expect(String(value)).not.toMatch(/jane/);
+    }
+  });
+
+  it('docs/operations.md: the OpenTelemetry example, run as written (pointed at this receiver)', async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
+    const start = doc.indexOf('\n## OpenTelemetry\n');
+    expect(start).toBeGreaterThan(-1);
+    const end = doc.indexOf('\n## ', start + 1);
+    const [block] = codeBlocks(doc.slice(start, end === -1 ? undefined : end), 'sh');
+    const [command, ...more] = shellCommands(block as string);
+    expect(more).toEqual([]);
+    const all = words(command as string);
+    const assignments = all.filter((w) => /^[A-Z_]+=/.test(w));
+    const argv = all.slice(assignments.length);
+    expect(argv.slice(0, 2)).toEqual(['npx', 'billing-customers-mcp']);
+    const env = Object.fromEntries(
+      assignments.map((w) => [w.split('=')[0], w.slice(w.indexOf('=') + 1)]),
+    );
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
+
+    const bin = await spawnHttpBin([], env as Record<string, string>, {
+      argv: [process.execPath, BIN, ...argv.slice(2), '--port', '0'],
+      cwd: ROOT,
+    });
+    try {
+      const client = await connectHttpClient(bin.url);
+      await client.callTool({ name: 'find_customers', arguments: { name: 'a' } });
+      await client.close();
+    } finally {
+      expect(await bin.stop()).toBe(0);
+    }
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'tools/call find_customers'));
+    const span = receiver.spans.find((s) => s.name === 'tools/call find_customers');
+    expect(span?.resource['service.name']).toBe(env.OTEL_SERVICE_NAME);
+  });
+
   it('a collector that is down costs no call and does not hold up the exit', async () => {
     const closed = await startOtlpReceiver();
     const endpoint = closed.endpoint;
@@ -280,10 +364,16 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     const copy = mkdtempSync(join(tmpdir(), 'billing-mcp-dist-'));
     try {
       cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+      const bin = join(copy, 'index.js');
+      // The whole copy exports with no node_modules anywhere above it: the SDK is in the bundle.
+      const whole = await spawnStdio(['--demo'], otelEnv(receiver), bin);
+      await whole.client.listTools();
+      await whole.client.close();
+      await receiver.until(() => receiver.spans.some((s) => s.name === 'tools/list'));
+
       const chunks = readdirSync(copy).filter((f) => /^otel-.*\.js$/.test(f));
       expect(chunks).toHaveLength(1);
       for (const chunk of chunks) rmSync(join(copy, chunk));
-      const bin = join(copy, 'index.js');
 
       const { client } = await spawnStdio(['--demo'], {}, bin);
       const result = await client.callTool({ name: 'maple_list_customers', arguments: {} });
