@@ -36,6 +36,8 @@ export interface McpRequest {
   method: string;
   /** The request's params as received: read for `name` (tools/call) and `_meta` trace context. */
   params: unknown;
+  /** The request's `_meta`, where the SDK hands it apart from `params` (else `params._meta`). */
+  meta?: unknown;
   /** The request's abort signal; the parent of its upstream attempts is found by it. */
   signal: AbortSignal;
   /** HTTP request headers (Streamable HTTP); absent over stdio, which makes the transport `pipe`. */

@@ -233,7 +233,12 @@ function requestAttributes(req: McpRequest): Attributes {
     // Only this server's own tool names: anything else a caller sends stays out of the data.
     if (typeof name === 'string' && req.knownTool?.(name)) attributes['gen_ai.tool.name'] = name;
   }
-  const version = req.headers && header(req.headers, 'mcp-protocol-version');
+  // 2026-07-28 names the revision in every request's _meta; over HTTP the header says it too.
+  const stated = metaOf(req)?.[PROTOCOL_VERSION_META_KEY];
+  const version =
+    typeof stated === 'string'
+      ? stated
+      : req.headers && header(req.headers, 'mcp-protocol-version');
   if (version && /^\d{4}-\d{2}-\d{2}$/.test(version)) attributes['mcp.protocol.version'] = version;
   const id = req.requestId;
   if (typeof id === 'number' || (typeof id === 'string' && /^[\w.:-]{1,64}$/.test(id))) {
@@ -270,13 +275,9 @@ function upstreamAttributes(attempt: UpstreamAttempt): Attributes {
  * `traceparent` header (per POST, which a batch shares). A malformed value is ignored (a root span).
  */
 function parentContext(req: McpRequest, propagator: W3CTraceContextPropagator): Context {
-  const meta = (req.params as { _meta?: unknown } | undefined)?._meta;
-  if (
-    meta !== null &&
-    typeof meta === 'object' &&
-    typeof (meta as Carrier).traceparent === 'string'
-  ) {
-    return propagator.extract(ROOT_CONTEXT, meta as Carrier, metaGetter);
+  const meta = metaOf(req);
+  if (typeof meta?.traceparent === 'string') {
+    return propagator.extract(ROOT_CONTEXT, meta, metaGetter);
   }
   if (req.headers !== undefined && header(req.headers, 'traceparent') !== undefined) {
     const headers = req.headers;
@@ -289,6 +290,13 @@ function parentContext(req: McpRequest, propagator: W3CTraceContextPropagator): 
 }
 
 type Carrier = Record<string, unknown>;
+
+const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+function metaOf(req: McpRequest): Carrier | undefined {
+  const meta = req.meta ?? (req.params as { _meta?: unknown } | undefined)?._meta;
+  return meta !== null && typeof meta === 'object' ? (meta as Carrier) : undefined;
+}
 
 /** `_meta` values that are strings; anything else a client put there is not trace context. */
 const metaGetter: TextMapGetter<Carrier> = {
