@@ -283,6 +283,7 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     const badArguments = await peer.request(oddId, 'tools/call', {
       name: 'quentli_get_customer',
       arguments: { id: 'jane@acme.com', nonsense: true },
+      _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
     });
     expect((badArguments.result as { isError?: boolean }).isError).toBe(true);
     expect(await peer.end()).toBe(0);
@@ -299,6 +300,7 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     const invalid = spans.find((s) => s.name === 'tools/call quentli_get_customer');
     expect(invalid?.attributes['error.type']).toBe('invalid_argument');
     expect(invalid?.attributes['jsonrpc.request.id']).toBeUndefined();
+    expect(invalid?.attributes['mcp.protocol.version']).toBe('2026-07-28');
     // No upstream request for invalid input, so no attempt span.
     expect(spans.filter((s) => s.kind === CLIENT)).toEqual([]);
     expectNothingSensitive(spans, ['jane']);
