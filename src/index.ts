@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  // OpenTelemetry: loaded only when OTEL_* configures it; flushed on the way out (onClose).
+  // telemetry: loaded only when OTEL_* configures it; flushed on the way out (onClose).
   await startTelemetry(process.env, SERVER_NAME, VERSION);
   const serverOptions = { providers: providers.map((p) => p.provider), version: VERSION };
   const onClose = async () => {

@@ -23,6 +23,9 @@
  * - `telemetry.shutdown()`: flushes what is buffered (bounded in time); the bin calls it on stdin
  *   close and SIGTERM/SIGINT, before it exits.
  *
+ * The hooks today, each marked `telemetry:`: src/server.ts (the tools/call dispatch and
+ * tools/list), src/upstream/upstream.ts (the attempt loop), src/index.ts (start, shutdown).
+ *
  * Attributes are names, codes and numbers this server chose: never a key, a token, a URL query,
  * an argument value or a customer field.
  */
