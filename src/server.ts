@@ -12,6 +12,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { telemetry } from './telemetry/index.js';
+import { tracedRequest } from './telemetry/sdk.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
 
@@ -44,16 +45,9 @@ export function serverFactory({ providers, version, startupMessage }: ServerOpti
   // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   let listed: { tools: Tool[] } | undefined;
-  const knownTool = (name: string) => byName.has(name);
-  // telemetry: what a request span records, from the SDK's request and `extra`
-  const traced = (request: { method: string; params?: unknown }, extra: Extra) => ({
-    method: request.method,
-    params: request.params,
-    signal: extra.signal,
-    headers: extra.requestInfo?.headers,
-    requestId: extra.requestId,
-    knownTool,
-  });
+  // telemetry: what a request span records (src/telemetry/sdk.ts)
+  const traced = (request: { method: string; params?: unknown }, extra: Extra) =>
+    tracedRequest(request, extra, (name) => byName.has(name));
 
   return () => {
     const server = new Server(
