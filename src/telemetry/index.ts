@@ -41,6 +41,8 @@ export interface McpRequest {
   params: unknown;
   /** The request's `_meta`, where the SDK hands it apart from `params` (else `params._meta`). */
   meta?: unknown;
+  /** The revision the request states (2026-07-28's `_meta` envelope), where the SDK lifted it off. */
+  protocolVersion?: unknown;
   /** The request's abort signal; the parent of its upstream attempts is found by it. */
   signal: AbortSignal;
   /** HTTP request headers (Streamable HTTP); absent over stdio, which makes the transport `pipe`. */

@@ -234,7 +234,7 @@ function requestAttributes(req: McpRequest): Attributes {
     if (typeof name === 'string' && req.knownTool?.(name)) attributes['gen_ai.tool.name'] = name;
   }
   // 2026-07-28 names the revision in every request's _meta; over HTTP the header says it too.
-  const stated = metaOf(req)?.[PROTOCOL_VERSION_META_KEY];
+  const stated = req.protocolVersion ?? metaOf(req)?.[PROTOCOL_VERSION_META_KEY];
   const version =
     typeof stated === 'string'
       ? stated
