@@ -13,11 +13,13 @@ import { bench, resolvePaths } from './lib/context.js';
 import { EmulatorHost } from './lib/host.js';
 import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
+import { measureBurst } from './sections/burst.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
+import { measureRedaction } from './sections/redaction.js';
 import { measureTelemetry } from './sections/telemetry.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
 
@@ -41,7 +43,20 @@ function gitCommit(): string | null {
   }
 }
 
+/** `--section redaction`: that section alone, in this process (no server, no emulators). */
+async function redactionOnly(): Promise<void> {
+  const b = bench(resolvePaths(repo, buildRoot), undefined as unknown as EmulatorHost);
+  await measureRedaction(b);
+  console.log(renderTable(b.rows));
+  for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
+  console.log(`\n${renderMarkdown(b.rows)}`);
+  if (process.argv.includes('--strict') && b.rows.some((r) => r.met === false))
+    process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+  const section = process.argv.indexOf('--section');
+  if (section !== -1 && process.argv[section + 1] === 'redaction') return redactionOnly();
   const started = performance.now();
   const paths = resolvePaths(repo, buildRoot);
   if (!existsSync(paths.serverEntry))
@@ -50,24 +65,33 @@ async function main(): Promise<void> {
   const busyBefore = await cpuBusy();
   const host = await EmulatorHost.start(paths.emulatorHostEntry);
   const b = bench(paths, host);
-  // `--only=telemetry`: one section's rows (sections that need the tokens section's samples
-  // cannot run alone).
-  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const step = async (name: string, run: () => Promise<void>) => {
-    if (only !== undefined && !name.startsWith(only)) return;
     const t = performance.now();
     process.stderr.write(`bench: ${name}…`);
     await run();
     process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   };
+  // `--only <name>`: one section (as an issue asks for a single figure); results are printed,
+  // not written over bench/results/latest.json.
+  const sections: [string, string, () => Promise<void>][] = [
+    ['tokens', 'tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b)],
+    ['find', 'find_customers and default pages', () => measureFind(b)],
+    ['cold-start', 'cold start', () => measureColdStart(b)],
+    ['latency', 'latency, throughput, memory', () => measureCalls(b)],
+    ['paging', 'maple paging', () => measurePaging(b)],
+    ['http', 'remote mode (HTTP)', () => measureHttp(b)],
+    ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
+    ['redaction', 'redaction', () => measureRedaction(b)],
+    ['telemetry', 'telemetry off and on', () => measureTelemetry(b)],
+  ];
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  if (only !== undefined && !sections.some(([name]) => name === only))
+    throw new Error(`--only: no section ${only} (${sections.map(([name]) => name).join(', ')})`);
   try {
-    await step('tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b));
-    await step('find_customers and default pages', () => measureFind(b));
-    await step('cold start', () => measureColdStart(b));
-    await step('latency, throughput, memory', () => measureCalls(b));
-    await step('maple paging', () => measurePaging(b));
-    await step('remote mode (HTTP)', () => measureHttp(b));
-    await step('telemetry off and on', () => measureTelemetry(b));
+    for (const [name, label, run] of sections) {
+      if (only === undefined || name === only) await step(label, run);
+    }
   } finally {
     host.close();
   }
@@ -85,6 +109,11 @@ async function main(): Promise<void> {
     cpuBusyAfter: await cpuBusy(),
     quiet: busyBefore !== null && busyBefore < QUIET_BUSY_MAX,
   };
+  if (only !== undefined) {
+    console.log(renderTable(b.rows));
+    for (const row of b.rows.filter((r) => r.note)) console.log(`  ${row.metric}: ${row.note}`);
+    return;
+  }
   const file = writeResults(
     paths.results,
     {

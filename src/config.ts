@@ -20,6 +20,8 @@ export interface Config {
   providers: { entry: ProviderEntry; settings: ProviderSettings }[];
   timeoutMs: number;
   maxRetries: number;
+  /** Per upstream origin: the pool's connections and the request gate's slots. */
+  maxConnections: number;
   /** Set with `--http`: serve Streamable HTTP instead of stdio. */
   http?: HttpServeSettings;
   /** Start-up warnings about the settings, for stderr (never a key's value). */
@@ -48,6 +50,7 @@ Environment (keys only ever from here, never from flags):
   FLEXPRICE_API_KEY, FLEXPRICE_BASE_URL
   MAPLE_API_KEY, MAPLE_COMPANY_ID, MAPLE_BASE_URL
   BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
+  BILLING_MCP_MAX_CONNECTIONS (per provider origin, default 64, 1-1024)
   BILLING_MCP_DEMO=1 (the same as --demo)
 
 ${HTTP_USAGE}`;
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   const demo = values.demo === true || demoFromEnv(env);
   const timeoutMs = intFromEnv(env, 'BILLING_MCP_TIMEOUT_MS', 15_000, 1, 600_000);
   const maxRetries = intFromEnv(env, 'BILLING_MCP_MAX_RETRIES', 2, 0, 10);
+  const maxConnections = intFromEnv(env, 'BILLING_MCP_MAX_CONNECTIONS', 64, 1, 1024);
   if ((values.host !== undefined || values.port !== undefined) && !values.http) {
     throw usageError('--host and --port only apply with --http');
   }
@@ -84,7 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
     );
   }
-  return { command, demo, providers, timeoutMs, maxRetries, http, notices: noticesFor(env, demo) };
+  const notices = noticesFor(env, demo);
+  return { command, demo, providers, timeoutMs, maxRetries, maxConnections, http, notices };
 }
 
 function noticesFor(env: NodeJS.ProcessEnv, demo: boolean): string[] {

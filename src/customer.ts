@@ -34,7 +34,16 @@ export const customerSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type Customer = z.infer<typeof customerSchema>;
+/**
+ * Maple rows filtered on MRR/ARR show the value they were filtered on, since a summary
+ * otherwise has no money: declared in Maple's list output only, where it can appear.
+ */
+export const filteredMoneySchema = z.object({
+  mrr_cents: z.number().int().nullable().optional(),
+  arr_cents: z.number().int().nullable().optional(),
+});
+
+export type Customer = z.infer<typeof customerSchema> & z.infer<typeof filteredMoneySchema>;
 
 /** A customer inside a list page or a find section: the page names the provider once (CONTRACT §4). */
 export const listedCustomerSchema = customerSchema.omit({ provider: true });
@@ -58,7 +67,11 @@ export function getCustomerOutputSchema(provider: ProviderId) {
 export function listCustomersOutputSchema(provider: ProviderId) {
   return z.object({
     provider: z.literal(provider),
-    items: z.array(listedCustomerSchema),
+    items: z.array(
+      provider === 'maple'
+        ? listedCustomerSchema.extend(filteredMoneySchema.shape)
+        : listedCustomerSchema,
+    ),
     skip: z.number().int(),
     take: z.number().int(),
     returned: z.number().int(),
@@ -77,17 +90,25 @@ export const errorObjectSchema = z.looseObject({ code: z.string(), message: z.st
 /**
  * find_customers (CONTRACT §3.3): one section per provider asked, either a page (items, returned,
  * has_more, next_cursor) or `error`. One object with optional keys rather than a two-branch anyOf:
- * the same information for ~30 fewer tokens in every tools/list.
+ * the same information for ~30 fewer tokens in every tools/list. Section rows are declared by
+ * their id only: they are exactly the rows of that provider's list_customers, whose outputSchema
+ * spells them out; repeating the row schema here cost ~150 tokens in every tools/list, spent
+ * instead on status and note.
  */
 export function findCustomersOutputSchema(providers: readonly [ProviderId, ...ProviderId[]]) {
   return z.object({
     results: z.array(
       z.object({
         provider: z.enum(providers),
-        items: z.array(listedCustomerSchema).optional(),
+        items: z
+          .array(z.looseObject({ id: z.string() }))
+          .optional()
+          .describe("As in that provider's list_customers."),
         returned: z.number().int().optional(),
         has_more: z.boolean().optional(),
         next_cursor: z.string().nullable().optional(),
+        statuses: z.array(z.string()).optional(),
+        note: z.string().optional(),
         error: errorObjectSchema.optional(),
       }),
     ),

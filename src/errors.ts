@@ -1,4 +1,5 @@
 /** The coded errors of CONTRACT §5: the only failures a tool result carries to the model. */
+import { cleanText } from './providers/clean-text.js';
 
 export const ERROR_CODES = [
   'invalid_argument',
@@ -71,7 +72,7 @@ export function invalidArgument(message: string, provider?: string): ToolError {
 export function trimProviderMessage(message: unknown, max = 200): string | undefined {
   if (typeof message !== 'string') return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = cleanText(message.replace(/[\u0000-\u001f\u007f]+/g, ' ')).trim();
   if (clean === '') return undefined;
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The bin: config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
+/** The server (the bin's entry, bin.ts, loads it after the Node version check): config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { realpathSync } from 'node:fs';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
@@ -11,6 +11,7 @@ import { startTelemetry, telemetry } from './telemetry/index.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
 import type { HttpSettings } from './upstream/upstream.js';
+import { warmUpUpstream } from './upstream/warm-up.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -21,10 +22,13 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  // Loads the HTTP client while the client initializes and lists tools (src/upstream/warm-up.ts).
+  void warmUpUpstream();
   for (const notice of config.notices) logLine(notice);
 
   // Every upstream shares one keep-alive pool, created on the first request (src/upstream/undici.ts).
-  const http: HttpSettings = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
+  const { timeoutMs, maxRetries, maxConnections } = config;
+  const http: HttpSettings = { timeoutMs, maxRetries, maxConnections };
   const { providers, closeSandbox } = await buildProviders(config, http);
 
   if (config.command === 'doctor') {
@@ -60,7 +64,7 @@ async function main(): Promise<void> {
     logLine(`v${VERSION} serving ${served}${source} over HTTP at ${running.url}`);
     return;
   }
-  // The start-up line also goes to the client, as an MCP log message at info (issue 13).
+  // The start-up line also goes to the client as an MCP log message at info (stderr may be hidden).
   const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
   await serveStdio(createServer({ ...serverOptions, startupMessage }), onClose);
   logLine(startupMessage);
@@ -75,7 +79,8 @@ async function buildProviders(config: Config, http: HttpSettings) {
     return { providers, closeSandbox: async () => undefined };
   }
   const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = await startSandbox();
+  // Nobody reads the emulators' request log in --demo: kept, it would grow with every request.
+  const sandbox = await startSandbox({ logRequests: false });
   const providers = PROVIDERS.map((entry) => ({
     provider: entry.create(sandbox.settings[entry.id], http),
     baseUrl: sandbox.settings[entry.id].baseUrl,

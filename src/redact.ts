@@ -4,36 +4,77 @@
  * the keys from the environment; an Upstream and (in remote mode) a request hold their own.
  */
 
+import { canonical, literal, withCores } from './redact-decode.js';
+import { Automaton, matchSpans } from './redact-match.js';
+
 /** Shorter values are ignored: redacting "abc" everywhere would garble output, not protect it. */
 export const MIN_SECRET_LENGTH = 6;
 const MARK = '[redacted]';
+/** What a text becomes when its redaction cannot run (fail closed: it is withheld whole). */
+const WITHHELD = '[redacted: text withheld, redaction failed]';
 const SCHEME = /^(Bearer|Basic|Token)\s+/i;
 
 export class Secrets {
   private readonly forms = new Set<string>();
-  private pattern: RegExp | undefined;
+  private automaton: Automaton | undefined;
 
   /** Registers a credential (an API key, or a whole auth header value with its scheme word). */
   add(value: string | undefined): void {
     if (value === undefined) return;
     const before = this.forms.size;
     for (const form of echoForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.forms.add(form);
-    if (this.forms.size !== before) this.pattern = compile(this.forms);
+    if (this.forms.size !== before) this.automaton = undefined;
   }
 
   get empty(): boolean {
-    return this.pattern === undefined;
+    return this.forms.size === 0;
   }
 
+  /** `text` with every match replaced by the mark; never throws (a failure withholds the text). */
   redact(text: string): string {
-    return this.pattern === undefined ? text : text.replace(this.pattern, MARK);
+    try {
+      return this.redactOrThrow(text);
+    } catch {
+      return WITHHELD;
+    }
   }
 
-  /** Whether `text` holds any form of any credential of this set. */
+  /** As `redact`, but a failure throws (for callers that replace the whole message instead). */
+  redactOrThrow(text: string): string {
+    if (this.forms.size === 0) return text;
+    const spans = matchSpans(this.matcher(), text, false);
+    if (spans.length === 0) return text;
+    let out = '';
+    let at = 0;
+    for (let k = 0; k < spans.length; k += 2) {
+      out += `${text.slice(at, spans[k])}${MARK}`;
+      at = spans[k + 1] as number;
+    }
+    return out + text.slice(at);
+  }
+
+  /** Whether `text` holds any form of any credential of this set (throws if it cannot tell). */
   holds(text: string): boolean {
-    if (this.pattern === undefined) return false;
-    this.pattern.lastIndex = 0; // a global regex's test() starts where the last one stopped
-    return this.pattern.test(text);
+    if (this.forms.size === 0) return false;
+    return matchSpans(this.matcher(), text, true).length > 0;
+  }
+
+  /**
+   * One automaton over every form, each read two ways: as the decoder reads it on its own (its
+   * escapes decoded, as they are when the form is echoed as it is), and unit by unit (as they are
+   * when the echo spells the form's characters apart, e.g. a backslash percent-encoded), each
+   * with its cores (see `withCores`).
+   */
+  private matcher(): Automaton {
+    if (this.automaton) return this.automaton;
+    const patterns = new Map<string, number[]>();
+    for (const form of this.forms) {
+      for (const codes of [canonical(form), literal(form)]) {
+        for (const core of withCores(codes, MIN_SECRET_LENGTH)) patterns.set(core.join(','), core);
+      }
+    }
+    this.automaton = new Automaton([...patterns.values()]);
+    return this.automaton;
   }
 }
 
@@ -47,18 +88,26 @@ export function redactWith(text: string, secrets: readonly Secrets[]): string {
   return out;
 }
 
+function redactOrThrowWith(text: string, secrets: readonly Secrets[]): string {
+  let out = text;
+  for (const set of secrets) out = set.redactOrThrow(out);
+  return out;
+}
+
 /**
  * A copy of a JSON value with every string and object key redacted. Iterative, so no input depth
  * can overflow the stack; the input is never modified (tool results may share upstream objects).
+ * Throws if redaction cannot run: the transport then sends a coded error instead (fail closed).
  */
 export function redactDeep<T>(value: T, secrets: readonly Secrets[]): T {
   const active = secrets.filter((set) => !set.empty);
   if (active.length === 0 || !mayHold(value, active)) return value;
-  const clean = (text: string) => redactWith(text, active);
+  const clean = (text: string) => redactOrThrowWith(text, active);
   const root: { value: unknown } = { value };
   const stack: [unknown, Record<string | number, unknown>, string | number][] = [
     [value, root as Record<string, unknown>, 'value'],
   ];
+  const results: [ToolResultLike, Record<string, unknown>][] = [];
   while (stack.length > 0) {
     const [current, parent, slot] = stack.pop() as (typeof stack)[number];
     if (typeof current === 'string') {
@@ -73,6 +122,7 @@ export function redactDeep<T>(value: T, secrets: readonly Secrets[]): T {
       // Null prototype: a key "__proto__" stays plain data in the copy.
       const copy: Record<string, unknown> = Object.create(null);
       parent[slot] = copy;
+      if (isToolResult(current)) results.push([current, copy]);
       for (const [key, child] of Object.entries(current)) {
         const slot = clean(key);
         copy[slot] = null; // claims the key's place now: the stack fills it later, out of order
@@ -82,15 +132,49 @@ export function redactDeep<T>(value: T, secrets: readonly Secrets[]): T {
       parent[slot] = current;
     }
   }
+  for (const [original, copy] of results) keepTextInStep(original, copy, clean);
   return root.value as T;
+}
+
+interface ToolResultLike {
+  structuredContent: unknown;
+  content: { type?: unknown; text?: unknown }[];
+}
+
+function isToolResult(value: object): value is ToolResultLike {
+  const { structuredContent, content } = value as Partial<ToolResultLike>;
+  return (
+    typeof structuredContent === 'object' && structuredContent !== null && Array.isArray(content)
+  );
+}
+
+/**
+ * A tool result's text is the JSON of its structuredContent (CONTRACT §3); each was redacted on
+ * its own, so the text is rebuilt from the redacted structuredContent to stay exactly its JSON.
+ * Only a form spelled across two JSON strings could still match the rebuilt text: then it is
+ * redacted too (no leak, at the cost of that one text no longer being the exact JSON).
+ */
+function keepTextInStep(
+  original: ToolResultLike,
+  copy: Record<string, unknown>,
+  clean: (text: string) => string,
+): void {
+  const json = JSON.stringify(original.structuredContent);
+  const items = copy.content as { text?: unknown }[];
+  original.content.forEach((item, index) => {
+    const target = items[index];
+    if (item?.type !== 'text' || item.text !== json || !target || typeof target !== 'object')
+      return;
+    target.text = clean(JSON.stringify(copy.structuredContent));
+  });
 }
 
 /**
  * The fast path for the common case, a message that holds no credential: one test over its JSON
- * text instead of a copy of every node. Sound because every spelling in the pattern is also
- * matched as it reads inside a JSON string (see `spellings`), and JSON escapes character by
- * character: a string holding a match still holds one once serialized. A value JSON cannot
- * serialize (too deep) takes the full walk.
+ * text instead of a copy of every node. Sound because the matcher reads JSON escapes (nested to
+ * any depth) back to the characters they stand for, and serializing a string to JSON never
+ * changes how it reads (see src/redact-match.ts): a string holding a match still holds it once
+ * serialized. A value JSON cannot serialize (too deep) takes the full walk.
  */
 function mayHold(value: unknown, secrets: readonly Secrets[]): boolean {
   let json: string | undefined;
@@ -106,8 +190,7 @@ function mayHold(value: unknown, secrets: readonly Secrets[]): boolean {
  * The texts a provider could echo a credential as: as sent, trimmed, without its scheme word, and
  * base64 / base64url with and without padding, including the runs that stay fixed when it is
  * embedded in a longer base64 text at any byte offset (`Basic base64(user:key)`). How each
- * character is spelled (percent-encoded, JSON or HTML escapes) is left to `compile`, and case to
- * the regex flag.
+ * character is spelled (percent-encoded, JSON or HTML escapes) and case are left to the matcher.
  */
 function echoForms(value: string): Set<string> {
   const bases = new Set([value, value.trim(), value.trim().replace(SCHEME, '')]);
@@ -137,59 +220,4 @@ function base64Forms(bytes: Buffer): string[] {
     if (core.length >= 12) out.push(core);
   }
   return out;
-}
-
-/**
- * One case-insensitive alternation, longest first so a longer form wins over its prefix. Each
- * character other than a letter or digit may appear in any of its spellings, independently of
- * its neighbours: a provider may percent-encode only part of a key, or echo it inside JSON or
- * HTML text.
- */
-function compile(forms: Set<string>): RegExp {
-  const sorted = [...forms].sort((a, b) => b.length - a.length);
-  return new RegExp(sorted.map((form) => [...form].map(spellings).join('')).join('|'), 'gi');
-}
-
-const HTML_NAMES: Record<string, string> = {
-  '&': 'amp',
-  '<': 'lt',
-  '>': 'gt',
-  '"': 'quot',
-  "'": 'apos',
-};
-const JSON_SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/' };
-
-/**
- * A regex for every way one character can be written in echoed text, each also as it reads inside
- * a JSON string (a tool result's text is the JSON of its structuredContent: a `\u005f` in the
- * data is `\\u005f` there, and both must be redacted alike).
- */
-function spellings(char: string): string {
-  if (/^[A-Za-z0-9]$/.test(char)) return char;
-  const code = char.codePointAt(0) as number;
-  const literal = new Set([
-    char,
-    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
-    // JSON's \uXXXX, one per UTF-16 unit (a pair for a character outside the BMP).
-    char
-      .split('')
-      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
-      .join(''),
-  ]);
-  if (HTML_NAMES[char]) literal.add(`&${HTML_NAMES[char]};`);
-  if (JSON_SHORT[char]) literal.add(JSON_SHORT[char]);
-  if (char === ' ') literal.add('+');
-  const ways = new Set<string>();
-  for (const way of literal) {
-    ways.add(escapeRegex(way));
-    ways.add(escapeRegex(JSON.stringify(way).slice(1, -1)));
-  }
-  // Numeric HTML entities, with any leading zeros.
-  ways.add(`&#0*${code};`);
-  ways.add(`&#x0*${code.toString(16)};`);
-  return `(?:${[...ways].join('|')})`;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

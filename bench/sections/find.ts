@@ -1,5 +1,5 @@
 /**
- * Issue 11's rows: page sizes under the leaner summary (CONTRACT §4), and find_customers against
+ * Rows: page sizes under the leaner summary (CONTRACT §4), and find_customers against
  * the three list calls it replaces — wall time with the emulators slowed to 50 / 100 / 150 ms
  * (the call must take the slowest provider's time, not the sum) and result tokens.
  */
@@ -26,7 +26,7 @@ export const FIND_LATENCY_MS: Record<Provider, number> = {
 const FIND = { warmup: 3, rounds: 15 };
 /** The question asked in every call: a name fragment every provider has many matches for. */
 const FILTER = { name: 'a' };
-/** 100-row summary pages before issue 11 (updated_at in the summary, provider on every item). */
+/** 100-row pages under the old summary (updated_at in the summary, provider on every item). */
 export const BEFORE_ISSUE_11: Record<Provider, number> = {
   quentli: 11_989,
   flexprice: 11_894,

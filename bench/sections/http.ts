@@ -1,5 +1,5 @@
 /**
- * Remote mode (issue 12): `get_customer` over Streamable HTTP beside the same server over stdio
+ * Remote mode (CONTRACT §6): `get_customer` over Streamable HTTP beside the same server over stdio
  * (same run, same emulators) and beside the SDK's minimal stateless HTTP server doing a bare
  * pass-through (bench/reference-http-server.ts, the HTTP twin of the stdio reference). Then
  * throughput at 64 in flight with the CPU each call costs the serving process, and two instances

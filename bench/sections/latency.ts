@@ -103,7 +103,7 @@ async function measureLatency(
     ]),
   );
   b.rows.push(
-    // Info only: the 1.15× pass-through target was retired (issue 12); CPU per call is the target.
+    // Info only: the 1.15× pass-through target was retired; CPU per call is the target.
     ratioRow(
       { section, metric: metric(50), value: stat('server', 50), unit: 'ms' },
       { label: 'reference', value: stat('reference', 50) },
@@ -153,7 +153,7 @@ async function measureThroughput(
         value: median(rates.server),
         unit: '/s',
       },
-      // Info only: the ≥ 0.9× pass-through target was retired (issue 12).
+      // Info only: the ≥ 0.9× pass-through target was retired.
       { label: 'reference', value: median(rates.reference) },
     ),
     // Less sensitive to other load than a rate: what each call costs the serving process.

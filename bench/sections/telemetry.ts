@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry off and on (issue 20 item 5): cold start (spawn → `initialize`) and the serving
+ * OpenTelemetry off and on: cold start (spawn → `initialize`) and the serving
  * process's CPU per stdio call, the bin with no OTEL_* against the same bin exporting to an OTLP
  * sink in this process (127.0.0.1, answers 200 to every export, as a collector does). Off must
  * keep the targets the other sections check (cold start ≤ 3× `node -e 0`); on is informational.

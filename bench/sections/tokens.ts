@@ -74,7 +74,7 @@ async function measurePages(b: Bench, server: StdioPeer, provider: Provider): Pr
   const full = resultText(await server.callTool(tool, { take: 100, detail: 'full' }), tool);
   const items = (JSON.parse(summary) as { items: { id: string }[] }).items;
   b.rows.push(
-    // Under 10,000 tokens, where Claude Code starts warning about a tool result (issue 11).
+    // Under 10,000 tokens, where Claude Code starts warning about a tool result (CONTRACT §4).
     beforeAfterRow(
       {
         section: 'tokens',
@@ -83,7 +83,7 @@ async function measurePages(b: Bench, server: StdioPeer, provider: Provider): Pr
         unit: 'tok',
         note: items.length === 100 ? undefined : `only ${items.length} rows`,
       },
-      { label: 'before issue 11', value: BEFORE_ISSUE_11[provider] },
+      { label: 'before the leaner summary', value: BEFORE_ISSUE_11[provider] },
       { max: 9999 },
     ),
     absoluteRow({

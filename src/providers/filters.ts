@@ -1,5 +1,6 @@
 /** Filter inputs whose meaning is shared across providers (CONTRACT §3.2): same name, same wording. */
 import { z } from 'zod';
+import { invalidArgument } from '../errors.js';
 
 /*
  * Checks that stay out of the JSON Schema are refinements, on purpose: a regex `pattern` costs
@@ -25,22 +26,46 @@ export function safeString(description: string, max = 255) {
 }
 
 const ISO_DATE_TIME = z.iso.datetime({ offset: true });
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A plain date (`2024-01-01`) is that day's midnight UTC; anything else is left as given. */
+export function asDateTime(value: string): string {
+  return PLAIN_DATE.test(value) ? `${value}T00:00:00Z` : value;
+}
+
+/** An ISO 8601 date-time with an offset, or a plain date (read as midnight UTC). */
+export function isDateTime(value: string): boolean {
+  return ISO_DATE_TIME.safeParse(asDateTime(value)).success;
+}
+
+export const DATE_TIME_ERROR =
+  'must be an ISO 8601 date-time like 2025-01-31T00:00:00Z, or a date like 2025-01-31 (midnight UTC)';
 
 export const isoDateTime = (description: string) =>
-  z
-    .string()
-    .refine((value) => ISO_DATE_TIME.safeParse(value).success, {
-      error: 'must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z',
-    })
-    .describe(description);
+  z.string().refine(isDateTime, { error: DATE_TIME_ERROR }).describe(description);
+
+/** created_after on or past created_before asks for an empty window: refused, naming both. */
+export function checkCreatedWindow(
+  filters: { created_after?: string; created_before?: string },
+  provider: string,
+): void {
+  const { created_after: after, created_before: before } = filters;
+  if (after === undefined || before === undefined) return;
+  if (Date.parse(asDateTime(after)) >= Date.parse(asDateTime(before))) {
+    throw invalidArgument(
+      `created_after (${after}) is not before created_before (${before}): no customer can match both. Swap or widen them.`,
+      provider,
+    );
+  }
+}
 
 export const sharedFilters = {
   email: () => safeString('Exact email address.'),
   external_id: () => safeString('Exact id in your own system.'),
   name: () => safeString('Part of the name (contains).'),
   search: () => safeString('Free text (contains).'),
-  created_after: () => isoDateTime('Created after this instant (ISO 8601).'),
-  created_before: () => isoDateTime('Created before this instant (ISO 8601).'),
+  created_after: () => isoDateTime('Created after (ISO 8601, or a UTC date).'),
+  created_before: () => isoDateTime('Created before (ISO 8601, or a UTC date).'),
   status: <const T extends readonly [string, ...string[]]>(values: T, description: string) =>
     z.enum(values).describe(description),
   order_by: <const T extends readonly [string, ...string[]]>(fields: T) =>

@@ -1,5 +1,5 @@
 /**
- * Every lookup checks that the record it got is the one asked for (issue 10, CONTRACT §5): a
+ * Every lookup checks that the record it got is the one asked for (CONTRACT §3.1, §5): a
  * provider that ignores a filter, or a route that answers for something else, must never put
  * another customer in front of the model.
  *

@@ -1,6 +1,7 @@
 /** Pure helpers every provider's normalize.ts uses to reach the CONTRACT §4 shape. */
 import { z } from 'zod';
 import type { Customer, CustomerExtras, DetailLevel } from '../customer.js';
+import { cleanText } from './clean-text.js';
 
 /** A provider's customer object as parsed: only `id` is load-bearing, the rest is read field by field. */
 export type RawCustomer = { id: string } & Record<string, unknown>;
@@ -58,7 +59,8 @@ export function withDetail(
  */
 export function text(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  return value.trim() === '' ? null : value;
+  const clean = cleanText(value);
+  return clean.trim() === '' ? null : clean;
 }
 
 /** A provider's row count when it is a usable one (null, "230", -1, 1.5, 1e300 are not): else null. */
@@ -91,11 +93,13 @@ export function setData(target: Record<string, unknown>, key: string, value: unk
  * cannot overflow the stack on a hostile body (JSON.parse accepts far deeper input than it).
  */
 export function plainData(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return cleanText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DATA_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => plainData(item, depth + 1));
   const copy: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) setData(copy, key, plainData(entry, depth + 1));
+  for (const [key, entry] of Object.entries(value))
+    setCleanKey(copy, key, plainData(entry, depth + 1));
   return copy;
 }
 
@@ -105,9 +109,29 @@ export function stringMap(value: unknown): Record<string, string> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
   for (const [key, entry] of Object.entries(value)) {
     if (entry === undefined || entry === null) continue;
-    setData(out, key, typeof entry === 'string' ? entry : JSON.stringify(plainData(entry, 1)));
+    setCleanKey(
+      out,
+      key,
+      typeof entry === 'string' ? cleanText(entry) : JSON.stringify(plainData(entry, 1)),
+    );
   }
   return out;
+}
+
+/**
+ * setData under the key as cleanText leaves it (keys are upstream text too). A key whose cleaned
+ * form is already taken is dropped, and a key that needed no cleaning always takes its place: a
+ * hostile twin (`email` + U+200B beside `email`) can never replace the real field.
+ */
+function setCleanKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  const clean = cleanText(key);
+  if (clean !== key && Object.hasOwn(target, clean)) return;
+  setData(target, clean, value);
+}
+
+/** An upstream id as shown to the model (see cleanText); ids of real customers are unchanged. */
+export function cleanId(id: string): string {
+  return cleanText(id);
 }
 
 export function snakeCase(key: string): string {
@@ -137,7 +161,7 @@ export function remainingDetails(
     const misfit = texts.has(key) && value !== null && typeof value !== 'string';
     if (mapped.has(key) && !misfit) continue;
     const name = snakeCase(key);
-    setData(rest, name !== key && Object.hasOwn(raw, name) ? key : name, plainData(value, 1));
+    setCleanKey(rest, name !== key && Object.hasOwn(raw, name) ? key : name, plainData(value, 1));
   }
   return rest;
 }

@@ -33,6 +33,20 @@ export interface ProviderPage {
   resume?: string | null;
 }
 
+/** The customer statuses an identity question may ask about (CONTRACT §3.3). */
+export const CUSTOMER_STATUSES = ['active', 'archived', 'deleted'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+/** How this provider's list asks for one status, or for every status (find_customers). */
+export interface StatusPlan {
+  /** List filters that ask for it; null when the provider has no such status (nothing to ask). */
+  filters: Record<string, unknown> | null;
+  /** The statuses the rows it returns can have. */
+  statuses: CustomerStatus[];
+  /** The part of the question this provider cannot answer, said in its section; else absent. */
+  note?: string;
+}
+
 export interface BillingProvider<F extends Record<string, unknown> = Record<string, unknown>> {
   readonly id: ProviderId;
   /** As users know it: 'Quentli', 'Flexprice', 'Maple Billing'. */
@@ -41,6 +55,10 @@ export interface BillingProvider<F extends Record<string, unknown> = Record<stri
   readonly listFilters: z.ZodObject<z.ZodRawShape>;
   /** One sentence per provider for tool descriptions: what its ids look like, quirks worth knowing. */
   readonly idHint: string;
+  /** Seals this provider's next_cursor: derived from its credentials (providers/cursor-key.ts). */
+  readonly cursorKey: Uint8Array;
+  /** The list filters that ask for `status` (undefined: every status this provider has). */
+  statusPlan(status: CustomerStatus | undefined): StatusPlan;
   getCustomer(ref: CustomerRef, context: CallContext): Promise<Customer>;
   listCustomers(request: PageRequest<F>, context: CallContext): Promise<ProviderPage>;
 }

@@ -57,8 +57,24 @@ export interface LoggedRequest extends EmulatorRequest {
 
 const MAX_REQUEST_BODY = 1024 * 1024;
 
+/**
+ * How much of the request log is kept: the newest requests, within both bounds (a long `--demo`
+ * session or a flood of 1 MB bodies must not grow memory). `entries: 0` keeps none.
+ */
+export interface LogLimit {
+  entries: number;
+  bodyBytes: number;
+}
+
+export const DEFAULT_LOG_LIMIT: LogLimit = { entries: 10_000, bodyBytes: 16 * 1024 * 1024 };
+
 export class Emulator {
+  /** The newest requests, oldest first, within `logLimit`. */
   readonly requests: LoggedRequest[] = [];
+  logLimit: LogLimit = { ...DEFAULT_LOG_LIMIT };
+  /** Requests received since start, logged or not. */
+  received = 0;
+  private loggedBodyBytes = 0;
   /** TCP connections accepted since start: keep-alive reuse keeps this small. */
   connections = 0;
   /** Added before every answer. */
@@ -96,6 +112,21 @@ export class Emulator {
 
   clearLog(): void {
     this.requests.length = 0;
+    this.loggedBodyBytes = 0;
+  }
+
+  private log(entry: LoggedRequest): void {
+    this.received++;
+    const { entries, bodyBytes } = this.logLimit;
+    if (entries <= 0) return;
+    this.requests.push(entry);
+    this.loggedBodyBytes += entry.rawBody.length;
+    while (
+      this.requests.length > entries ||
+      (this.loggedBodyBytes > bodyBytes && this.requests.length > 1)
+    ) {
+      this.loggedBodyBytes -= (this.requests.shift() as LoggedRequest).rawBody.length;
+    }
   }
 
   async close(): Promise<void> {
@@ -125,7 +156,7 @@ export class Emulator {
       closedEarly: false,
       doneAt: null,
     };
-    this.requests.push(entry);
+    this.log(entry);
     res.on('close', () => {
       entry.doneAt = Date.now();
       if (!res.writableFinished) entry.closedEarly = true;

@@ -1,5 +1,5 @@
 /**
- * Hostile upstream data for the tests (issue 10): fields of the wrong type, nesting deeper than
+ * Hostile upstream data for the tests (CONTRACT §5): fields of the wrong type, nesting deeper than
  * JSON.stringify can handle, `__proto__` keys. Built as JSON text, since a value nested 10,000
  * levels cannot be serialized and `__proto__` would not survive an object literal. Inject the
  * result with `emulator.inject({ respond: jsonText(…) })` to override what a route answers.

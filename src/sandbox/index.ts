@@ -11,13 +11,18 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(): Promise<Sandbox> {
+/** `logRequests: false` (the bin's `--demo`): the emulators keep no request log at all. */
+export async function startSandbox(options: { logRequests?: boolean } = {}): Promise<Sandbox> {
   const [quentli, flexprice, maple] = await Promise.all([
     startQuentliEmulator(),
     startFlexpriceEmulator(),
     startMapleEmulator(),
   ]);
   const emulators = { quentli, flexprice, maple };
+  if (options.logRequests === false) {
+    for (const { emulator } of Object.values(emulators))
+      emulator.logLimit = { entries: 0, bodyBytes: 0 };
+  }
   return {
     emulators,
     settings: { quentli: quentli.settings, flexprice: flexprice.settings, maple: maple.settings },

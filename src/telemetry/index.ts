@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry (issue 20 item 5): traces and metrics over OTLP/HTTP, on only when the standard
+ * OpenTelemetry: traces and metrics over OTLP/HTTP, on only when the standard
  * `OTEL_EXPORTER_OTLP_*ENDPOINT` variables say where to send them. This file is what the rest of
  * the server sees: the hook API below and the start-up switch. It imports nothing of OpenTelemetry;
  * the SDK lives in ./otel.ts, a lazily loaded chunk of the bundle that only `startTelemetry` loads,

@@ -12,7 +12,8 @@ import {
 } from '../customer.js';
 import { safeString } from '../providers/filters.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
-import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
+import { decodeCursor, encodeCursor, MAX_CURSOR_CHARS, resolveCursorFilters } from './cursor.js';
+import { validateArguments } from './validate.js';
 
 export const READ_ONLY_API = {
   readOnlyHint: true,
@@ -70,9 +71,9 @@ const PAGE_INPUTS = {
   cursor: z
     .string()
     .min(1, { error: 'must not be empty' })
-    .max(2000, { error: 'is too long to be a cursor' })
+    .max(MAX_CURSOR_CHARS, { error: 'is too long to be a cursor' })
     .optional()
-    .describe('next_cursor of the previous page (same filters); overrides skip.'),
+    .describe('A next_cursor; alone it continues that query. Overrides skip.'),
   detail: detailInput,
 };
 
@@ -131,9 +132,10 @@ export async function listPage(
   args: ListArgs,
   context: CallContext,
 ): Promise<ListCustomersOutput> {
-  const { skip, take, cursor, detail, ...filters } = args;
-  const query = queryFingerprint(filters);
-  const start = cursor ? decodeCursor(cursor, provider.id, query) : { skip, resume: null };
+  const { skip, take, cursor, detail, ...given } = args;
+  const { filters, start } = cursor
+    ? continued(provider, cursor, given)
+    : { filters: given, start: { skip, resume: null } };
   const page = await provider.listCustomers({ filters, take, ...start }, { ...context, detail });
   const returned = page.items.length;
   const hasMore = page.hasMore && returned > 0;
@@ -149,9 +151,34 @@ export async function listPage(
     next_cursor:
       nextSkip === null
         ? null
-        : encodeCursor(provider.id, query, { skip: nextSkip, resume: page.resume ?? null }),
+        : encodeCursor(provider.id, provider.cursorKey, filters, {
+            skip: nextSkip,
+            resume: page.resume ?? null,
+          }),
     total: page.total,
   };
+}
+
+/** Built once per provider: zod compiles a schema on its first parse. */
+const cursorFilterSchemas = new WeakMap<BillingProvider, z.ZodType<Record<string, unknown>>>();
+function cursorFilterSchema(provider: BillingProvider): z.ZodType<Record<string, unknown>> {
+  let schema = cursorFilterSchemas.get(provider);
+  if (!schema) {
+    schema = provider.listFilters.strict();
+    cursorFilterSchemas.set(provider, schema);
+  }
+  return schema;
+}
+
+/**
+ * The query a cursor continues: its own filters (the ones given beside it must match), validated
+ * again by the provider's schema, so a cursor can never carry a filter the tool would refuse.
+ */
+function continued(provider: BillingProvider, cursor: string, given: Record<string, unknown>) {
+  const opened = decodeCursor(cursor, provider.id, provider.cursorKey);
+  const query = resolveCursorFilters(opened, given, provider.id);
+  const filters = validateArguments(cursorFilterSchema(provider), query, provider.id);
+  return { filters, start: { skip: opened.skip, resume: opened.resume } };
 }
 
 export const CUSTOMER_TOOLS: readonly ToolDefinition[] = [getCustomer, listCustomers];

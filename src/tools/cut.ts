@@ -6,8 +6,8 @@
  * it percent-encoded or JSON-escaped ('%2F', '\\u002e'), so only what surely ends a token stops it.
  */
 const TOKEN_CHAR = /[^\s"'`<>()[\]{},;]/;
-/** How far a cut may move back to a token start (a key is far shorter). */
-const MAX_BACKOFF = 256;
+/** How far a cut may move back to a token start: past the longest key a header may carry (512). */
+const MAX_BACKOFF = 1024;
 
 /**
  * The first `keep` characters of `text` (or fewer): never inside a run of token characters (a
@@ -21,7 +21,8 @@ export function cutAt(text: string, keep: number): string {
   while (end > floor && TOKEN_CHAR.test(text[end] ?? '') && TOKEN_CHAR.test(text[end - 1] ?? '')) {
     end--;
   }
-  if (end === floor) end = keep;
+  // A token that starts the text is dropped whole; one longer than any key is cut where asked.
+  if (end === floor) end = floor === 0 ? 0 : keep;
   const code = text.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end--;
   return text.slice(0, end);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { findCustomersOutputSchema, type ProviderId } from '../customer.js';
 import { ToolError } from '../errors.js';
 import { sharedFilters } from '../providers/filters.js';
-import type { BillingProvider, CallContext } from '../providers/types.js';
+import { type BillingProvider, type CallContext, CUSTOMER_STATUSES } from '../providers/types.js';
 import {
   type CrossProviderToolDefinition,
   detailInput,
@@ -31,6 +31,7 @@ const inputSchema = (providers: readonly BillingProvider[]) =>
       external_id: sharedFilters.external_id().optional(),
       name: sharedFilters.name().optional(),
       search: sharedFilters.search().optional(),
+      status: z.enum(CUSTOMER_STATUSES).optional().describe('Only this status (default: all).'),
       providers: z
         .array(z.enum(ids(providers)))
         .min(1, { error: 'name at least one provider' })
@@ -109,8 +110,8 @@ export const findCustomers: CrossProviderToolDefinition = {
   minProviders: 2,
   title: 'Find a customer in every billing system',
   description: (providers) =>
-    `Returns the customers matching email, external_id, name or search in each billing system (${providers.map((p) => p.displayName).join(', ')}), all asked at once. ` +
-    'Use it for "which customer is this?". A section that failed holds its error.',
+    `Returns the customers of any status matching email (any case), external_id, name or search in each billing system (${providers.map((p) => p.displayName).join(', ')}), all asked at once. ` +
+    'Use it for "which customer is this?". A section names the statuses it asked (a note: what it could not) and its next_cursor alone continues that list; a failed one holds its error.',
   inputSchema,
   outputSchema: (providers) => findCustomersOutputSchema(ids(providers)),
   prepare: (providers) => {
@@ -121,19 +122,26 @@ export const findCustomers: CrossProviderToolDefinition = {
       args: FindArgs,
       context: CallContext,
     ): Promise<Section> {
+      const plan = provider.statusPlan(args.status);
+      const asked = { statuses: plan.statuses, ...(plan.note ? { note: plan.note } : {}) };
+      if (plan.filters === null) {
+        const empty = { items: [], returned: 0, has_more: false, next_cursor: null };
+        return { provider: provider.id, ...empty, ...asked };
+      }
       try {
         const filters = Object.fromEntries(
           FILTERS.filter((key) => args[key] !== undefined).map((key) => [key, args[key]]),
         );
-        // The provider's own list schema applies its filter rules and defaults, as the list tool does.
+        // The provider's own list schema applies its filter rules and defaults, as the list tool
+        // does; the status plan's filters (e.g. Flexprice's status "any") travel in next_cursor.
         const listArgs = validateArguments(
           listSchemas.get(provider.id) as ReturnType<typeof listInputSchema>,
-          { ...filters, take: args.take, detail: args.detail },
+          { ...filters, ...plan.filters, take: args.take, detail: args.detail },
           provider.id,
         ) as ListArgs;
         const page = await listPage(provider, listArgs, context);
         const { items, returned, has_more, next_cursor } = page;
-        return { provider: provider.id, items, returned, has_more, next_cursor };
+        return { provider: provider.id, items, returned, has_more, next_cursor, ...asked };
       } catch (error) {
         return { provider: provider.id, error: toToolError(error, provider.id).toJSON().error };
       }

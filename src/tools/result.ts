@@ -5,7 +5,7 @@ import { logLine } from '../log.js';
 import { cutAt } from './cut.js';
 
 /*
- * Result size (issue 10 item 2). The SDK's stdio client refuses a line past 10 MiB (its
+ * Result size, kept under clients' limits. The SDK's stdio client refuses a line past 10 MiB (its
  * STDIO_DEFAULT_MAX_BUFFER_SIZE, counting the read chunk that completes the line), closes, and the
  * session is gone. A result carries its JSON twice (structuredContent, and the text escaped once
  * more), so a 5 MiB upstream body made such a line. Every result is bounded well under that:

@@ -18,7 +18,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { logLine } from '../log.js';
-import { processSecrets } from '../redact.js';
+import { processSecrets, redactWith, type Secrets } from '../redact.js';
 import { type RequestStats, withRequestStats } from '../upstream/request-stats.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './http/access-log.js';
 import type { Authenticator, Refusal } from './http/auth.js';
@@ -35,13 +35,15 @@ export interface Route {
   server: () => Server;
   /** Wraps the request's transport before the server connects (e.g. redaction of tenant keys). */
   wrap?: (transport: StreamableHTTPServerTransport) => void;
+  /** What the request's access-log line is redacted against (default: the environment's keys). */
+  secrets?: readonly Secrets[];
 }
 
 export interface ServeHttpOptions {
   settings: HttpServeSettings;
   authenticator: Authenticator;
   route: (req: IncomingMessage) => Route | Refusal;
-  /** Where access-log lines go (stderr by default). */
+  /** Where access-log lines go, already redacted (stderr by default). */
   writeLog?: (line: string) => void;
 }
 
@@ -55,9 +57,9 @@ export interface RunningHttpServer {
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
   const { settings } = options;
-  // The log's fields are names and numbers by construction; the redaction is a second guard.
-  const writeLog =
-    options.writeLog ?? ((line: string) => process.stderr.write(processSecrets.redact(line)));
+  // The log's fields are names and numbers by construction; the redaction (with the keys of the
+  // request the line belongs to, once its route is known) is a second guard.
+  const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(line));
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();
@@ -80,6 +82,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       const started = performance.now();
       const stats: RequestStats = { upstreamRequests: 0 };
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const logged: { secrets: readonly Secrets[] } = { secrets: [processSecrets] };
       const record: AccessRecord = {
         method: safeName(req.method?.toLowerCase())?.toUpperCase() ?? 'OTHER',
         path: loggedPath(path, served),
@@ -101,18 +104,26 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         if (!res.writableFinished) record.error ??= 'client_closed';
         // The SDK's own refusals (406, 415, 400 parse error) are written without passing send().
         if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
-        writeLog(accessLogLine(record));
+        writeLog(redactWith(accessLogLine(record), logged.secrets));
         // While draining, a socket that just finished its last request is closed at once.
         if (draining) setImmediate(() => http.closeIdleConnections());
       });
-      withRequestStats(stats, () => handle(req, res, path, record)).catch((error: unknown) => {
-        // One line, like every other line on stderr: the stack's frames joined.
-        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        logLine(`HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`);
-        record.error = 'internal_error';
-        if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
-        else res.destroy();
-      });
+      withRequestStats(stats, () => handle(req, res, path, record, logged)).catch(
+        (error: unknown) => {
+          // One line, like every other line on stderr: the stack's frames joined.
+          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          // Redacted with the request's own keys too (logLine adds the environment's).
+          logLine(
+            redactWith(
+              `HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`,
+              logged.secrets,
+            ),
+          );
+          record.error = 'internal_error';
+          if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
+          else res.destroy();
+        },
+      );
     },
   );
 
@@ -121,6 +132,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     res: ServerResponse,
     path: string,
     record: AccessRecord,
+    logged: { secrets: readonly Secrets[] },
   ) {
     if (path === '/healthz') return healthz(req, res);
     // Public by design (RFC 9728), so not behind the Host/Origin guard: it exposes nothing.
@@ -139,6 +151,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     }
     const denied = await options.authenticator.check(req);
     if (denied) return refuse(res, denied, record);
+    // From the headers alone, so bad credential headers are refused before the body is read.
+    const route = options.route(req);
+    if ('status' in route) return refuse(res, route, record);
+    logged.secrets = route.secrets ?? logged.secrets;
 
     const body = await readBody(req, settings.maxBodyBytes);
     if (body === null) {
@@ -169,8 +185,6 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         },
       );
     }
-    const route = options.route(req);
-    if ('status' in route) return refuse(res, route, record);
     const caller = callerKey(req);
     cancellable.cancel(caller, messages);
     // Gone while its body was read: its 'close' has fired already and would never release the slot.

@@ -2,7 +2,7 @@
  * Requests whose `params` is not an object (`null`, `[]`, `"str"`, 5). The SDK's stdio transport
  * drops them at its JSON-RPC schema check without an answer, so the client waits until its own
  * timeout. This screen sits after the LineGate (whole lines only) and answers each with a one-line
- * -32602 instead (issue 10 item 14). Only lines that look like one are parsed a second time.
+ * -32602 instead, so every request is answered. Only lines that look like one are parsed again.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 

@@ -1,8 +1,9 @@
 /**
- * At most `limit` requests in flight per upstream; the rest wait here, where a cancelled or timed
- * out call simply leaves the line.
+ * At most `limit` requests in flight per upstream origin (BILLING_MCP_MAX_CONNECTIONS, the pool's
+ * own connection count); the rest wait here, where a cancelled or timed out call simply leaves
+ * the line.
  *
- * Why (issue 10, item 10): undici's pool queues what its connections cannot take yet, and a
+ * Why: undici's pool queues what its connections cannot take yet, and a
  * request aborted while queued is not dropped. It is dispatched later like any other: the pool
  * opens a connection for it, only then sees the abort, and destroys that connection unused. A
  * thousand calls timing out against a hanging provider became ~984 new TCP connections carrying
@@ -13,39 +14,66 @@
  * whose deadlines fire in the same batch leave the line first. And a waiter with less than
  * `minRemainingMs` before its deadline is not sent at all (it fails as a timeout now): it could
  * not get an answer in that time, and would be aborted while its connection is being opened.
+ *
+ * Fair between tenants: each tenant (header-credential mode: one per set of
+ * credentials) waits in its own line, and freed slots go to the waiting tenants in turn. With k
+ * tenants waiting each gets every k-th slot, so one tenant's burst holds every slot at most until
+ * the next one frees up (one upstream answer), never for the length of its burst.
+ *
+ * A 429 pauses the origin for those credentials: `pause(ms, tenant)` hands that tenant
+ * no slot until then, so its calls waiting here share the provider's wait instead of each being
+ * sent into the same 429. Rate limits are per API key, so another tenant's line keeps moving: one
+ * tenant's 429 never stalls another (in env mode there is one tenant, so the whole origin waits).
  */
 export interface Waiter {
   signal: AbortSignal;
   /** Epoch ms at which `signal` aborts with a timeout. */
   deadlineAt: number;
+  /** Whose request this is (a fingerprint of its credentials); one line per tenant. */
+  tenant?: string;
+}
+
+interface Queued {
+  deadlineAt: number;
+  grant: () => void;
+  expire: () => void;
 }
 
 export class RequestGate {
   private active = 0;
-  private readonly waiting: { deadlineAt: number; grant: () => void; expire: () => void }[] = [];
+  /** Per tenant, its waiters in arrival order; Map order is the round-robin order. */
+  private readonly lines = new Map<string, Queued[]>();
+  private waitingCount = 0;
   private handing = false;
+  /** Per tenant, the end of its 429 pause (epoch ms); entries are dropped once passed. */
+  private readonly pausedUntil = new Map<string, number>();
+  private resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly limit: number,
     private readonly minRemainingMs: number,
   ) {}
 
+  /** Requests holding a slot now (for tests and diagnostics). */
+  get inFlight(): number {
+    return this.active;
+  }
+
   /** Resolves with a release function once a slot is free; rejects with the signal's reason, or
    * a TimeoutError when too little time would be left. */
-  acquire({ signal, deadlineAt }: Waiter): Promise<() => void> {
+  acquire({ signal, deadlineAt, tenant = '' }: Waiter): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.limit && this.waiting.length === 0) {
+    if (this.active < this.limit && this.waitingCount === 0 && !this.paused(tenant)) {
       this.active++;
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve, reject) => {
       const leave = (reason: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
+        this.remove(tenant, waiter);
         reject(reason);
       };
-      const waiter = {
+      const waiter: Queued = {
         deadlineAt,
         grant: () => {
           signal.removeEventListener('abort', onAbort);
@@ -57,8 +85,51 @@ export class RequestGate {
       };
       const onAbort = () => leave(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(waiter);
+      const line = this.lines.get(tenant) ?? [];
+      line.push(waiter);
+      this.lines.set(tenant, line);
+      this.waitingCount++;
+      this.handOver();
     });
+  }
+
+  /** The provider said to wait (429): `tenant` gets no slot for `ms`. */
+  pause(ms: number, tenant = ''): void {
+    if (!(ms > 0)) return;
+    const until = Math.max(this.pausedUntil.get(tenant) ?? 0, Date.now() + ms);
+    this.pausedUntil.set(tenant, until);
+    this.armResume();
+  }
+
+  private paused(tenant: string): boolean {
+    const until = this.pausedUntil.get(tenant);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.pausedUntil.delete(tenant);
+    return false;
+  }
+
+  /** Hands over when the earliest pause ends (re-armed if a timer fires a millisecond early). */
+  private armResume(): void {
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    const now = Date.now();
+    for (const [tenant, until] of this.pausedUntil)
+      if (until <= now) this.pausedUntil.delete(tenant);
+    const ends = [...this.pausedUntil.values()];
+    if (ends.length === 0) return;
+    const wait = Math.max(1, Math.min(...ends) - now);
+    this.resumeTimer = setTimeout(() => this.handOver(), wait);
+    this.resumeTimer.unref();
+  }
+
+  private remove(tenant: string, waiter: Queued): void {
+    const line = this.lines.get(tenant);
+    const at = line ? line.indexOf(waiter) : -1;
+    if (!line || at < 0) return;
+    line.splice(at, 1);
+    this.waitingCount--;
+    if (line.length === 0) this.lines.delete(tenant);
   }
 
   private releaser(): () => void {
@@ -71,18 +142,35 @@ export class RequestGate {
     };
   }
 
+  /** The next waiter, taking tenants in turn (paused ones skipped): the one served goes last. */
+  private next(): Queued | undefined {
+    for (const [tenant, line] of this.lines) {
+      if (this.paused(tenant)) continue;
+      const waiter = line.shift();
+      this.lines.delete(tenant);
+      if (line.length > 0) this.lines.set(tenant, line);
+      if (waiter) {
+        this.waitingCount--;
+        return waiter;
+      }
+    }
+    return undefined;
+  }
+
   private handOver(): void {
-    if (this.handing || this.waiting.length === 0) return;
+    if (this.handing || this.waitingCount === 0) return;
     this.handing = true;
     setImmediate(() => {
       this.handing = false;
       const now = Date.now();
       while (this.active < this.limit) {
-        const next = this.waiting.shift();
-        if (!next) return;
+        const next = this.next();
+        if (!next) break;
         if (next.deadlineAt - now < this.minRemainingMs) next.expire();
         else next.grant();
       }
+      // Waiters left behind a pause are handed over when it ends.
+      if (this.waitingCount > 0 && this.pausedUntil.size > 0) this.armResume();
     });
   }
 }

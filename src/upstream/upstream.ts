@@ -6,10 +6,12 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { noteRetry, noteTimeout } from '../call-log.js';
 import { ToolError, trimProviderMessage } from '../errors.js';
+import { fingerprint } from '../fingerprint.js';
 import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
 import { type TraceHeaders, telemetry } from '../telemetry/index.js';
 import { RequestGate } from './gate.js';
+import { parseProviderJson } from './json.js';
 import { isDotSegment } from './path.js';
 import { countUpstreamRequest } from './request-stats.js';
 import {
@@ -19,13 +21,15 @@ import {
   RETRYABLE_STATUSES,
   sleep,
 } from './retry.js';
-import { loadUndici, POOL_CONNECTIONS, sharedDispatcher } from './undici.js';
+import { DEFAULT_MAX_CONNECTIONS, loadUndici, sharedDispatcher } from './undici.js';
 
 export interface HttpSettings {
   /** Per attempt: no complete answer within this → `timeout`. */
   timeoutMs: number;
   /** Retries after the first attempt, for retryable failures. */
   maxRetries: number;
+  /** Per upstream origin: the pool's connections and the request gate's slots (default 64). */
+  maxConnections?: number;
   /** Defaults to the process-wide keep-alive pool (tests pass their own). */
   dispatcher?: Dispatcher;
   /** Bodies larger than this are cut off and reported, never buffered. */
@@ -78,15 +82,17 @@ const MIN_REMAINING_MS = 250;
  */
 const gates = new Map<string, RequestGate>();
 
-function gateFor(baseUrl: string, timeoutMs: number): RequestGate {
-  const key = `${new URL(baseUrl).origin} ${timeoutMs}`;
+function gateFor(baseUrl: string, timeoutMs: number, limit: number): RequestGate {
+  const key = `${new URL(baseUrl).origin} ${timeoutMs} ${limit}`;
   let gate = gates.get(key);
   if (!gate) {
-    gate = new RequestGate(POOL_CONNECTIONS, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gate = new RequestGate(limit, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
     gates.set(key, gate);
   }
   return gate;
 }
+
+const connectionsOf = (http: HttpSettings) => http.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
 interface RawResponse {
   status: number;
@@ -103,8 +109,13 @@ export class Upstream {
   /** No more requests in flight than the pool has connections (see gate.ts for why). */
   private readonly gate: RequestGate;
 
+  /** Whose requests these are, for the gate's per-tenant lines: a digest of the credentials. */
+  private readonly tenant: string;
+
   constructor(private readonly options: UpstreamOptions) {
-    this.gate = gateFor(options.baseUrl, options.http.timeoutMs);
+    const { http } = options;
+    this.gate = gateFor(options.baseUrl, http.timeoutMs, connectionsOf(http));
+    this.tenant = fingerprint(options.headers);
     for (const value of Object.values(options.headers)) this.secrets.add(value);
   }
 
@@ -147,6 +158,9 @@ export class Upstream {
       // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
       // retries into a burst against a provider that is already struggling.
       const wait = Math.max(this.backoff(attempt), (retryAfter ?? 0) * 1000);
+      // A 429 is about these credentials at this origin, not this call: every call of theirs
+      // waiting for a slot waits with us (other tenants' lines keep moving).
+      if (response.status === 429) this.gate.pause(wait, this.tenant);
       noteRetry(req.signal, this.displayName, response.status, wait, attempt + 1, http.maxRetries);
       await this.pause(wait, req.signal);
     }
@@ -186,9 +200,9 @@ export class Upstream {
     let release: (() => void) | undefined;
     try {
       // The wait for a slot counts against this attempt's deadline, as undici's queue did.
-      release = await this.gate.acquire(deadline);
+      release = await this.gate.acquire({ ...deadline, tenant: this.tenant });
       const { request } = await loadUndici();
-      const dispatcher = http.dispatcher ?? (await sharedDispatcher());
+      const dispatcher = http.dispatcher ?? (await sharedDispatcher(connectionsOf(http)));
       countUpstreamRequest();
       const response = await request(url, {
         method: req.method,
@@ -343,7 +357,7 @@ function header(headers: RawResponse['headers'], name: string): string | undefin
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseProviderJson(text) };
   } catch {
     return { ok: false };
   }

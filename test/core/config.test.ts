@@ -106,6 +106,19 @@ describe('loadConfig', () => {
       'BILLING_MCP_MAX_RETRIES',
     );
   });
+
+  it('BILLING_MCP_MAX_CONNECTIONS: default 64, 1 to 1024, anything else a start-up error', () => {
+    expect(loadConfig(quentliOnly, []).maxConnections).toBe(64);
+    for (const ok of ['1', '256', '1024'])
+      expect(
+        loadConfig({ ...quentliOnly, BILLING_MCP_MAX_CONNECTIONS: ok }, []).maxConnections,
+      ).toBe(Number(ok));
+    for (const bad of ['0', '1025', '16.5', 'lots']) {
+      expect(configError({ ...quentliOnly, BILLING_MCP_MAX_CONNECTIONS: bad })).toContain(
+        'BILLING_MCP_MAX_CONNECTIONS must be a whole number from 1 to 1024',
+      );
+    }
+  });
 });
 
 describe('normalizeBaseUrl', () => {

@@ -51,4 +51,74 @@ describe('RequestGate', () => {
     await expect(late).rejects.toMatchObject({ name: 'TimeoutError' });
     await expect(gate.acquire(far())).resolves.toBeTypeOf('function');
   });
+
+  it('hands freed slots to the waiting tenants in turn: one tenant’s burst cannot keep the others out', async () => {
+    const gate = new RequestGate(1, 10);
+    const as = (tenant: string) => ({ ...far(), tenant });
+    const held = await gate.acquire(as('A'));
+    const order: string[] = [];
+    // A's burst arrives first, then B's two calls, then C's one.
+    const queued = ['A', 'A', 'A', 'A', 'B', 'B', 'C'].map((tenant) =>
+      gate.acquire(as(tenant)).then((release) => {
+        order.push(tenant);
+        release();
+      }),
+    );
+    held();
+    await Promise.all(queued);
+    // In arrival order this would be A A A A B B C: B and C waiting behind all of A's burst.
+    expect(order).toEqual(['A', 'B', 'C', 'A', 'B', 'A', 'A']);
+  });
+
+  it('a pause (a 429) holds every waiter and newcomer until it ends, then lets them go', async () => {
+    const gate = new RequestGate(4, 10);
+    const release = await gate.acquire(far());
+    gate.pause(150);
+    const started = Date.now();
+    const waiters = Array.from({ length: 6 }, () =>
+      gate.acquire(far()).then((r) => {
+        r();
+        return Date.now() - started;
+      }),
+    );
+    release();
+    const waited = await Promise.all(waiters);
+    for (const ms of waited) expect(ms).toBeGreaterThanOrEqual(140);
+    // A shorter pause never shortens a longer one.
+    gate.pause(200);
+    gate.pause(10);
+    const t = Date.now();
+    (await gate.acquire(far()))();
+    expect(Date.now() - t).toBeGreaterThanOrEqual(190);
+  });
+
+  it('a pause is per tenant: one tenant’s 429 never stalls another’s calls', async () => {
+    const gate = new RequestGate(2, 10);
+    gate.pause(300, 'A');
+    const started = Date.now();
+    const b = await gate.acquire({ ...far(), tenant: 'B' });
+    expect(Date.now() - started).toBeLessThan(100);
+    const a = gate.acquire({ ...far(), tenant: 'A' }).then((release) => {
+      release();
+      return Date.now() - started;
+    });
+    const b2 = await gate.acquire({ ...far(), tenant: 'B' });
+    expect(Date.now() - started).toBeLessThan(100);
+    b();
+    b2();
+    expect(await a).toBeGreaterThanOrEqual(290);
+  });
+
+  it('a waiter cancelled during a pause leaves the line and never takes a slot', async () => {
+    const gate = new RequestGate(1, 10);
+    gate.pause(100);
+    const controller = new AbortController();
+    const left = gate.acquire({ signal: controller.signal, deadlineAt: Date.now() + 60_000 });
+    controller.abort(new Error('cancelled'));
+    await expect(left).rejects.toThrow('cancelled');
+    const next = await gate.acquire(far());
+    expect(gate.inFlight).toBe(1);
+    next();
+    expect(gate.inFlight).toBe(0);
+  });
 });

@@ -12,7 +12,7 @@ import {
 import { nestedJson } from '../../src/sandbox/hostile.js';
 
 describe('normalize helpers', () => {
-  it('text: missing, null, blank and every non-string become null (issue 10 item 7)', () => {
+  it('text: missing, null, blank and every non-string become null', () => {
     expect([undefined, null, '', '   '].map(text)).toEqual([null, null, null, null]);
     // CONTRACT §4 changed: a wrong-typed field is null (its raw value goes to full details).
     const hostile = [5, false, ['a'], { toString: 1 }, { toString: () => 'x' }];

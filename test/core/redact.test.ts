@@ -157,3 +157,141 @@ describe('a key straddling a length cut (redaction runs after it, at the transpo
     }
   });
 });
+
+/** CONTRACT §5: redaction in linear time, every spelling, and failing closed. */
+describe('redaction in linear time, whatever the keys hold', () => {
+  const percentAll = (key: string) =>
+    [...Buffer.from(key)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  const jsonLevels = (text: string, levels: number) => {
+    let out = text;
+    for (let i = 0; i < levels; i++) out = JSON.stringify(out).slice(1, -1);
+    return out;
+  };
+
+  it('a 2,000-character key of punctuation against 1 MB of the same punctuation: the check completes and is exact (the old backtracking regex took minutes)', () => {
+    const key = `${'~!*'.repeat(667)}`.slice(0, 2000);
+    const secrets = new Secrets();
+    secrets.add(key);
+    // Near misses: every third position matches all but the key's last character, which is
+    // what made each check cost text length × key length.
+    const nearMiss = `${key.slice(0, -1)} `.repeat(500);
+    expect(nearMiss.length).toBe(1_000_000);
+    expect(secrets.holds(nearMiss)).toBe(false);
+    expect(secrets.redact(nearMiss)).toBe(nearMiss);
+    const text = `${nearMiss.slice(0, 300_000)}b ${percentAll(key)} c`;
+    expect(secrets.redact(text)).toBe(`${nearMiss.slice(0, 300_000)}b [redacted] c`);
+  });
+
+  it('a key far beyond what a regular expression could hold (7,000 punctuation characters) registers and is redacted', () => {
+    const key = '~!*('.repeat(1750);
+    const secrets = new Secrets();
+    expect(() => secrets.add(key)).not.toThrow();
+    expect(secrets.redact(`x ${encodeURIComponent(key)} y`)).toBe('x [redacted] y');
+  });
+
+  it('a key with every byte percent-encoded, letters and digits included, in either case', () => {
+    const key = 'sk_live_ABCdef0123456789';
+    const secrets = new Secrets();
+    secrets.add(key);
+    for (const form of [
+      percentAll(key),
+      percentAll(key).toUpperCase(),
+      percentAll(percentAll(key)),
+    ]) {
+      expect(secrets.redact(`invalid key ${form}.`), form).toBe('invalid key [redacted].');
+    }
+  });
+
+  it('keys holding a backslash, a quote or a TAB, echoed as JSON inside JSON at any depth: the message fast path finds them', () => {
+    for (const key of ['pk\\live"Q\\"x_0042', 'tab\tkey_0042\\', 'k\\\\"\\"end\\']) {
+      const secrets = new Secrets();
+      secrets.add(key);
+      for (let levels = 0; levels <= 4; levels++) {
+        const message = {
+          jsonrpc: '2.0',
+          id: 1,
+          error: { message: `echo "${jsonLevels(key, levels)}" end` },
+        };
+        const out = redactDeep(message, [secrets]);
+        expect(out, `${JSON.stringify(key)} at ${levels}`).not.toBe(message);
+        expect(out.error.message, `${JSON.stringify(key)} at ${levels}`).toContain('[redacted]');
+        expect(out.error.message).not.toContain(jsonLevels(key, levels).slice(0, 8));
+      }
+    }
+  });
+
+  it('every spelling at once: \\u escapes, HTML entities (named, numeric, hex), percent, base64 inside JSON', () => {
+    const key = 'fp$&KEY"\\tail€_0042';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const forms = [
+      [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+      [...key].map((c) => `&#${c.codePointAt(0)};`).join(''),
+      [...key].map((c) => `&#x000${(c.codePointAt(0) as number).toString(16)};`).join(''),
+      key.replace(/&/g, '&amp;').replace(/"/g, '&QUOT;'),
+      jsonLevels(encodeURIComponent(key), 2),
+      jsonLevels(Buffer.from(`user:${key}`).toString('base64'), 1),
+    ];
+    for (const form of forms.slice(0, -1)) {
+      expect(secrets.redact(`a ${form} b`), form).toBe('a [redacted] b');
+      expect(JSON.stringify(redactDeep({ m: `a ${form} b` }, [secrets])), form).toBe(
+        '{"m":"a [redacted] b"}',
+      );
+    }
+    // Embedded in base64 after `user:`, only the groups made of key bytes alone are fixed text.
+    const embedded = forms.at(-1) as string;
+    const out = JSON.stringify(redactDeep({ m: `a ${embedded} b` }, [secrets]));
+    expect(out).toContain('[redacted]');
+    expect(out).not.toContain(embedded.slice(12, 24));
+  });
+
+  it('a tool result stays exactly the JSON of its structuredContent, for keys holding JSON specials', () => {
+    const key = 'q"uo\\te\t/KEY_0042\\';
+    const secrets = new Secrets();
+    secrets.add(key);
+    const structuredContent = { a: `x ${key} y`, [key]: [key, `${jsonLevels(key, 2)}!`] };
+    const result = {
+      structuredContent,
+      content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+    };
+    const out = redactDeep(result, [secrets]);
+    expect(out.content[0]?.text).toBe(JSON.stringify(out.structuredContent));
+    expect(out.content[0]?.text).not.toContain('KEY_0042');
+  });
+
+  it('fails closed: when redaction throws, the transport answers with a coded error that carries no key, and logs no key', async () => {
+    const key = 'hdr_tenant_KEY_0042_~!*';
+    const broken = new Secrets();
+    broken.add(key);
+    let armed = false;
+    const holds = broken.holds.bind(broken);
+    broken.holds = (text) => {
+      if (!armed) return holds(text);
+      throw new Error(`Invalid regular expression: /${key}/: Regular expression too large`);
+    };
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      stderr.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const server = createServer({ providers: [], version: '0.0.0-test' });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await server.connect(redactOutgoing(serverSide, () => [broken]));
+      const client = new Client({ name: 'test', version: '0' });
+      await client.connect(clientSide);
+      armed = true;
+      const message = await client.listTools(undefined, { timeout: 5000 }).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      expect(message).toContain('redaction_failed');
+      expect(message).not.toContain('KEY_0042');
+      await client.close();
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).not.toContain('KEY_0042');
+  });
+});

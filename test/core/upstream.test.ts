@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ToolError } from '../../src/errors.js';
 import { Emulator } from '../../src/sandbox/emulator.js';
 import { Upstream } from '../../src/upstream/upstream.js';
+import { withStderr } from '../helpers/capture.js';
 import { testHttp } from '../helpers/mcp.js';
 
 const KEY = 'sk_live_upstream_test_0123456789';
@@ -92,16 +93,20 @@ describe('Upstream', () => {
 
   it('reports a body that is not JSON, or JSON of the wrong shape, without echoing it', async () => {
     answer = { status: 200, text: '<html>secret-ish page</html>' };
-    const notJson = await failure(
-      upstream().request({ method: 'GET', path: '/x', schema: okSchema }),
+    const notJson = await withStderr(() =>
+      failure(upstream().request({ method: 'GET', path: '/x', schema: okSchema })),
     );
-    expect(notJson.code).toBe('upstream_invalid_response');
-    expect(notJson.message).not.toContain('html');
+    expect(notJson.value.code).toBe('upstream_invalid_response');
+    expect(notJson.value.message).not.toContain('html');
+    expect(notJson.stderr).toBe('billing-customers-mcp: Example GET /x: a body that is not JSON\n');
     answer = { status: 200, json: { ok: 'yes' } };
-    const wrongShape = await failure(
-      upstream().request({ method: 'GET', path: '/x', schema: okSchema }),
+    const wrongShape = await withStderr(() =>
+      failure(upstream().request({ method: 'GET', path: '/x', schema: okSchema })),
     );
-    expect(wrongShape.code).toBe('upstream_invalid_response');
+    expect(wrongShape.value.code).toBe('upstream_invalid_response');
+    expect(wrongShape.stderr).toBe(
+      'billing-customers-mcp: Example GET /x: JSON of an unexpected shape (1 schema issues)\n',
+    );
   });
 
   it('retries a 503 and succeeds on the next attempt', async () => {

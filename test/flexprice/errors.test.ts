@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFlexpriceProvider } from '../../src/providers/flexprice/index.js';
 import { FLEXPRICE_TEST_KEY } from '../../src/sandbox/flexprice/emulator.js';
+import { withStderr } from '../helpers/capture.js';
 import { connectClient, testHttp, toolError } from '../helpers/mcp.js';
 import { type Harness, startHarness } from './setup.js';
 
@@ -169,8 +170,15 @@ const variants: [
 describe('error body variants', () => {
   it.each(variants)('%s', async (_label, respond, code, said) => {
     h.fp.emulator.inject({ respond });
-    const error = toolError(await h.call('list', {}));
+    const { value, stderr } = await withStderr(() => h.call('list', {}));
+    const error = toolError(value);
     expect(error.code).toBe(code);
+    // Only an answer that is not the documented JSON is worth a diagnostic line.
+    expect(stderr).toMatch(
+      code === 'upstream_invalid_response'
+        ? /^billing-customers-mcp: Flexprice POST \/customers\/search: (a body that is not JSON|JSON of an unexpected shape \(1 schema issues\))\n$/
+        : /^$/,
+    );
     expect(error.provider).toBe('flexprice');
     if (said) expect(error.message).toContain(said);
     expectClean(error.message);

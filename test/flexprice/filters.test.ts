@@ -33,7 +33,11 @@ const cases: [string, Record<string, unknown>, (c: StoredCustomer) => boolean][]
     { email: 'ap@shared-services.example' },
     (c) => c.email === 'ap@shared-services.example',
   ],
-  ['email is case-sensitive', { email: 'AP@shared-services.example' }, () => false],
+  [
+    'email in another case finds the same customers',
+    { email: 'AP@Shared-Services.example' },
+    (c) => c.email === 'ap@shared-services.example',
+  ],
   ['external_id', { external_id: 'acct-1020' }, (c) => c.external_id === 'acct-1020'],
   ['name contains, any case', { name: 'aCmE' }, (c) => c.name.toLowerCase().includes('acme')],
   ['search matches the name', { search: 'LABS' }, (c) => c.name.toLowerCase().includes('labs')],
@@ -85,6 +89,68 @@ describe('server-side filters match the ground truth', () => {
     const page = await listAll({ status });
     expect(ids(page.items)).toStrictEqual(ids(expected));
     expect(page.items.every((c) => c.status === status)).toBe(true);
+  });
+
+  it('status any: every status, active rows first, then archived, then deleted, paged exactly', async () => {
+    const order = ['published', 'archived', 'deleted'];
+    const expected = [...h.fp.customers].sort(
+      (a, b) => order.indexOf(a.status) - order.indexOf(b.status) || newestFirst(a, b),
+    );
+    const whole = await listAll({ status: 'any' });
+    expect(ids(whole.items)).toStrictEqual(ids(expected));
+    expect(whole.total).toBe(expected.length);
+    // Pages that straddle the status boundaries, walked by cursor alone with an odd take.
+    const seen: string[] = [];
+    let page = structured<ListCustomersOutput>(await h.call('list', { status: 'any', take: 7 }));
+    seen.push(...ids(page.items));
+    while (page.has_more) {
+      page = structured<ListCustomersOutput>(
+        await h.call('list', { cursor: page.next_cursor, take: 37 }),
+      );
+      seen.push(...ids(page.items));
+    }
+    expect(seen).toStrictEqual(ids(expected));
+  });
+
+  it('status any past the active rows needs pagination.total: without it, a coded error, not a wrong page', async () => {
+    const active = published(h.fp).length;
+    const noTotal = {
+      rewrite: (answer: { status: number; json?: unknown }) => {
+        const json = answer.json as { pagination?: Record<string, unknown> };
+        return { ...answer, json: { ...json, pagination: { ...json.pagination, total: null } } };
+      },
+    };
+    h.fp.emulator.inject(noTotal);
+    const error = toolError(await h.call('list', { status: 'any', skip: active + 3, take: 5 }));
+    expect(error).toMatchObject({ code: 'upstream_invalid_response', provider: 'flexprice' });
+    expect(error.message).toContain('pagination.total');
+    // With the total, the same page is the archived rows from the fourth on.
+    const page = structured<ListCustomersOutput>(
+      await h.call('list', { status: 'any', skip: active + 3, take: 5 }),
+    );
+    const archived = h.fp.customers.filter((c) => c.status === 'archived').sort(newestFirst);
+    expect(ids(page.items)).toStrictEqual(ids(archived.slice(3, 8)));
+  });
+
+  it('email matches the whole address in any case, not every address containing it', async () => {
+    const [sample] = published(h.fp).filter((c) => c.email.startsWith('billing@'));
+    const address = sample?.email as string;
+    // Addresses that contain it (what Flexprice's ILIKE contains also matches) must not count.
+    const before = h.fp.customers.length;
+    (h.fp.customers as StoredCustomer[]).push(
+      { ...(sample as StoredCustomer), id: 'cust_superset1', email: `x.${address}` },
+      { ...(sample as StoredCustomer), id: 'cust_superset2', email: `${address}.mx` },
+    );
+    try {
+      const expected = published(h.fp)
+        .filter((c) => c.email.toLowerCase() === address)
+        .sort(newestFirst);
+      const page = await listAll({ email: address.toUpperCase() });
+      expect(ids(page.items)).toStrictEqual(ids(expected));
+      expect(page.total).toBe(expected.length);
+    } finally {
+      (h.fp.customers as StoredCustomer[]).splice(before);
+    }
   });
 
   it('conditions are AND-ed with the shared filters', async () => {

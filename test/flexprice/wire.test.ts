@@ -26,7 +26,6 @@ const date = (operator: string, value: string, field = 'created_at') => ({
 
 const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
   ['no filters', {}, {}],
-  ['email', { email: 'ap@shared-services.example' }, { email: 'ap@shared-services.example' }],
   ['external_id', { external_id: 'acct-1001' }, { external_id: 'acct-1001' }],
   ['status active', { status: 'active' }, { status: 'published' }],
   ['status archived', { status: 'archived' }, { status: 'archived' }],
@@ -95,6 +94,29 @@ describe('flexprice_list_customers request body', () => {
     expect(request?.method).toBe('POST');
     expect(request?.rawPath).toBe('/v1/customers/search');
     expect(request?.body).toStrictEqual({ limit: 21, offset: 0, ...expected });
+  });
+
+  it('email: a case-insensitive contains (ILIKE) fetching every candidate at once, never the case-sensitive email field', async () => {
+    structured(await h.call('list', { email: 'AP@shared-services.example', take: 5 }));
+    expect(h.fp.emulator.requests.map((r) => r.body)).toStrictEqual([
+      {
+        limit: 1000,
+        offset: 0,
+        filters: [str('email', 'contains', 'AP@shared-services.example')],
+      },
+    ]);
+  });
+
+  it('status any: one search per status, asked at once from the start', async () => {
+    structured(await h.call('list', { status: 'any', name: 'Acme', take: 5 }));
+    const bodies = h.fp.emulator.requests.map((r) => r.body as { status: string });
+    expect(bodies.map((b) => b.status).sort()).toStrictEqual(['archived', 'deleted', 'published']);
+    for (const body of bodies)
+      expect(body).toMatchObject({
+        limit: 6,
+        offset: 0,
+        filters: [str('name', 'contains', 'Acme')],
+      });
   });
 
   it('maps skip/take to offset and take + 1', async () => {

@@ -33,20 +33,39 @@ export function createCapture(): Capture {
   };
 }
 
-/** Wraps process.stderr.write so every chunk is recorded (and still written). */
-export function captureStderr(capture: Capture): () => void {
+/**
+ * Wraps process.stderr.write so every chunk is recorded and, unless `echo`, not printed: the
+ * diagnostics a fault-injection test provokes are expected output, asserted by the test, and
+ * printed among the results they read like failures.
+ */
+export function captureStderr(capture: Capture, { echo = false } = {}): () => void {
   const original = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
     capture.add(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    if (echo) return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
   }) as typeof process.stderr.write;
   return () => {
     process.stderr.write = original;
   };
 }
 
+/** Runs `work` with this process's stderr captured (not printed); returns its value and that text. */
+export async function withStderr<T>(work: () => Promise<T>): Promise<{ value: T; stderr: string }> {
+  const capture = createCapture();
+  const restore = captureStderr(capture);
+  try {
+    const value = await work();
+    return { value, stderr: capture.texts.join('') };
+  } finally {
+    restore();
+  }
+}
+
 /**
- * The values that must never be shown (issue 10 item 1): each key as sent, with its scheme word,
+ * The values that must never be shown (CONTRACT §5): each key as sent, with its scheme word,
  * percent-encoded, base64 and base64url with and without padding, embedded in a base64 credential,
  * JSON-escaped, and its first 10 characters (what a cut at a length limit would leave). `leaks`
  * compares without case, which covers an upper- or lower-cased echo.

@@ -39,6 +39,7 @@ export const CONFIG_VARS = [
   ...PROVIDERS.flatMap((p) => [...p.requiredEnv, p.baseUrlEnv]),
   'BILLING_MCP_TIMEOUT_MS',
   'BILLING_MCP_MAX_RETRIES',
+  'BILLING_MCP_MAX_CONNECTIONS',
   'BILLING_MCP_DEMO',
 ];
 /** Where the configs point: the clone's bundled bin (README, Install). */

@@ -410,7 +410,7 @@ export function sentCredential(request: EmulatorRequest): string {
 }
 
 /**
- * The ways a provider has been seen to echo a credential (issue 10 item 1): as sent, without its
+ * The ways a provider has been seen to echo a credential (CONTRACT §5): as sent, without its
  * scheme word, percent-encoded, base64, upper-cased, and far enough into a long message that the
  * 200-character cut falls inside it.
  */

@@ -75,6 +75,12 @@ export function npmEnv(
   return {
     PATH: [...bins, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
     HOME: process.env.HOME ?? '',
+    // A machine whose TLS goes through a local CA: npm and Node must trust it as the shell does.
+    ...Object.fromEntries(
+      ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'].flatMap((name) =>
+        process.env[name] ? [[name, process.env[name] as string]] : [],
+      ),
+    ),
     npm_config_prefer_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',

@@ -84,16 +84,16 @@ describe('invalid_argument before any request', () => {
     ['bad status', 'list_customers', { status: 'deleted' }, /status/],
     ['bad sort field', 'list_customers', { order_by: { field: 'name' } }, /order_by/],
     [
-      'mrr_min above mrr_max',
+      'mrr_min_cents above mrr_max_cents',
       'list_customers',
-      { query: { mrr_min: 10, mrr_max: 5 } },
-      /query\.mrr_min/,
+      { query: { mrr_min_cents: 10, mrr_max_cents: 5 } },
+      /query\.mrr_min_cents/,
     ],
     [
       'fractional cents',
       'list_customers',
-      { query: { mrr_min: 1.5 } },
-      /query\.mrr_min: must be a whole/,
+      { query: { mrr_min_cents: 1.5 } },
+      /query\.mrr_min_cents: must be a whole/,
     ],
     ['empty tags', 'list_customers', { query: { tags: [] } }, /query\.tags/],
     [

@@ -85,13 +85,13 @@ describe('each filter against the ground truth', () => {
       (c) => c.parent_customer_id !== null,
     ],
     [
-      'query.mrr_min/mrr_max (inclusive cents)',
-      () => ({ query: { mrr_min: 100_000, mrr_max: 2_004_900 } }),
+      'query.mrr_min_cents/mrr_max_cents (inclusive cents)',
+      () => ({ query: { mrr_min_cents: 100_000, mrr_max_cents: 2_004_900 } }),
       (c) => c.mrr.value_in_cents >= 100_000 && c.mrr.value_in_cents <= 2_004_900,
     ],
     [
-      'query.arr_min/arr_max (inclusive cents)',
-      () => ({ query: { arr_min: 1_200_000, arr_max: 24_058_800 } }),
+      'query.arr_min_cents/arr_max_cents (inclusive cents)',
+      () => ({ query: { arr_min_cents: 1_200_000, arr_max_cents: 24_058_800 } }),
       (c) => c.arr.value_in_cents >= 1_200_000 && c.arr.value_in_cents <= 24_058_800,
     ],
     [

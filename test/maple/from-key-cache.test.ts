@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 3: Maple's `from_key` is whatever the server sends. The position cache is bounded
+ * Bounded memory: Maple's `from_key` is whatever the server sends. The position cache is bounded
  * by bytes, a key over MAX_CACHED_FROM_KEY is never kept, and the call still answers correctly,
  * by skip and by next_cursor. Memory is read from the cache's own accounting, not from RSS.
  */

@@ -54,11 +54,11 @@ describe('find', () => {
         owner_ids: OWNER_IDS.slice(0, 2),
         parent_customer_id: 'cus_parent',
         has_parent: true,
-        mrr_min: 100,
-        mrr_max: 900,
+        mrr_min_cents: 100,
+        mrr_max_cents: 900,
         statuses: ['active', 'archived'],
-        arr_min: 1200,
-        arr_max: 10_800,
+        arr_min_cents: 1200,
+        arr_max_cents: 10_800,
         title: 'CFO',
         phone: '+1 415 555 0100',
         managed_externally: false,
@@ -96,7 +96,7 @@ describe('find', () => {
 
   it('one owner goes as the confirmed owner_id; sort keys follow order_by', async () => {
     await list(h.client, {
-      query: { owner_ids: ['usr_1'], mrr_min: 5 },
+      query: { owner_ids: ['usr_1'], mrr_min_cents: 5 },
       order_by: { field: 'created_at', direction: 'asc' },
     });
     expect(lastFind().body).toMatchObject({

@@ -1,5 +1,5 @@
 /**
- * The files that other tools read (issue 13): package.json metadata, server.json for the MCP
+ * The files that other tools read: package.json metadata, server.json for the MCP
  * Registry, the changelog. The registry's JSON Schema is not available offline (no npm package
  * ships it), so this checks what the 2025-12-11 schema requires and what the registry enforces
  * at publish time, plus agreement with package.json and the code.

@@ -1,5 +1,5 @@
 /**
- * The packed tarball (CONTRACT §7, issue 13): only what runs, installed with `npm install -g`
+ * The packed tarball (CONTRACT §7): only what runs, installed with `npm install -g`
  * into a temporary prefix as a user would, with no runtime packages (dist/ is one bundle), and
  * `billing-customers-mcp` on PATH serving `--demo` to a real SDK client.
  */
@@ -61,7 +61,7 @@ describe('the packed tarball', () => {
     expect(paths.some((p) => /^dist\/sandbox-[\w-]+\.js$/.test(p))).toBe(true);
     for (const path of paths) {
       expect(path).toMatch(
-        /^(dist\/[\w-]+\.js|docs\/[\w-]+\.md|package\.json|README\.md|LICENSE|CHANGELOG\.md|server\.json)$/,
+        /^(dist\/[\w-]+\.js|docs\/(providers\/)?[\w-]+\.md|package\.json|README\.md|LICENSE|CHANGELOG\.md|server\.json)$/,
       );
     }
 

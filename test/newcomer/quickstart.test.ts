@@ -105,14 +105,17 @@ describe.runIf(requested).sequential('quick start and install paths, in a clean 
     }
   }, 300_000);
 
-  it('install from a packed tarball: npm pack, npm install -g, billing-customers-mcp on PATH', async () => {
+  it('install from a packed tarball, in a fresh clone: npm ci, npm pack, npm install -g, billing-customers-mcp on PATH', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const commands = installCommands('**From a packed tarball**');
     expect(commands).toEqual([
-      'npm pack',
-      `npm install -g ./billing-customers-mcp-${version}.tgz`,
+      'npm ci',
+      'tarball="$(npm pack --silent)" && npm install -g "./$tarball"',
       'billing-customers-mcp --version',
     ]);
+    // As a fresh clone has it: no node_modules, no dist (npm pack alone failed: rolldown: not found).
+    for (const dir of ['node_modules', 'dist'])
+      rmSync(join(clone, dir), { recursive: true, force: true });
     const prefix = join(clone, '.global');
     const bin = process.platform === 'win32' ? prefix : join(prefix, 'bin');
     const env = npmEnv({ npm_config_prefix: prefix }, [bin]);

@@ -1,11 +1,12 @@
 /**
  * Drift guards: what the README and manifest.json promise must match what the code registers,
- * and every snippet a newcomer copies must be one that works today (issue 13).
+ * and every snippet a newcomer copies must be one that works today.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../src/config.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { connectClient, testHttp } from '../helpers/mcp.js';
 import {
@@ -88,14 +89,40 @@ describe('README', () => {
     for (const script of named) expect(PACKAGE.scripts, `npm run ${script}`).toHaveProperty(script);
   });
 
-  it('states the Node versions engines allows, and the install paths name this version', () => {
+  it('states the Node versions engines allows; the tarball install runs npm ci first and names no version', () => {
     const min = /^>=(\d+\.\d+\.\d+)$/.exec(PACKAGE.engines.node)?.[1] as string;
     expect(min, PACKAGE.engines.node).toBeDefined();
     expect(sectionOf('Quick start')).toMatch(new RegExp(`Node 22 or 24 \\(or ${min}`));
     expect(MANIFEST.compatibility.runtimes.node).toBe(PACKAGE.engines.node);
-    expect(sectionOf('Install')).toContain(
-      `npm install -g ./${PACKAGE.name}-${PACKAGE.version}.tgz`,
+    const install = sectionOf('Install');
+    const tarball = install.slice(install.indexOf('**From a packed tarball**'));
+    // `npm pack` runs the build (prepack), which a fresh clone can only do after `npm ci`.
+    expect(shellCommands(codeBlocks(tarball, 'sh')[0] ?? '')).toEqual([
+      'npm ci',
+      'tarball="$(npm pack --silent)" && npm install -g "./$tarball"',
+      'billing-customers-mcp --version',
+    ]);
+    expect(PACKAGE.scripts.prepack).toMatch(/npm run build/);
+    // A version in a command goes stale with the next release.
+    expect(install).not.toMatch(/\.tgz|\d+\.\d+\.\d+/);
+  });
+
+  it('shows the command line --help shows, --host and --port included', () => {
+    const synopsis = /^Usage: (.*)$/m.exec(USAGE)?.[1] as string;
+    expect(synopsis).toContain('--host');
+    expect(README.replace(/\n/g, ' ')).toContain(`Command line: \`${synopsis}\``);
+  });
+
+  it('every claude mcp add has --scope user, and it checks with claude mcp list (claude mcp get prints the keys)', () => {
+    const adds = [...README.replace(/\\\n\s*/g, '').matchAll(/claude mcp add [^\n`]*/g)].map(
+      (m) => m[0],
     );
+    expect(adds.length).toBeGreaterThanOrEqual(3);
+    for (const add of adds) expect(words(add), add).toEqual(expect.arrayContaining(['--scope']));
+    for (const add of adds) expect(add, add).toMatch(/--scope user /);
+    expect(README).toContain('Check it with `claude mcp list`');
+    for (const mention of README.matchAll(/.{0,12}`claude mcp get/g))
+      expect(mention[0]).toMatch(/not `claude mcp get/);
   });
 
   it('parses as JSON in every json block; each config starts an install path that works today, keys in env only, all three providers', () => {

@@ -1,5 +1,5 @@
 /**
- * What a new user is told on stderr at start-up about their settings (acceptance run, issue 13):
+ * What a new user is told on stderr at start-up about their settings:
  * a key too short to be redacted, and the Claude Desktop bundle's Sandbox with its key settings
  * left empty (hosts may pass `${user_config.…}` through literally).
  */

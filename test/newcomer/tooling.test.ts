@@ -1,6 +1,6 @@
 /**
  * The third-party tools the README sends people to, installed from npm and run for real
- * (issue 13): Claude Code's `claude mcp add` (the README's command, into a temporary HOME), the
+ * (CONTRACT §7): Claude Code's `claude mcp add` (the README's command, into a temporary HOME), the
  * MCP Inspector CLI (the README's command), and `@anthropic-ai/mcpb` (validate, pack, and the
  * packed bundle started as Claude Desktop would, with nothing but its Sandbox setting on).
  *
@@ -38,7 +38,7 @@ const sh = (command: string, options: { env: Record<string, string>; cwd?: strin
   runProcess('sh', ['-c', command], { ...options, timeoutMs: 240_000 });
 
 describe.runIf(requested).sequential('tools from npm, run for real', () => {
-  it('Claude Code: the README command adds the server to a fresh user config, and claude mcp get connects to it', async () => {
+  it('Claude Code: the README command adds the server to a fresh user config, claude mcp list shows it connected without printing a key', async () => {
     const prefix = join(dir, 'claude');
     ok(
       await runProcess('npm', ['install', '-g', CLAUDE_CODE], {
@@ -76,11 +76,15 @@ describe.runIf(requested).sequential('tools from npm, run for real', () => {
         MAPLE_COMPANY_ID: 'cmp_readme',
       },
     });
+    // The README's check: `claude mcp list` shows the server connected and prints no key.
     const list = ok(await sh('claude mcp list', { env: claudeEnv }), 'claude mcp list');
     expect(list.stdout).toMatch(/billing-customers: node \S+dist\/index\.js.*Connected/);
+    expect(list.stdout + list.stderr).not.toContain('test_readme_');
     const get = ok(await sh('claude mcp get billing-customers', { env: claudeEnv }), 'mcp get');
     expect(get.stdout).toMatch(/Scope: User config/);
     expect(get.stdout).toMatch(/Status: \S+ Connected/);
+    // Why the README does not recommend `claude mcp get`: it prints every key in clear.
+    expect(get.stdout).toContain('sk_test_readme_quentli');
 
     // The old README order: the variadic -e takes the name as a value, and the command fails.
     const old = await sh(

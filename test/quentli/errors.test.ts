@@ -9,6 +9,7 @@ import {
   quentliRateLimited,
 } from '../../src/sandbox/quentli/emulator.js';
 import { OTHER_ORGANIZATION } from '../../src/sandbox/quentli/seed.js';
+import { withStderr } from '../helpers/capture.js';
 import { type QuentliRig, startRig } from './setup.js';
 
 let rig: QuentliRig;
@@ -88,7 +89,11 @@ describe('upstream failures', () => {
 
   it('a body that is not a customer array → upstream_invalid_response', async () => {
     rig.fake.emulator.inject({ respond: { status: 200, json: { customers: [] } } });
-    expect((await rig.fail('list', {})).code).toBe('upstream_invalid_response');
+    const { value, stderr } = await withStderr(() => rig.fail('list', {}));
+    expect(value.code).toBe('upstream_invalid_response');
+    expect(stderr).toBe(
+      'billing-customers-mcp: Quentli GET /customers: JSON of an unexpected shape (1 schema issues)\n',
+    );
   });
 });
 

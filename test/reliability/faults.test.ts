@@ -44,6 +44,28 @@ afterAll(() => {
   restoreStderr();
   expect(capture.texts.length).toBeGreaterThan(0);
   expect(capture.leaks(secretForms(keys))).toEqual([]);
+  // The diagnostics the faults provoke were captured, not printed: exactly the expected lines.
+  const lines = capture.texts
+    .filter((text) => text.startsWith('billing-customers-mcp: '))
+    .join('')
+    .split('\n')
+    .filter(Boolean);
+  const diagnostic =
+    /^billing-customers-mcp: (Quentli|Flexprice|Maple Billing) (GET|POST) \S+: (a body that is not JSON|JSON of an unexpected shape \(\d+ schema issues?\))$/;
+  for (const line of lines) expect(line).toMatch(diagnostic);
+  for (const pc of PROVIDER_CASES) {
+    const own = lines.filter((line) =>
+      line.startsWith(`billing-customers-mcp: ${pc.displayName} `),
+    );
+    expect(
+      own.some((line) => line.endsWith('a body that is not JSON')),
+      pc.id,
+    ).toBe(true);
+    expect(
+      own.some((line) => line.includes('JSON of an unexpected shape')),
+      pc.id,
+    ).toBe(true);
+  }
 });
 
 const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -333,7 +355,7 @@ describe.concurrent.each(PROVIDER_CASES)(
       });
     });
 
-    describe.sequential('a provider that echoes the credential (issue 10 item 1)', () => {
+    describe.sequential('a provider that echoes the credential', () => {
       it.each(ECHO_STATUSES)(
         'HTTP %i echoing the key in each error field, in each form: no form of the key in the result',
         async (status) => {

@@ -1,5 +1,5 @@
 /**
- * Hostile upstream data (issue 10 items 5, 7, 12, 13), through the real HTTP layer and a real MCP
+ * Hostile upstream data (CONTRACT §4, §5), through the real HTTP layer and a real MCP
  * Client: rows with wrong-typed fields, metadata nested 10,000 levels, `__proto__` keys, a
  * lookup answered with another customer, and Flexprice totals that are not counts.
  */
@@ -125,6 +125,24 @@ describe.each(PROVIDER_CASES)('$id: hostile answers', { timeout: 30_000 }, (pc) 
       expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
       expect((object as { polluted?: unknown }).polluted).toBeUndefined();
     }
+  });
+
+  it('integers beyond 2^53 keep every digit in full details, as strings', async () => {
+    const row = objectJson([
+      ['id', '"cus_bigint1"'],
+      ['name', '"Big Number"'],
+      ['ledger_id', '12345678901234567891'],
+      ['balance_minor', '-98765432109876543210'],
+      ['safe_count', '9007199254740991'],
+    ]);
+    sandbox.emulator.inject({ respond: jsonText(row) });
+    const result = await call('get_customer', { id: 'cus_bigint1', detail: 'full' });
+    const { customer } = structured<{ customer: Row }>(result);
+    expect(customer.details).toMatchObject({
+      ledger_id: '12345678901234567891',
+      balance_minor: '-98765432109876543210',
+      safe_count: 9007199254740991,
+    });
   });
 
   it('get by id answered with another customer: never returned', async () => {

@@ -1,5 +1,5 @@
 /**
- * Issue 10 items 1 and 8, through the built bin: a provider that echoes the key, a caller that
+ * CONTRACT §5 through the built bin: a provider that echoes the key, a caller that
  * sends it, a key pasted into the wrong variable or with a character a header cannot carry. The
  * secret scan covers everything captured: tool results, JSON-RPC errors, stderr, doctor output.
  */

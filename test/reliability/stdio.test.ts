@@ -281,7 +281,7 @@ function rowsOf(json: unknown): Record<string, unknown>[] {
   return (body.items ?? body.results ?? []) as Record<string, unknown>[];
 }
 
-describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
+describe('results bounded under the SDK stdio client limit', {
   timeout: 60_000,
 }, () => {
   const capture = createCapture();
@@ -348,7 +348,7 @@ describe('results bounded under the SDK stdio client limit (issue 10 item 2)', {
   );
 });
 
-describe('malformed tools/call requests (issue 10 item 14)', () => {
+describe('malformed tools/call requests', () => {
   it('non-object arguments → invalid_argument; params missing, not an object or without a name → -32602; each in one line', {
     timeout: 20_000,
   }, async () => {
@@ -379,7 +379,7 @@ describe('malformed tools/call requests (issue 10 item 14)', () => {
   });
 });
 
-describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
+describe('input lines past the SDK stdio limit', () => {
   it('an 11 MiB request is refused with a JSON-RPC error for its id, a 25 MiB one without a readable id on stderr, and the server keeps serving', {
     timeout: 30_000,
   }, async () => {
@@ -409,7 +409,7 @@ describe('input lines past the SDK stdio limit (issue 10 item 4)', () => {
   });
 });
 
-describe('the process-level guard (CONTRACT §6, issue 10 item 6)', () => {
+describe('the process-level guard (CONTRACT §6)', () => {
   it.each([
     ['a thrown timer', 'exception', 'uncaught exception: Error: stray exception with [redacted]'],
     [

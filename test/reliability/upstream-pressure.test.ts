@@ -1,5 +1,5 @@
 /**
- * A struggling provider must not get a burst (issue 10 items 10 and 11): a `Retry-After` of 0,
+ * A struggling provider must not get a burst (CONTRACT §5): a `Retry-After` of 0,
  * negative or in the past never shortens the backoff, and calls that time out against a hanging
  * upstream do not make the pool open connections that carry no request. Measured with the
  * emulator's own request log and connection counter.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { parseRetryAfter } from '../../src/upstream/retry.js';
-import { POOL_CONNECTIONS } from '../../src/upstream/undici.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../../src/upstream/undici.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { PROVIDER_CASES } from '../helpers/reliability.js';
 
@@ -76,7 +76,7 @@ describe('timeouts against a hanging upstream', () => {
     sandbox = await startQuentliEmulator();
     // The production pool's shape (src/upstream/undici.ts), with a short keep-alive for the test.
     const dispatcher = new Agent({
-      connections: POOL_CONNECTIONS,
+      connections: DEFAULT_MAX_CONNECTIONS,
       keepAliveTimeout: 10,
       keepAliveMaxTimeout: 10,
     });
@@ -106,6 +106,6 @@ describe('timeouts against a hanging upstream', () => {
     // Before the gate: one empty connection per queued call (184 of 200 here, ~984 of 1,000).
     // What remains is undici's own reconnect after each aborted in-flight request (see
     // src/upstream/gate.ts): at most one per pool connection, however many calls were waiting.
-    expect(opened - received).toBeLessThanOrEqual(POOL_CONNECTIONS);
+    expect(opened - received).toBeLessThanOrEqual(DEFAULT_MAX_CONNECTIONS);
   });
 });

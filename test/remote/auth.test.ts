@@ -1,5 +1,5 @@
 /**
- * Access control in remote mode (issue 12 item 2): the static bearer token, and OAuth 2.1 access
+ * Access control in remote mode (CONTRACT §6): the static bearer token, and OAuth 2.1 access
  * tokens verified against a JWKS server started here, with keys jose generates. Real HTTP both ways.
  */
 import { createServer, type Server } from 'node:http';
@@ -49,13 +49,11 @@ describe('static bearer token (BILLING_MCP_HTTP_TOKEN)', () => {
     };
     const response = await postMcp(server.url, call);
     expect(response.status).toBe(401);
+    // RFC 6750 §3.1: no error code when the request carried no credentials.
     expect(response.headers.get('www-authenticate')).toBe(
-      'Bearer error="invalid_token", error_description="Missing Authorization header"',
+      'Bearer error_description="Missing Authorization header"',
     );
-    expect(await response.json()).toEqual({
-      error: 'invalid_token',
-      error_description: 'Missing Authorization header',
-    });
+    expect(await response.json()).toEqual({ error_description: 'Missing Authorization header' });
     expect(upstreamRequests()).toBe(before);
   });
 
@@ -152,12 +150,17 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     }
   });
 
-  it('no token → 401 with WWW-Authenticate naming the resource metadata', async () => {
+  it('no token → 401 with WWW-Authenticate naming the resource metadata, and no error code (RFC 6750 §3.1)', async () => {
     const response = await postMcp(server.url, LIST);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      challenge('Missing Authorization header'),
+      `Bearer error_description="Missing Authorization header", scope="billing:read", resource_metadata="${metadataUrl}"`,
     );
+    // A malformed token is a bad credential: invalid_token, as before.
+    expect(await status('not.a.jwt')).toEqual({
+      status: 401,
+      challenge: challenge('Invalid token'),
+    });
   });
 
   it('a valid token (right issuer, audience, scope, unexpired) → served, also through the SDK client', async () => {
@@ -178,6 +181,7 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     ['from another issuer', { issuer: 'https://evil.example.com' }, 'Token issuer is not trusted'],
     ['without exp', { expiresIn: null }, 'Token has no expiration time'],
     ['signed by a key the issuer never published', { foreignKey: true }, 'Invalid token'],
+    ['issued a year in the future', { issuedIn: 365 * 86400 }, 'Token was issued in the future'],
   ] as const)('a token %s → 401 invalid_token', async (_, options, description) => {
     const token = await idp.sign(options);
     expect(await status(token)).toEqual({ status: 401, challenge: challenge(description) });
@@ -257,6 +261,8 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
 
 interface SignOptions {
   expiresIn?: number | null;
+  /** Seconds from now for `iat` (default: now). */
+  issuedIn?: number;
   audience?: string;
   issuer?: string;
   scope?: string;
@@ -326,7 +332,7 @@ async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
         .setIssuer(o.issuer ?? issuer)
         .setAudience(o.audience ?? 'https://billing-mcp.example.com/mcp')
         .setSubject('agent-1')
-        .setIssuedAt();
+        .setIssuedAt(Math.floor(Date.now() / 1000) + (o.issuedIn ?? 0));
       if (o.expiresIn !== null)
         jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + (o.expiresIn ?? 300));
       return jwt.sign(key.privateKey);

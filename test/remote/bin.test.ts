@@ -1,5 +1,5 @@
 /**
- * The built bin in remote mode (issue 12): start-up refusals, the start-up line, stdin ignored,
+ * The built bin in remote mode (CONTRACT §6): start-up refusals, the start-up line, stdin ignored,
  * graceful SIGTERM with calls in flight. Real processes, real HTTP on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,7 +42,7 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
       'a token too short to be secret',
       ['--http'],
       { BILLING_MCP_HTTP_TOKEN: 'secret' },
-      /at least 16 characters/,
+      /at least 16 visible ASCII characters/,
     ],
     [
       'an issuer that is not a URL',
@@ -92,6 +92,31 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
     expect(stderr).toContain(
       `BILLING_MCP_OAUTH_ISSUER: no authorization server metadata for ${issuer}`,
     );
+  });
+
+  it('a port another instance holds: names the address and --port / BILLING_MCP_HTTP_PORT', async () => {
+    const first = await spawnHttpBin(['--demo'], {});
+    try {
+      const port = new URL(first.url).port;
+      const expected = new RegExp(
+        `^billing-customers-mcp: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(another billing-customers-mcp --http\\?\\)\\. Stop that process, or choose another port with --port or BILLING_MCP_HTTP_PORT \\(0 takes any free port\\)\\.$`,
+        'm',
+      );
+      for (const [args, env] of [
+        [['--http', '--demo', '--port', port], {}],
+        [['--http', '--demo'], { BILLING_MCP_HTTP_PORT: port }],
+      ] as const) {
+        const { code, stderr, stdout } = await runBin(args, { ...BASE_ENV, ...env });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(expected);
+        expect(stderr).not.toMatch(/EADDRINUSE|fatal|at .*\.js:\d+/);
+        expect(stdout).toBe('');
+      }
+      // The first instance is untouched.
+      expect((await fetch(first.url.replace('/mcp', '/healthz'))).status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
   });
 
   it('--help documents remote mode and its variables', async () => {

@@ -1,16 +1,23 @@
 /**
- * Deployment material (issue 12): the Dockerfile (no container daemon here: its files must be in
+ * Deployment material (CONTRACT §7): the Dockerfile (no container daemon here: its files must be in
  * the packed package, and its CMD, with the ENV it sets, must start and serve from a copy of
  * exactly those files), the README's "Run it as a service" snippets (run against a live server),
  * and docs/remote.md (every setting documented, the Kubernetes example structurally checked).
  */
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { HTTP_USAGE } from '../../src/transport/http/settings.js';
-import { connectHttpClient, type HttpBin, postMcp, spawnHttpBin } from '../helpers/http.js';
+import {
+  connectHttpClient,
+  type HttpBin,
+  postMcp,
+  postWithRawHeaders,
+  spawnHttpBin,
+} from '../helpers/http.js';
 import { codeBlocks, shellCommands } from '../helpers/readme.js';
 import { ROOT, runProcess } from '../helpers/run.js';
 import { sandboxEnv } from '../helpers/sandbox.js';
@@ -169,7 +176,7 @@ describe('README: Run it as a service', () => {
   it('Claude Code: `claude mcp add --transport http NAME URL --header …` works against the server', async () => {
     const [line = ''] = shellCommands(codeBlocks(text, 'sh')[1] ?? '');
     const match =
-      /^claude mcp add --transport http ([\w-]+) (\S+) --header "Authorization: Bearer \$BILLING_MCP_HTTP_TOKEN"$/.exec(
+      /^claude mcp add --transport http --scope user ([\w-]+) (\S+) --header "Authorization: Bearer \$BILLING_MCP_HTTP_TOKEN"$/.exec(
         line,
       );
     expect(match, line).not.toBeNull();
@@ -226,23 +233,175 @@ describe('docs/remote.md', () => {
     );
   });
 
-  it('Kubernetes example (not runnable here): a Deployment of two replicas probing /healthz and a Service, env names the server knows', () => {
-    const [yaml] = codeBlocks(REMOTE, 'yaml');
-    const docs = (yaml as string).split(/^---$/m);
-    expect(docs.map((d) => /^kind: (\w+)$/m.exec(d)?.[1])).toEqual(['Deployment', 'Service']);
-    for (const doc of docs) {
-      expect(doc).toMatch(/^apiVersion: \S+$/m);
-      expect(doc).toMatch(/^metadata:\n {2}name: billing-mcp$/m);
-      // Two-space indentation, no tabs: the shape YAML parsers need.
-      for (const line of doc.split('\n')) expect(line, line).toMatch(/^( {2})*(- )?[^\t ]?.*$/);
+  describe('Kubernetes example (not runnable here: no cluster)', () => {
+    const k8s = section(REMOTE, 'Kubernetes: two replicas behind a Service and an Ingress');
+    const [build, secret] = codeBlocks(k8s, 'sh');
+    const manifests = parseAllDocuments(codeBlocks(k8s, 'yaml')[0] ?? '').map((doc) => {
+      expect(doc.errors, String(doc.errors)).toEqual([]);
+      return doc.toJS();
+    });
+    const [deployment, service, ingress] = manifests;
+    const pod = deployment?.spec.template.spec;
+    const [container] = pod?.containers ?? [];
+    const env = Object.fromEntries(
+      (container.env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [
+        e.name,
+        e,
+      ]),
+    );
+    const allowedHosts = (env.BILLING_MCP_HTTP_ALLOWED_HOSTS?.value ?? '').split(',');
+    const secretKeys = Object.values(env).flatMap((e) => {
+      const ref = (e.valueFrom as { secretKeyRef?: { name: string; key: string } } | undefined)
+        ?.secretKeyRef;
+      return ref ? [ref] : [];
+    });
+
+    it('parses as YAML: a Deployment of two replicas, a Service and an Ingress with TLS, wired to each other', () => {
+      expect(manifests.map((m) => m.kind)).toEqual(['Deployment', 'Service', 'Ingress']);
+      for (const m of manifests) expect(m.metadata.name).toBe('billing-mcp');
+      expect(deployment.spec.replicas).toBe(2);
+      const labels = deployment.spec.template.metadata.labels;
+      expect(deployment.spec.selector.matchLabels).toEqual(labels);
+      expect(service.spec.selector).toEqual(labels);
+      const port = container.ports[0].containerPort;
+      expect(String(port)).toBe(imageEnv.BILLING_MCP_HTTP_PORT);
+      expect(service.spec.ports[0].targetPort).toBe(port);
+      for (const probe of [container.readinessProbe, container.livenessProbe])
+        expect(probe.httpGet).toEqual({ path: '/healthz', port });
+      // The platform's grace period covers the server's own drain (SIGTERM, then in-flight calls).
+      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(25_000);
+      const [rule] = ingress.spec.rules;
+      expect(ingress.spec.tls[0].hosts).toEqual([rule.host]);
+      expect(ingress.spec.tls[0].secretName).toMatch(/\S/);
+      expect(rule.http.paths[0].backend.service).toEqual({
+        name: service.metadata.name,
+        port: { number: service.spec.ports[0].port },
+      });
+      // Both the public name and the in-cluster Service names are accepted as Host.
+      expect(allowedHosts).toEqual(
+        expect.arrayContaining([
+          rule.host,
+          service.metadata.name,
+          `${service.metadata.name}.default.svc.cluster.local`,
+        ]),
+      );
+      const known = new Set([...HTTP_USAGE.matchAll(/[A-Z][A-Z_]+[A-Z]/g)].map((m) => m[0]));
+      for (const name of Object.keys(env))
+        expect(known.has(name) || /_API_KEY$/.test(name), name).toBe(true);
+      expect(JSON.stringify(deployment)).not.toMatch(/tok_|sk_/);
+    });
+
+    it('builds, pushes and runs the image tagged with the package version', async () => {
+      const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+      const image = `registry.example.com/billing-customers-mcp:${version}`;
+      expect(container.image).toBe(image);
+      expect(shellCommands(build ?? '')).toEqual([
+        'npm ci && npm run build',
+        `docker build -t ${image} .`,
+        `docker push ${image}`,
+      ]);
+    });
+
+    it('creates the secret from stdin: every key the Deployment reads, no value in any argv', async () => {
+      expect(k8s).not.toContain('--from-literal');
+      const bin = await mkdtemp(join(tmpdir(), 'billing-mcp-kubectl-'));
+      try {
+        // A stand-in kubectl that records its arguments and what it read on stdin.
+        await writeFile(
+          join(bin, 'kubectl'),
+          `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/argv"\ncat > "${bin}/stdin"\n`,
+          { mode: 0o755 },
+        );
+        const quentliKey = 'sk_kube_secret_0123456789';
+        const run = await runProcess('sh', ['-c', secret ?? ''], {
+          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, QUENTLI_API_KEY: quentliKey },
+        });
+        expect(run.code, run.stderr).toBe(0);
+        const argv = await readFile(join(bin, 'argv'), 'utf8');
+        expect(argv.split('\n').filter(Boolean)).toEqual(['apply', '-f', '-']);
+        const applied = parse(await readFile(join(bin, 'stdin'), 'utf8'));
+        expect(applied.kind).toBe('Secret');
+        expect(Object.keys(applied.stringData).sort()).toEqual(
+          secretKeys.map((ref) => ref.key).sort(),
+        );
+        for (const ref of secretKeys) expect(ref.name).toBe(applied.metadata.name);
+        expect(applied.stringData.token).toMatch(/^[0-9a-f]{64}$/);
+        expect(applied.stringData['quentli-api-key']).toBe(quentliKey);
+      } finally {
+        await rm(bin, { recursive: true, force: true });
+      }
+    });
+
+    it("the server with the Deployment's environment accepts the Ingress host and the in-cluster names, and refuses others", async () => {
+      const values: Record<string, string> = {};
+      for (const [name, e] of Object.entries(env)) {
+        const ref = (e.valueFrom as { secretKeyRef?: { key: string } } | undefined)?.secretKeyRef;
+        values[name] =
+          ref?.key === 'token' ? TOKEN : ref ? sandbox.settings.quentli.apiKey : (e.value ?? '');
+      }
+      const pod = await spawnHttpBin([], {
+        ...imageEnv,
+        ...values,
+        BILLING_MCP_HTTP_PORT: '0',
+        QUENTLI_BASE_URL: sandbox.settings.quentli.baseUrl,
+      });
+      try {
+        const url = pod.url.replace('0.0.0.0', '127.0.0.1');
+        const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+        const auth: [string, string] = ['authorization', `Bearer ${TOKEN}`];
+        for (const host of allowedHosts) {
+          const answer = await postWithRawHeaders(url, list, [['host', host], auth]);
+          expect(answer.status, host).toBe(200);
+          expect(answer.body).toContain('quentli_list_customers');
+        }
+        const other = await postWithRawHeaders(url, list, [['host', 'evil.example'], auth]);
+        expect(other.status).toBe(403);
+      } finally {
+        expect(await pod.stop()).toBe(0);
+      }
+    });
+  });
+});
+
+describe('docs/remote.md: Try it with curl, against a real --demo --http server', () => {
+  const [block] = codeBlocks(section(REMOTE, 'Try it with curl'), 'sh');
+  const commands = shellCommands(block ?? '');
+
+  it('runs as written (URL pointed at the server): /healthz, tools/list, a tools/call; without the Accept header it is a 406', async () => {
+    const demo = await spawnHttpBin(['--demo'], { BILLING_MCP_HTTP_TOKEN: TOKEN });
+    try {
+      const origin = new URL(demo.url).origin;
+      const run = async (command: string) => {
+        expect(command).toMatch(/^curl -s http:\/\/127\.0\.0\.1:3000\//);
+        const result = await runProcess(
+          'sh',
+          ['-c', command.replace('http://127.0.0.1:3000', origin)],
+          {
+            env: { PATH: process.env.PATH ?? '', BILLING_MCP_HTTP_TOKEN: TOKEN },
+          },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      expect(commands).toHaveLength(3);
+      for (const command of commands.slice(1))
+        expect(command).toContain("-H 'Accept: application/json, text/event-stream'");
+      const [health, list, call] = commands as [string, string, string];
+      expect(JSON.parse(await run(health))).toEqual({ status: 'ok' });
+      const tools = JSON.parse(await run(list)).result.tools.map((t: { name: string }) => t.name);
+      expect(tools).toHaveLength(7);
+      expect(tools).toContain('find_customers');
+      const answer = JSON.parse(await run(call)).result;
+      expect(answer.isError).toBeFalsy();
+      expect(answer.structuredContent.results.map((r: { provider: string }) => r.provider)).toEqual(
+        ['quentli', 'flexprice', 'maple'],
+      );
+      // The header is what makes it work: the same request without it is refused.
+      const without = list.replace(" -H 'Accept: application/json, text/event-stream'", '');
+      expect(without).not.toContain('Accept');
+      expect(await run(`${without} -o /dev/null -w '%{http_code}'`)).toBe('406');
+    } finally {
+      expect(await demo.stop()).toBe(0);
     }
-    const [deployment] = docs as [string];
-    expect(deployment).toMatch(/^ {2}replicas: 2$/m);
-    expect(deployment.match(/path: \/healthz/g)).toHaveLength(2);
-    const known = new Set([...HTTP_USAGE.matchAll(/[A-Z][A-Z_]+[A-Z]/g)].map((m) => m[0]));
-    for (const [, name] of deployment.matchAll(/- name: ([A-Z_]+)$/gm)) {
-      expect(known.has(name as string) || /_API_KEY$/.test(name as string), name).toBe(true);
-    }
-    expect(deployment).not.toMatch(/value: .*(tok_|sk_)/);
   });
 });

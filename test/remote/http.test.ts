@@ -1,5 +1,5 @@
 /**
- * Remote mode's HTTP surface (issue 12): the real serveHttp() on 127.0.0.1, the SDK's real
+ * Remote mode's HTTP surface (CONTRACT §6): the real serveHttp() on 127.0.0.1, the SDK's real
  * Streamable HTTP client or raw fetch for what a client library would never send.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Scale-out (issue 12): two instances of the bin on two ports, one client alternating between
+ * Scale-out: two instances of the bin on two ports, one client alternating between
  * them as a load balancer would. Nothing an instance keeps between requests is needed: a Maple
  * next_cursor from one continues on the other at one upstream request per page.
  */

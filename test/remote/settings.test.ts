@@ -1,6 +1,7 @@
 /** Remote-mode settings (`--http`): defaults, flags mirroring env, and refusals that say what to set. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { tokenFromFile } from '../../src/transport/http/settings.js';
 import { configError } from '../helpers/config.js';
 
 const KEY = { QUENTLI_API_KEY: 'sk_test_settings' };
@@ -126,6 +127,36 @@ describe('--http settings', () => {
   it('refuses --demo with header credentials', () => {
     expect(refusal({ BILLING_MCP_HTTP_CREDENTIALS: 'headers' }, ['--http', '--demo'])).toMatch(
       /--demo serves the sandbox/,
+    );
+  });
+});
+
+describe('a bearer token no client can send in a header is refused at start-up', () => {
+  const rule =
+    /must be at least 16 visible ASCII characters \(0x21-0x7E: no spaces, control or non-ASCII characters\)/;
+  it.each([
+    ['a euro sign', 'tok_0123456789abcdef€'],
+    ['a zero-width space', 'tok_0123456789\u200babcdef'],
+    ['a NUL', 'tok_0123456789\u0000abcdef'],
+    ['a space inside', 'tok_01234567 89abcdef'],
+  ])(
+    '%s, in BILLING_MCP_HTTP_TOKEN or in the token file: the rule is named, the token is not',
+    (_, token) => {
+      const message = refusal({ ...KEY, BILLING_MCP_HTTP_TOKEN: token });
+      expect(message).toMatch(/^BILLING_MCP_HTTP_TOKEN /);
+      expect(message).toMatch(rule);
+      expect(message).not.toContain(token.slice(0, 14));
+      expect(() => tokenFromFile(`${token}\n`)).toThrow(rule);
+    },
+  );
+
+  it('a token of visible ASCII (what openssl rand -hex 32 or -base64 32 prints) is accepted', () => {
+    expect(tokenFromFile('3q2+7w==Zm9vYmFyYmF6cXV4LW1jcA==\n')).toBe(
+      '3q2+7w==Zm9vYmFyYmF6cXV4LW1jcA==',
+    );
+    const token = 'a'.repeat(64);
+    expect(loadConfig({ ...KEY, BILLING_MCP_HTTP_TOKEN: token }, ['--http']).http?.token).toBe(
+      token,
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Header credentials (issue 12 item 3): two tenants, each with its own emulators and dataset,
+ * Header credentials (CONTRACT §6): two tenants, each with its own emulators and dataset,
  * calling one instance concurrently and interleaved. Neither sees the other's data, cursors,
  * cached positions, errors or keys — in results or in the server's logs.
  */
@@ -9,6 +9,7 @@ import { startFlexpriceEmulator } from '../../src/sandbox/flexprice/emulator.js'
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
+import { HEADER_BOUNDS } from '../../src/transport/http/tenants.js';
 import { createCapture, secretForms } from '../helpers/capture.js';
 import {
   connectHttpClient,
@@ -145,9 +146,52 @@ describe('two tenants with header credentials on one instance', () => {
     const none = await connectHttpClient(bin.url);
     expect(await names(none)).toEqual([]);
     await none.close();
+    // A tool of a provider whose key B did not send: coded unauthorized naming the header.
+    expect(toolError(await call('B', 'quentli_list_customers', {}))).toEqual({
+      code: 'unauthorized',
+      message:
+        'This request sent no Quentli credentials, so the quentli tools are off. Send X-Quentli-Api-Key with each request to this server.',
+      provider: 'quentli',
+      retryable: false,
+    });
+    // A name that is no tool at all is still the client's mistake: a JSON-RPC error.
     await expect(
-      tenantB.callTool({ name: 'quentli_list_customers', arguments: {} }),
-    ).rejects.toThrow(/Unknown tool quentli_list_customers/);
+      tenantB.callTool({ name: 'quentli_delete_customer', arguments: {} }),
+    ).rejects.toThrow(/Unknown tool quentli_delete_customer/);
+  });
+
+  it('a request with no key headers is told which headers to send: in the instructions, and by each tool it calls', async () => {
+    const none = await connectHttpClient(bin.url);
+    try {
+      const text = none.getInstructions() ?? '';
+      expect(text).not.toMatch(/Tools: *\./);
+      expect(text).toContain(
+        "This request sent no billing-system credentials, so there are no tools yet. This server takes each provider's credentials from request headers: send X-Quentli-Api-Key (Quentli); X-Flexprice-Api-Key (Flexprice); X-Maple-Api-Key and X-Maple-Company-Id (Maple Billing) to use a billing system.",
+      );
+      const refused = async (name: string) =>
+        toolError(await none.callTool({ name, arguments: { id: 'cus_1' } }));
+      expect(await refused('quentli_get_customer')).toMatchObject({
+        code: 'unauthorized',
+        provider: 'quentli',
+        message: expect.stringContaining('Send X-Quentli-Api-Key with each request'),
+      });
+      expect((await refused('flexprice_list_customers')).message).toContain('X-Flexprice-Api-Key');
+      expect((await refused('maple_get_customer')).message).toContain(
+        'Send X-Maple-Api-Key and X-Maple-Company-Id',
+      );
+      expect(await refused('find_customers')).toMatchObject({
+        code: 'unauthorized',
+        message:
+          'find_customers needs credentials for at least 2 billing systems; this request sent none. Send X-Quentli-Api-Key (Quentli); X-Flexprice-Api-Key (Flexprice); X-Maple-Api-Key and X-Maple-Company-Id (Maple Billing).',
+      });
+    } finally {
+      await none.close();
+    }
+    // A tenant with some providers is told about the others only.
+    expect(tenantA.getInstructions()).toContain(
+      'send X-Flexprice-Api-Key (Flexprice) to use the others.',
+    );
+    expect(tenantA.getInstructions()).toMatch(/Tools: quentli_get_customer/);
   });
 
   it("find_customers asks only the tenant's own providers", async () => {
@@ -180,15 +224,25 @@ describe('two tenants with header credentials on one instance', () => {
     expect(aCursor.filter((id) => bCursor.includes(id))).toEqual([]);
   });
 
-  it("a tenant's cursor does not continue the other tenant's list", async () => {
-    const first = structured<Page>(await call('A', 'maple_list_customers', { take: 10 }));
-    const result = await call('B', 'maple_list_customers', { take: 10, cursor: first.next_cursor });
-    // Either refused or B's own rows: never A's.
-    if (!result.isError) {
-      const page = structured<Page>(result);
-      const aIds = new Set((await walk('A', 'cursor')).slice(10, 20));
-      expect(page.items.some((item) => aIds.has(item.id))).toBe(false);
-    }
+  it("a tenant's cursor is refused for the other tenant, revealing nothing, before any upstream request", async () => {
+    const first = structured<Page>(
+      await call('A', 'maple_list_customers', { take: 10, status: 'active' }),
+    );
+    maple.B.emulator.clearLog();
+    const refused = toolError(
+      await call('B', 'maple_list_customers', { cursor: first.next_cursor }),
+    );
+    expect(refused.code).toBe('invalid_argument');
+    // The same words as for a string that was never a cursor: nothing about A or A's query.
+    const garbage = toolError(await call('B', 'maple_list_customers', { cursor: 'garbage' }));
+    expect(refused.message).toBe(garbage.message);
+    expect(refused.message).not.toMatch(/active|cmp_|tenant/i);
+    expect(maple.B.emulator.requests).toHaveLength(0);
+    // A's own cursor, alone, still continues A's query.
+    const next = structured<Page>(
+      await call('A', 'maple_list_customers', { cursor: first.next_cursor }),
+    );
+    expect(next.items.some((item) => first.items.some((row) => row.id === item.id))).toBe(false);
   });
 
   it("errors stay with their tenant: B's upstream failure reaches B only, and names neither tenant's key", async () => {
@@ -248,5 +302,96 @@ describe('two tenants with header credentials on one instance', () => {
     expect(twice.status).toBe(400);
     expect(JSON.parse(twice.body).error.message).toBe('x-quentli-api-key was sent more than once.');
     expect(emulators.reduce((n, e) => n + e.emulator.requests.length, 0)).toBe(before);
+  });
+});
+
+describe('credential headers: bounds and the access log', () => {
+  const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+
+  it('refuses a key header outside 6-512 visible ASCII characters with 400 bad_credentials_header, naming the rule and not the value, before any upstream request', async () => {
+    const before = emulators.reduce((n, e) => n + e.emulator.requests.length, 0);
+    const flexprice = origin(emulators[2] as ProviderEmulator);
+    for (const key of [
+      '~!*'.repeat(700),
+      'x'.repeat(513),
+      'sk_tab\tinside_0042',
+      'sk_\xe9uro_0042',
+      'abc',
+    ]) {
+      const answer = await postWithRawHeaders(bin.url, list, [
+        ['x-flexprice-api-key', key],
+        ['x-flexprice-base-url', flexprice],
+      ]);
+      expect(answer.status, JSON.stringify(key.slice(0, 20))).toBe(400);
+      const { message } = JSON.parse(answer.body).error as { message: string };
+      expect(message).toBe(
+        'x-flexprice-api-key must be 6 to 512 visible ASCII characters (no spaces, no control or non-ASCII characters).',
+      );
+    }
+    const company = await postWithRawHeaders(bin.url, list, [
+      ['x-maple-api-key', KEYS.mapleA],
+      ['x-maple-company-id', `cmp_${'x'.repeat(200)}`],
+    ]);
+    expect(company.status).toBe(400);
+    expect(JSON.parse(company.body).error.message).toMatch(/^x-maple-company-id must be 1 to 128/);
+    const url = await postWithRawHeaders(bin.url, list, [
+      ['x-flexprice-api-key', KEYS.flexpriceB],
+      ['x-flexprice-base-url', `${flexprice}/${'a'.repeat(3000)}`],
+    ]);
+    expect(url.status).toBe(400);
+    expect(emulators.reduce((n, e) => n + e.emulator.requests.length, 0)).toBe(before);
+    // A 512-character key of punctuation is within bounds: served, and never echoed back.
+    const longest = `sk_${'~!*'.repeat(168)}abc00`;
+    expect(longest).toHaveLength(HEADER_BOUNDS.key.max);
+    const echoed = await postMcp(
+      bin.url,
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: longest, arguments: {} } },
+      { 'x-flexprice-api-key': longest, 'x-flexprice-base-url': flexprice },
+    );
+    const text = await echoed.text();
+    expect(echoed.status).toBe(200);
+    // The tool name is one token longer than 64 characters: dropped whole, not cut to a prefix.
+    expect(text).toContain('Unknown tool …');
+    expect(text).not.toContain('~!*~!*');
+  });
+
+  it("a tenant's key sent as a method, a tool name or an id is not in the access log (nor anywhere on stderr)", async () => {
+    // Lower-case, so it has the shape of a real method or tool name the log would keep.
+    const key = 'sk_tenantc_flexprice_5e8d1a9';
+    const headers = {
+      'x-flexprice-api-key': key,
+      'x-flexprice-base-url': origin(emulators[2] as ProviderEmulator),
+    };
+    const bodies = [
+      { jsonrpc: '2.0', id: 3, method: key },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: key, arguments: {} } },
+      { jsonrpc: '2.0', id: key, method: 'tools/list' },
+      [{ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: key, arguments: {} } }],
+    ];
+    const logBefore = bin.stderr().length;
+    for (const body of bodies) {
+      const answer = await postMcp(bin.url, body, headers);
+      const text = await answer.text();
+      expect(answer.status).toBe(200);
+      // A response's id is the caller's own, echoed to it as sent (the answer is routed by it).
+      const sentId = (body as { id?: unknown }).id;
+      expect(text.replace(`"id":${JSON.stringify(sentId)}`, '')).not.toContain(key);
+    }
+    // Each access-log line is written when its response closes.
+    await expect
+      .poll(
+        () =>
+          bin
+            .stderr()
+            .slice(logBefore)
+            .split('\n')
+            .filter((l) => l.includes('"path":"/mcp"')).length,
+      )
+      .toBeGreaterThanOrEqual(bodies.length);
+    const lines = bin.stderr().slice(logBefore);
+    expect(lines).toContain('[redacted]');
+    const seen = createCapture();
+    seen.add(lines);
+    expect(seen.leaks(secretForms([key]))).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { PROVIDERS } from '../../src/providers/registry.js';
 import type { EmulatorResponse } from '../../src/sandbox/emulator.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MAX_RESULT_BYTES } from '../../src/tools/result.js';
+import { withStderr } from '../helpers/capture.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
@@ -38,7 +39,10 @@ beforeAll(async () => {
   sandbox = setup.sandbox;
   client = await connectClient(setup.providers);
 });
-afterEach(() => {
+afterEach(async () => {
+  // A Flexprice search aborted because its sibling failed (one per status) may still reach the
+  // emulator a moment later: let it land before the next test's log and faults begin.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   for (const emulator of emulators()) {
     emulator.clearFaults();
     emulator.clearLog();
@@ -122,7 +126,8 @@ describe('find_customers: invalid input, no upstream request', () => {
     ['take above 20', { email: 'a@b.co', take: 21 }, /take: must be a whole number from 1 to 20/],
     ['an unknown provider', { email: 'a@b.co', providers: ['stripe'] }, /providers/],
     ['an empty providers list', { email: 'a@b.co', providers: [] }, /providers/],
-    ['an unknown argument', { email: 'a@b.co', status: 'active' }, /unknown argument.*status/],
+    ['an unknown argument', { email: 'a@b.co', skip: 5 }, /unknown argument.*skip/],
+    ['a status no provider has', { email: 'a@b.co', status: 'gone' }, /status/],
   ])('%s → invalid_argument', async (_, args, message) => {
     const error = toolError(await find(args));
     expect(error.code).toBe('invalid_argument');
@@ -135,9 +140,10 @@ describe('find_customers: concurrency and failures', () => {
   it('asks every provider at once: each request starts before any answer is sent (emulator logs)', async () => {
     for (const emulator of emulators()) emulator.latencyMs = 300;
     sections(await find({ name: 'a' }));
-    const logged = emulators().map((e) => {
-      expect(e.requests).toHaveLength(1);
-      return e.requests[0] as { at: number; doneAt: number | null };
+    // Flexprice is asked once per status (its API takes one status per search).
+    const logged = emulators().flatMap((e) => {
+      expect(e.requests).toHaveLength(e === sandbox.emulators.flexprice.emulator ? 3 : 1);
+      return e.requests as { at: number; doneAt: number | null }[];
     });
     const lastStart = Math.max(...logged.map((r) => r.at));
     const firstEnd = Math.min(...logged.map((r) => r.doneAt ?? Number.POSITIVE_INFINITY));
@@ -155,9 +161,9 @@ describe('find_customers: concurrency and failures', () => {
       retryable: true,
     });
     expect(failed?.error?.message).toContain(`${TIMEOUT_MS} ms`);
-    // Bounded by that provider's one timeout: a single attempt, closed by us, not retried.
-    expect(hanging.requests).toHaveLength(1);
-    await vi.waitFor(() => expect(hanging.requests[0]?.closedEarly).toBe(true), POLL);
+    // Bounded by that provider's one timeout: a single attempt per status, closed, not retried.
+    expect(hanging.requests).toHaveLength(3);
+    await vi.waitFor(() => expect(hanging.requests.every((r) => r.closedEarly)).toBe(true), POLL);
     for (const id of ['quentli', 'maple'] as const) {
       expect(found.find((s) => s.provider === id)?.returned).toBe(5);
       expect(sandbox.emulators[id].emulator.requests.map((r) => r.status)).toEqual([200]);
@@ -166,7 +172,8 @@ describe('find_customers: concurrency and failures', () => {
 
   it('every provider failing: isError, with the §5 error body and each provider’s error', async () => {
     const unauthorized = { respond: { status: 401, json: { error: { message: 'bad key' } } } };
-    for (const emulator of emulators()) emulator.inject(unauthorized);
+    // Three each: Flexprice is asked once per status.
+    for (const emulator of emulators()) emulator.inject(unauthorized, unauthorized, unauthorized);
     const result = await find({ email: 'ana@example.com' });
     const error = toolError(result);
     expect(error).toMatchObject({ code: 'unauthorized', retryable: false });
@@ -181,9 +188,13 @@ describe('find_customers: concurrency and failures', () => {
   it('every provider failing differently: isError, code upstream_error, each section keeps its own code', async () => {
     const [quentli, flexprice, maple] = emulators();
     quentli?.inject({ respond: { status: 401, json: { error: { message: 'bad key' } } } });
-    flexprice?.inject({ respond: { status: 200, text: '<html>', contentType: 'text/html' } });
+    const html = { respond: { status: 200, text: '<html>', contentType: 'text/html' } };
+    flexprice?.inject(html, html, html); // one per status asked
     maple?.inject({ respond: { status: 400, json: { error_message: 'no' } } });
-    const result = await find({ email: 'ana@example.com' });
+    const { value: result, stderr } = await withStderr(() => find({ email: 'ana@example.com' }));
+    expect(stderr).toBe(
+      'billing-customers-mcp: Flexprice POST /customers/search: a body that is not JSON\n',
+    );
     expect(toolError(result).code).toBe('upstream_error');
     const body = JSON.parse((result.content[0] as { text: string }).text) as {
       results: Section[];
@@ -201,7 +212,10 @@ describe('find_customers: concurrency and failures', () => {
       PROVIDERS.map((p) => p.create(sandbox.settings[p.id], testHttp({ timeoutMs: 30_000 }))),
     );
     closers.push(() => patient.close());
-    for (const emulator of emulators()) emulator.inject({ hang: 'headers' });
+    for (const emulator of emulators())
+      emulator.inject({ hang: 'headers' }, { hang: 'headers' }, { hang: 'headers' });
+    const asked = (emulator: typeof emulators extends () => (infer E)[] ? E : never) =>
+      emulator === sandbox.emulators.flexprice.emulator ? 3 : 1;
     const controller = new AbortController();
     const pending = patient.callTool(
       { name: 'find_customers', arguments: { name: 'a' } },
@@ -209,14 +223,15 @@ describe('find_customers: concurrency and failures', () => {
       { signal: controller.signal },
     );
     await vi.waitFor(() => {
-      for (const emulator of emulators()) expect(emulator.requests).toHaveLength(1);
+      for (const emulator of emulators()) expect(emulator.requests).toHaveLength(asked(emulator));
     }, POLL);
     controller.abort('the user changed their mind');
     await expect(pending).rejects.toThrow();
     await vi.waitFor(() => {
-      for (const emulator of emulators()) expect(emulator.requests[0]?.closedEarly).toBe(true);
+      for (const emulator of emulators())
+        expect(emulator.requests.every((r) => r.closedEarly)).toBe(true);
     }, POLL);
-    for (const emulator of emulators()) expect(emulator.requests).toHaveLength(1);
+    for (const emulator of emulators()) expect(emulator.requests).toHaveLength(asked(emulator));
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * MCP logging (issue 13): the server declares `logging` and tells the client, as
+ * MCP logging: the server declares `logging` and tells the client, as
  * `notifications/message`, its start-up line (info) and each retry, rate-limit wait and timeout
  * of a tool call (warning), honouring `logging/setLevel`; never a key or customer data. A real
  * Client against real emulators with injected faults.

@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry (issue 20 item 5) end to end: the built bin with the standard OTEL_* variables,
+ * OpenTelemetry end to end: the built bin with the standard OTEL_* variables,
  * a real SDK client over stdio and over Streamable HTTP, and a real OTLP/HTTP receiver on
  * 127.0.0.1 that decodes what arrives. Nothing between them is mocked.
  */

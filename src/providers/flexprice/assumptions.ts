@@ -1,6 +1,6 @@
 /**
  * Every fact about Flexprice's API this client relies on, in one place, tagged as in
- * /work/shared/providers/flexprice.md: [C] confirmed in source, [D] derived by reading source,
+ * docs/providers/flexprice.md: [C] confirmed in source, [D] derived by reading source,
  * [A] assumption. Change a claim here and the client follows.
  */
 

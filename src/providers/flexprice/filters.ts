@@ -1,7 +1,7 @@
 /** flexprice_list_customers filters (CONTRACT §3.2) and their POST /customers/search body. */
 import { z } from 'zod';
 import { invalidArgument } from '../../errors.js';
-import { sharedFilters } from '../filters.js';
+import { asDateTime, checkCreatedWindow, isDateTime, sharedFilters } from '../filters.js';
 import {
   DATE_FIELDS,
   EMAIL_PATTERN,
@@ -15,7 +15,6 @@ import {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const isoDate = z.iso.datetime({ offset: true });
 
 /** A condition value: may be empty (eq ""), otherwise held to the shared text rules. */
 const plain = z
@@ -60,18 +59,24 @@ function valueProblem(operator: FilterOperator, field: string, value: unknown): 
     return `${operator} needs a string of at most 255 characters`;
   if (kind === 'string') return undefined;
   if (!DATE_FIELDS.has(field)) return `${operator} applies to created_at or updated_at only`;
-  if (!isoDate.safeParse(value).success) return `${operator} needs an ISO 8601 date-time`;
+  if (!isDateTime(value as string))
+    return `${operator} needs an ISO 8601 date-time (or a date, read as midnight UTC)`;
   return undefined;
 }
 
 export const flexpriceListFilters = z
   .object({
-    email: sharedFilters.email(),
+    email: sharedFilters
+      .email()
+      .describe('Email, any case (an ILIKE contains, then equal addresses only).'),
     external_id: sharedFilters.external_id(),
     name: sharedFilters.name(),
     // Flexprice has no free-text search: its only text match is a contains on one column.
     search: sharedFilters.search().describe('Free text matched against the name (contains).'),
-    status: sharedFilters.status(['active', 'archived', 'deleted'], 'Default: active only.'),
+    status: sharedFilters.status(
+      ['active', 'archived', 'deleted', 'any'],
+      'Default active. any: all (active, then archived, then deleted).',
+    ),
     created_after: sharedFilters.created_after(),
     created_before: sharedFilters.created_before(),
     order_by: sharedFilters.order_by(ORDER_BY_FIELDS),
@@ -86,6 +91,7 @@ export type FlexpriceFilters = z.infer<typeof flexpriceListFilters>;
 
 /** Cross-field checks the schema cannot express; thrown before any request. */
 export function checkFilters(filters: FlexpriceFilters): void {
+  checkCreatedWindow(filters, 'flexprice');
   if (filters.email !== undefined && !EMAIL_PATTERN.test(filters.email)) {
     throw invalidArgument(
       `email: Flexprice accepts only a complete address like name@example.com (got ${JSON.stringify(filters.email)}).`,
@@ -103,14 +109,36 @@ interface WireCondition {
 
 function wireCondition({ field, operator, value }: Condition): WireCondition {
   const kind = OPERATOR_VALUE[operator];
-  return { field, operator, data_type: kind, value: { [kind]: value } };
+  // Flexprice parses dates as RFC 3339 only: a plain date goes as its midnight UTC.
+  const sent = kind === 'date' ? asDateTime(value as string) : value;
+  return { field, operator, data_type: kind, value: { [kind]: sent } };
 }
 
 const contains = (value: string): Condition => ({ field: 'name', operator: 'contains', value });
 
-/** The search body: our filters in Flexprice's words, paged by offset/limit. */
-export function searchBody(filters: FlexpriceFilters, offset: number, limit: number) {
+/** One status of a query: Flexprice's `status` takes a single value and has no "every status". */
+export type WireStatus = (typeof STATUS_TO_WIRE)[keyof typeof STATUS_TO_WIRE] | undefined;
+
+/** The statuses a query asks, in the order their rows are listed; undefined = the API's default. */
+export function wireStatuses(filters: FlexpriceFilters): WireStatus[] {
+  if (filters.status === 'any') return Object.values(STATUS_TO_WIRE);
+  return [filters.status === undefined ? undefined : STATUS_TO_WIRE[filters.status]];
+}
+
+/**
+ * The search body: our filters in Flexprice's words, paged by offset/limit, for one status. The
+ * email goes as a `contains` condition (ILIKE, case-insensitive), never as the case-sensitive
+ * top-level `email`; the caller keeps only the rows whose address is equal in any case.
+ */
+export function searchBody(
+  filters: FlexpriceFilters,
+  status: WireStatus,
+  offset: number,
+  limit: number,
+) {
   const conditions: Condition[] = [];
+  if (filters.email !== undefined)
+    conditions.push({ field: 'email', operator: 'contains', value: filters.email });
   if (filters.name !== undefined) conditions.push(contains(filters.name));
   if (filters.search !== undefined) conditions.push(contains(filters.search));
   if (filters.created_after !== undefined)
@@ -122,9 +150,8 @@ export function searchBody(filters: FlexpriceFilters, offset: number, limit: num
   return {
     limit,
     offset,
-    ...(filters.email === undefined ? {} : { email: filters.email }),
     ...(filters.external_id === undefined ? {} : { external_id: filters.external_id }),
-    ...(filters.status === undefined ? {} : { status: STATUS_TO_WIRE[filters.status] }),
+    ...(status === undefined ? {} : { status }),
     ...(conditions.length === 0 ? {} : { filters: conditions.map(wireCondition) }),
     // `sort` is primary; `order` directs the implicit created_at tie-breaker that follows it.
     ...(orderBy === undefined

@@ -2,6 +2,7 @@
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { cursorKeyFor } from '../cursor-key.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
 import type {
   BillingProvider,
@@ -22,8 +23,10 @@ import {
   type FlexpriceFilters,
   flexpriceListFilters,
   searchBody,
+  wireStatuses,
 } from './filters.js';
 import { normalizeCustomer } from './normalize.js';
+import { emailSegment, readSegments } from './pages.js';
 import {
   flexpriceErrorMessage,
   listResponseSchema,
@@ -109,24 +112,45 @@ export function createFlexpriceProvider(
 
   return {
     id: 'flexprice',
+    cursorKey: cursorKeyFor('flexprice', settings),
     displayName: 'Flexprice',
     listFilters: flexpriceListFilters,
     idHint: 'Starts with cust_.',
+    // Flexprice's `status` takes one value: "any" asks each of the three (see pages.ts).
+    statusPlan: (status) =>
+      status === undefined
+        ? { filters: { status: 'any' }, statuses: ['active', 'archived', 'deleted'] }
+        : { filters: { status }, statuses: [status] },
 
     async getCustomer(ref, context) {
       return normalizeCustomer(await fetchCustomer(ref, context), context.detail);
     },
 
     async listCustomers(request: PageRequest<FlexpriceFilters>, context): Promise<ProviderPage> {
-      checkFilters(request.filters);
+      const { filters, skip, take } = request;
+      checkFilters(filters);
+      // The searches of one page share a fate: when one fails, the others are aborted, never
+      // left running (a connection held, a slot taken) for an answer nobody reads.
+      const sibling = new AbortController();
+      const signal = context.signal
+        ? AbortSignal.any([context.signal, sibling.signal])
+        : sibling.signal;
       // One extra row makes has_more exact without trusting pagination.offset (the *next* offset).
-      const body = searchBody(request.filters, request.skip, request.take + 1);
-      const page = await search(body, context);
-      const items = page.items ?? [];
+      const segments = wireStatuses(filters).map((status) => {
+        const ask = async (offset: number, limit: number) => {
+          const page = await search(searchBody(filters, status, offset, limit), { signal });
+          return { items: page.items ?? [], total: reportedTotal(page.pagination) };
+        };
+        return filters.email === undefined ? ask : emailSegment(filters.email, ask);
+      });
+      const page = await readSegments(segments, skip, take).catch((error: unknown) => {
+        sibling.abort(error);
+        throw error;
+      });
       return {
-        items: items.slice(0, request.take).map((raw) => normalizeCustomer(raw, context.detail)),
-        hasMore: items.length > request.take,
-        total: reportedTotal(page.pagination),
+        items: page.items.map((raw) => normalizeCustomer(raw, context.detail)),
+        hasMore: page.hasMore,
+        total: page.total,
       };
     },
   };

@@ -1,6 +1,6 @@
 /** Flexprice customer JSON → the normalized customer (CONTRACT §4). */
 import type { Address, Customer, DetailLevel } from '../../customer.js';
-import { remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
+import { cleanId, remainingDetails, stringMap, text, withDetail } from '../normalize-shared.js';
 import type { RawCustomer } from './wire.js';
 
 const ADDRESS_FIELDS = {
@@ -47,7 +47,7 @@ function address(raw: RawCustomer): Address | null {
 export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
   const summary: Customer = {
     provider: 'flexprice',
-    id: raw.id,
+    id: cleanId(raw.id),
     external_id: text(raw.external_id),
     name: text(raw.name),
     email: text(raw.email),

@@ -28,10 +28,10 @@ export const mapleQuery = z
     owner_ids: strings('Any of.'),
     parent_customer_id: str('Exact.'),
     has_parent: z.boolean().describe('Is a child.'),
-    mrr_min: z.number().describe('Cents, ≥.'),
-    mrr_max: z.number().describe('Cents, ≤.'),
-    arr_min: z.number().describe('Cents, ≥.'),
-    arr_max: z.number().describe('Cents, ≤.'),
+    mrr_min_cents: z.number().describe('≥ (cents: $1 = 100).'),
+    mrr_max_cents: z.number().describe('≤.'),
+    arr_min_cents: z.number().describe('≥.'),
+    arr_max_cents: z.number().describe('≤.'),
     managed_externally: z.boolean().describe('Managed outside Maple.'),
     exclude_from_metrics: z.boolean().describe('Excluded from metrics.'),
     tags: strings('All of.'),
@@ -39,10 +39,14 @@ export const mapleQuery = z
   })
   .partial()
   .strict()
-  .describe('Maple-native filters.');
+  .describe('Maple-native filters (rows show the MRR/ARR filtered on).');
 
 export const mapleListFilters = z.object({
-  email: sharedFilters.email().optional(),
+  // [A] §6.5: Maple documents query.email as exact, not its case rule; the sandbox ignores case.
+  email: sharedFilters
+    .email()
+    .describe('Exact email address (any case, per Maple; undocumented).')
+    .optional(),
   external_id: sharedFilters.external_id().optional(),
   name: sharedFilters.name().optional(),
   search: sharedFilters.search().optional(),
@@ -60,14 +64,20 @@ export function toFindQuery(filters: MapleFilters): {
 } {
   const { query: extras = {}, order_by, email, external_id, name, search, status } = filters;
   checkQuery(extras);
+  if (status !== undefined && extras.statuses !== undefined && !extras.statuses.includes(status)) {
+    throw invalidArgument(
+      `status "${status}" and query.statuses ${JSON.stringify(extras.statuses)} contradict each other: no customer can match both. Give one of them.`,
+      'maple',
+    );
+  }
   const {
     statuses,
     owner_id,
     owner_ids,
-    mrr_min,
-    mrr_max,
-    arr_min,
-    arr_max,
+    mrr_min_cents: mrr_min,
+    mrr_max_cents: mrr_max,
+    arr_min_cents: arr_min,
+    arr_max_cents: arr_max,
     tags,
     metadata,
     ...same
@@ -115,18 +125,23 @@ function checkQuery(query: Query): void {
       throw bad(field, `must be 1 to ${MAX_VALUES} strings of 1 to ${MAX_TEXT} characters.`);
     }
   }
-  for (const field of ['mrr_min', 'mrr_max', 'arr_min', 'arr_max'] as const) {
+  for (const field of [
+    'mrr_min_cents',
+    'mrr_max_cents',
+    'arr_min_cents',
+    'arr_max_cents',
+  ] as const) {
     const value = query[field];
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-      throw bad(field, 'must be a whole number of cents ≥ 0.');
+      throw bad(field, 'must be a whole number of cents ≥ 0 (e.g. $1,000.00 = 100000).');
     }
   }
   for (const [min, max] of [
-    ['mrr_min', 'mrr_max'],
-    ['arr_min', 'arr_max'],
+    ['mrr_min_cents', 'mrr_max_cents'],
+    ['arr_min_cents', 'arr_max_cents'],
   ] as const) {
     if ((query[min] ?? 0) > (query[max] ?? Number.MAX_SAFE_INTEGER)) {
-      throw bad(min, `must not be above ${max}.`);
+      throw bad(min, `must not be above query.${max}: no customer can match both.`);
     }
   }
 }
@@ -138,4 +153,13 @@ function range(min: number | undefined, max: number | undefined) {
 
 function textOk(value: string): boolean {
   return value.length >= 1 && value.length <= MAX_TEXT;
+}
+
+/** The money values a query filters on, which its rows then show (a summary has no MRR/ARR). */
+export function filteredMoney(filters: MapleFilters): { mrr: boolean; arr: boolean } {
+  const q = filters.query ?? {};
+  return {
+    mrr: q.mrr_min_cents !== undefined || q.mrr_max_cents !== undefined,
+    arr: q.arr_min_cents !== undefined || q.arr_max_cents !== undefined,
+  };
 }

@@ -2,11 +2,18 @@
 import { ConfigError, invalidArgument } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
-import type { BillingProvider, ProviderSettings } from '../types.js';
+import { cursorKeyFor } from '../cursor-key.js';
+import type { BillingProvider, CustomerStatus, ProviderSettings, StatusPlan } from '../types.js';
 import { MAX_LIMIT } from './assumptions.js';
-import { type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
+import { filteredMoney, type MapleFilters, mapleListFilters, toFindQuery } from './filters.js';
 import { createCustomerLookup } from './lookup.js';
-import { errorMessage, findResponseSchema, normalizeCustomer, reportedTotal } from './normalize.js';
+import {
+  errorMessage,
+  findResponseSchema,
+  normalizeCustomer,
+  reportedTotal,
+  withMoney,
+} from './normalize.js';
 import { type FetchPage, MAX_WALK_ROWS, readWindow, type Start } from './paging.js';
 import { PositionCache, queryKey } from './position-cache.js';
 import { decodeResume, encodeResume } from './resume.js';
@@ -33,9 +40,11 @@ export function createMapleProvider(
 
   return {
     id: 'maple',
+    cursorKey: cursorKeyFor('maple', settings),
     displayName: 'Maple Billing',
     listFilters: mapleListFilters,
     idHint: 'Starts with cus_; external_id is the Maple identifier.',
+    statusPlan: mapleStatusPlan,
     getCustomer: lookup,
     async listCustomers({ filters, skip, take, resume }, { signal, detail }) {
       const { sortKey, query } = toFindQuery(filters);
@@ -48,14 +57,28 @@ export function createMapleProvider(
       const remember = (position: number, fromKey: string) => positions.set(key, position, fromKey);
       const budgetMs = 2 * http.timeoutMs;
       const window = await readWindow(fetchPage, start, skip, take, remember, budgetMs);
+      const money = filteredMoney(filters);
       return {
-        items: window.rows.map((raw) => normalizeCustomer(raw, detail)),
+        items: window.rows.map((raw) => withMoney(normalizeCustomer(raw, detail), raw, money)),
         hasMore: window.hasMore,
         total: window.total,
         resume: window.endKey === null ? null : encodeResume(key, window.endKey),
       };
     },
   };
+}
+
+/** [A] find without a status answers every status; Maple has no deleted customers (§6.1). */
+function mapleStatusPlan(status: CustomerStatus | undefined): StatusPlan {
+  if (status === undefined) return { filters: {}, statuses: ['active', 'archived'] };
+  if (status === 'deleted') {
+    return {
+      filters: null,
+      statuses: [],
+      note: 'Maple Billing has no deleted status (customers are archived, never deleted): not asked.',
+    };
+  }
+  return { filters: { status }, statuses: [status] };
 }
 
 /** One find request per call; no Idempotency-Key: a reused key would replay page 1 (§3). */

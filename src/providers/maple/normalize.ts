@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Address, Customer, DetailLevel } from '../../customer.js';
 import {
+  cleanId,
   countOrNull,
   plainData,
   type RawCustomer,
@@ -57,7 +58,7 @@ const ADDRESS_PARTS = {
 export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
   const summary: Customer = {
     provider: 'maple',
-    id: raw.id,
+    id: cleanId(raw.id),
     external_id: text(raw.identifier),
     name: text(raw.name),
     email: text(raw.email),
@@ -114,4 +115,24 @@ function describeProblem(problem: unknown): string {
   if (problem === null || typeof problem !== 'object') return '?';
   const { field, message } = problem as Record<string, unknown>;
   return [text(field), text(message)].filter((part) => part !== null).join(': ') || '?';
+}
+
+/** Maple Money `{currency, value_in_cents}` → whole cents, or null when not a usable number. */
+function cents(value: unknown): number | null {
+  const raw = (value as { value_in_cents?: unknown } | null)?.value_in_cents;
+  return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : null;
+}
+
+/** The MRR/ARR a query filtered on, added to its rows (a summary has no money otherwise). */
+export function withMoney(
+  customer: Customer,
+  raw: RawCustomer,
+  shown: { mrr: boolean; arr: boolean },
+): Customer {
+  if (!shown.mrr && !shown.arr) return customer;
+  return {
+    ...customer,
+    ...(shown.mrr ? { mrr_cents: cents(raw.mrr) } : {}),
+    ...(shown.arr ? { arr_cents: cents(raw.arr) } : {}),
+  };
 }

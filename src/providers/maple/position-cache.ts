@@ -3,7 +3,7 @@
  * jumps near a known position) cost one request instead of a walk from the start, without any
  * state the caller must carry. Positions drift when customers are created; the TTL bounds that.
  *
- * Bounded by bytes as well as entries (issue 10): `from_key` is whatever Maple sends, and a
+ * Bounded by bytes as well as entries: `from_key` is whatever Maple sends, and a
  * provider answering with megabytes per page once filled 1,000 entries to a fatal heap OOM. A key
  * longer than MAX_CACHED_FROM_KEY is not kept at all (the walk still uses it; the next call walks
  * again), so the cache holds at most maxBytes, 1 MiB by default.

@@ -19,7 +19,7 @@ export function encodeResume(queryKey: string, fromKey: string): string | null {
 export function decodeResume(resume: string, queryKey: string, skip: number): string {
   const bad = (why: string) =>
     invalidArgument(
-      `cursor: ${why}. Pass next_cursor exactly as the previous maple_list_customers page returned it, with the same filters, or use skip instead.`,
+      `cursor: ${why}. Pass next_cursor exactly as a maple_list_customers page or find_customers section returned it, or use skip instead.`,
       'maple',
     );
   const match = RESUME.exec(resume);

@@ -7,13 +7,13 @@
 export const MAX_UPSTREAM_TAKE = 100;
 
 /**
- * [A] §7.2 / §16.1: Prisma-style `mode: 'insensitive'` is accepted on string filters. Used for the
+ * [A] §7.2/§16: Prisma-style `mode: 'insensitive'` is accepted on string filters. Used for the
  * `email`, `name` and `search` inputs: a careful user expects "juan" to find "Juan Pérez" and
  * "Juan@X.com" to find "juan@x.com". Set to `{}` if Quentli rejects `mode`.
  */
 export const CASE_INSENSITIVE: { mode?: 'insensitive' } = { mode: 'insensitive' };
 
-/** [A] CONTRACT §3.1, §13: the customer's own id (external id) is Quentli's `username`. */
+/** [A] §13 (and CONTRACT §3.1): the customer's own id (external id) is Quentli's `username`. */
 export const EXTERNAL_ID_FIELD = 'username';
 
 /** CONTRACT §3.2: fields the free-text `search` input matches with `contains` (OR). */

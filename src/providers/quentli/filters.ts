@@ -1,6 +1,6 @@
 /** The list inputs Quentli applies server-side (CONTRACT §3.2) and their `customerFilter` object. */
 import { z } from 'zod';
-import { sharedFilters } from '../filters.js';
+import { asDateTime, sharedFilters } from '../filters.js';
 import {
   CASE_INSENSITIVE,
   DEFAULT_ORDER_BY,
@@ -97,7 +97,7 @@ function searchAny(text: string): object[] {
 
 /** Quentli examples use JS `toISOString()` form (ms, Z); any offset the user gave is kept exact. */
 function iso(value: string): string {
-  return new Date(value).toISOString();
+  return new Date(asDateTime(value)).toISOString();
 }
 
 /** `order_by` → `customerOrderBy` (one key); none given → DEFAULT_ORDER_BY, never the server's. */

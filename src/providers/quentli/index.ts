@@ -4,15 +4,19 @@ import type { Customer } from '../../customer.js';
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
+import { cursorKeyFor } from '../cursor-key.js';
+import { checkCreatedWindow } from '../filters.js';
 import { matchingRow, sameRecord } from '../lookup-check.js';
 import { type RawCustomer, rawCustomerSchema } from '../normalize-shared.js';
 import type {
   BillingProvider,
   CallContext,
   CustomerRef,
+  CustomerStatus,
   PageRequest,
   ProviderPage,
   ProviderSettings,
+  StatusPlan,
 } from '../types.js';
 import { EXTERNAL_ID_FIELD, MAX_UPSTREAM_TAKE } from './assumptions.js';
 import { buildFilter, buildOrderBy, type QuentliFilters, quentliListFilters } from './filters.js';
@@ -36,6 +40,33 @@ function notFound(what: string, value: string): ToolError {
     httpStatus: 200,
     retryable: false,
   });
+}
+
+/**
+ * [A] §7.3: the list includes archived customers, and a null test cannot be expressed in qs, so
+ * "not archived" cannot be asked; "archived" can, as archivedAt ≥ the epoch (NULL fails every
+ * operator). The REST API cannot delete customers [C §5]: there is no deleted status.
+ */
+function quentliStatusPlan(status: CustomerStatus | undefined): StatusPlan {
+  if (status === undefined) return { filters: {}, statuses: ['active', 'archived'] };
+  if (status === 'archived') {
+    return {
+      filters: { where: [{ field: 'archivedAt', op: 'gte', value: '1970-01-01T00:00:00.000Z' }] },
+      statuses: ['archived'],
+    };
+  }
+  if (status === 'deleted') {
+    return {
+      filters: null,
+      statuses: [],
+      note: 'Quentli has no deleted status (its customers are archived, never deleted): not asked.',
+    };
+  }
+  return {
+    filters: {},
+    statuses: ['active', 'archived'],
+    note: "Quentli's API cannot ask for customers that are not archived (it has no null test): this section lists every status; each row's status says which.",
+  };
 }
 
 export function createQuentliProvider(
@@ -95,6 +126,7 @@ export function createQuentliProvider(
     context: CallContext,
   ): Promise<ProviderPage> {
     const { skip, take, filters } = request;
+    checkCreatedWindow(filters, 'quentli');
     const base = { filter: buildFilter(filters), orderBy: buildOrderBy(filters) };
     const fetchTake = Math.min(take + 1, MAX_UPSTREAM_TAKE);
     const rows = await list({ ...base, skip, take: fetchTake }, context.signal);
@@ -112,9 +144,11 @@ export function createQuentliProvider(
 
   return {
     id: 'quentli',
+    cursorKey: cursorKeyFor('quentli', settings),
     displayName: 'Quentli',
     listFilters: quentliListFilters,
     idHint: 'A cuid-like string; external_id is the username.',
+    statusPlan: quentliStatusPlan,
     getCustomer: (ref: CustomerRef, context: CallContext) =>
       'id' in ref ? byId(ref.id, context) : byExternalId(ref.externalId, context),
     listCustomers: page,

@@ -3,6 +3,7 @@ import type { Customer, DetailLevel } from '../../customer.js';
 // Only `id` is relied on (rawCustomerSchema); everything else is read defensively (§6:
 // `meta`/`metadata` may be absent or null).
 import {
+  cleanId,
   type RawCustomer,
   remainingDetails,
   stringMap,
@@ -28,7 +29,7 @@ const TEXT_KEYS = ['username', 'name', 'email', 'phoneNumber', 'createdAt', 'upd
 export function normalizeCustomer(raw: RawCustomer, detail?: DetailLevel): Customer {
   const summary: Customer = {
     provider: 'quentli',
-    id: raw.id,
+    id: cleanId(raw.id),
     external_id: text(raw.username),
     name: text(raw.name),
     email: text(raw.email),

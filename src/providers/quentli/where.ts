@@ -4,7 +4,7 @@
  * inlined condition schema instead of three) and can never recurse.
  */
 import { z } from 'zod';
-import { isoDateTime } from '../filters.js';
+import { asDateTime, isDateTime } from '../filters.js';
 import {
   BOOLEAN_FIELDS,
   BOOLEAN_OPS,
@@ -15,8 +15,6 @@ import {
   STRING_OPS,
 } from './assumptions.js';
 
-/** The shared ISO 8601 check (offset allowed), so dates are validated alike everywhere. */
-const ISO_DATE_TIME = isoDateTime('');
 const FIELDS = [...STRING_FIELDS, ...DATE_FIELDS, ...BOOLEAN_FIELDS] as const;
 const GROUPS = ['AND', 'OR', 'NOT'] as const;
 type Group = (typeof GROUPS)[number];
@@ -79,8 +77,9 @@ function conditionProblem({ field, op, value, insensitive }: Condition): string 
   if (values.some((v) => typeof v !== 'string' || v === '' || v.length > 255)) {
     return 'value must be text of 1 to 255 characters';
   }
-  if (isDate(field) && values.some((v) => !ISO_DATE_TIME.safeParse(v).success)) {
-    return `value for ${field} must be an ISO 8601 date-time`;
+  // The shared ISO 8601 check (offset allowed, or a plain date), so dates are validated alike.
+  if (isDate(field) && values.some((v) => typeof v === 'string' && !isDateTime(v))) {
+    return `value for ${field} must be an ISO 8601 date-time (or a date, read as midnight UTC)`;
   }
   return null;
 }
@@ -89,7 +88,7 @@ function conditionProblem({ field, op, value, insensitive }: Condition): string 
 function toPrisma({ field, op, value, insensitive }: Condition): Record<string, unknown> {
   if (field === 'noPayments') return { noPayments: value };
   const normalized = isDate(field)
-    ? mapValues(value as Value, (v) => new Date(v).toISOString())
+    ? mapValues(value as Value, (v) => new Date(asDateTime(v)).toISOString())
     : value;
   return { [field]: { [op]: normalized, ...(insensitive ? { mode: 'insensitive' } : {}) } };
 }

@@ -18,7 +18,7 @@ export interface FindSwitches {
   /** Send a from_key on the last page too (the other reading of the end-of-list [A]). */
   fromKeyOnLastPage: boolean;
   /** Append this many characters to every from_key (".ppp…", ignored when read back): a server
-   * whose opaque keys are huge (issue 10: memory must stay bounded). */
+   * whose opaque keys are huge (memory must stay bounded whatever Maple sends). */
   fromKeyPadding?: number;
 }
 

@@ -25,7 +25,7 @@ export const QUENTLI_FORBIDDEN_KEY = 'sk_test_quentli_no_permission_3b';
 export interface QuentliSwitches {
   /** §5.2: how a missing customer is answered: `200 null` (default) or `404 Customer not found`. */
   missingCustomer: 'null' | '404';
-  /** §12.4: 400 for top-level `filter[...]`/`orderBy[...]` keys instead of silently ignoring them. */
+  /** §12: 400 for top-level `filter[...]`/`orderBy[...]` keys instead of silently ignoring them. */
   rejectBracketParams: boolean;
 }
 

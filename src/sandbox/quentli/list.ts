@@ -25,7 +25,7 @@ export function decodeListQuery(rawQuery: string): DecodedListQuery {
 }
 
 export interface ListOptions {
-  /** 400 for `filter[...]` / `orderBy[...]` top-level keys: catches client mis-encoding (§12.4). */
+  /** 400 for `filter[...]` / `orderBy[...]` top-level keys: catches client mis-encoding (§12). */
   rejectBracketParams: boolean;
 }
 

@@ -93,6 +93,14 @@ export async function oauthAuth(
           clockTolerance: CLOCK_TOLERANCE_S,
           requiredClaims: ['exp'],
         });
+        // jose checks iat only with maxTokenAge; a token "issued" in the future was not issued
+        // by a sane issuer (or was minted to outlive revocation): refused like an early nbf.
+        if (
+          typeof payload.iat === 'number' &&
+          payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_S
+        ) {
+          return invalidToken('Token was issued in the future', challenge);
+        }
         scopes = scopesOf(payload);
       } catch (error) {
         return verificationFailure(error, challenge);
@@ -160,9 +168,11 @@ async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Pro
 
 function bearer(
   req: IncomingMessage,
-): { token: string; error?: undefined } | { token?: undefined; error: string; status?: 400 } {
+):
+  | { token: string; error?: undefined }
+  | { token?: undefined; error: string; status?: 400; missing?: true } {
   const header = req.headers.authorization;
-  if (!header) return { error: 'Missing Authorization header' };
+  if (!header) return { error: 'Missing Authorization header', missing: true };
   // Node keeps the first of several; a proxy in front may have read another (RFC 6750 §3.1).
   if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
     return { error: 'Send one Authorization header', status: 400 };
@@ -212,8 +222,16 @@ function keySetUnavailable(error: unknown): boolean {
   );
 }
 
-/** No usable bearer token: 401 invalid_token, or 400 invalid_request for a malformed request. */
-function refuseBearer(given: { error: string; status?: 400 }, challenge: string): Refusal {
+/**
+ * No usable bearer token: 401 invalid_token, or 400 invalid_request for a malformed request. A
+ * request with no credentials at all gets the challenge without an error code (RFC 6750 §3.1:
+ * "the resource server SHOULD NOT include an error code"), still with its description.
+ */
+function refuseBearer(
+  given: { error: string; status?: 400; missing?: true },
+  challenge: string,
+): Refusal {
+  if (given.missing) return bearerError(401, 'unauthorized', undefined, given.error, challenge);
   if (given.status !== 400) return invalidToken(given.error, challenge);
   return bearerError(400, 'bad_request', 'invalid_request', given.error, challenge);
 }
@@ -222,21 +240,24 @@ function invalidToken(description: string, challenge: string): Refusal {
   return bearerError(401, 'unauthorized', 'invalid_token', description, challenge);
 }
 
-/** An RFC 6750 error: the same error code and description in the challenge and the body. */
+/** An RFC 6750 error: the same error code (if any) and description in the challenge and the body. */
 function bearerError(
   status: number,
   code: string,
-  error: string,
+  error: string | undefined,
   description: string,
   challenge: string,
 ): Refusal {
-  const parts = [`error="${error}"`, `error_description="${description}"`];
-  if (challenge) parts.push(challenge);
+  const parts = [
+    ...(error ? [`error="${error}"`] : []),
+    `error_description="${description}"`,
+    ...(challenge ? [challenge] : []),
+  ];
   return {
     status,
     code,
     headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
-    body: { error, error_description: description },
+    body: error ? { error, error_description: description } : { error_description: description },
   };
 }
 

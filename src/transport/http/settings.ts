@@ -225,11 +225,23 @@ function secureUrl(value: string, name: string, example: string): URL {
 
 function checkToken(token: string, name: string): void {
   // A short token is guessable over a network; 16 characters is the floor, 32+ random is advised.
-  if (token.length < 16 || /\s/.test(token)) {
+  // Only visible ASCII can travel in an Authorization header as sent by every client (RFC 9110
+  // field values, RFC 6750 b64token): a token with a '€', a zero-width space or a NUL would lock
+  // every client out with 401, so it is refused here, by rule, without echoing it.
+  if (token.length < 16 || !isVisibleAscii(token)) {
     throw new ConfigError(
-      `${name} must be at least 16 characters without spaces (e.g. openssl rand -hex 32).`,
+      `${name} must be at least 16 visible ASCII characters (0x21-0x7E: no spaces, control or non-ASCII characters), e.g. openssl rand -hex 32.`,
     );
   }
+}
+
+/** Every character in 0x21-0x7E (what an HTTP header carries as sent): a loop, linear in the text. */
+export function isVisibleAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
 }
 
 /** The token file's content, checked like the variable (read by the bin: loadConfig does no I/O). */

@@ -44,11 +44,16 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
             const secrets = new Secrets();
             for (const key of tenant.keys) secrets.add(key);
             const sets = [processSecrets, secrets];
-            return (transport) => void redactOutgoing(transport, () => sets);
+            return {
+              wrap: (transport) => void redactOutgoing(transport, () => sets),
+              secrets: sets,
+            };
           },
         })
       : () => operator;
-  const running = await serveHttp({ settings, authenticator, route });
+  const running = await serveHttp({ settings, authenticator, route }).catch((error: unknown) => {
+    throw listenError(error, settings) ?? error;
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -65,6 +70,32 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   return running;
+}
+
+/**
+ * A listen failure as a start-up error that says what to change, instead of a raw fatal error:
+ * the usual one is a second `--http` instance on the default port 3000.
+ */
+export function listenError(
+  error: unknown,
+  settings: Pick<HttpServeSettings, 'host' | 'port'>,
+): ConfigError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
+  const port = 'choose another port with --port or BILLING_MCP_HTTP_PORT (0 takes any free port)';
+  if (code === 'EADDRINUSE')
+    return new ConfigError(
+      `Cannot listen on ${where}: the port is already in use (another billing-customers-mcp --http?). Stop that process, or ${port}.`,
+    );
+  if (code === 'EACCES')
+    return new ConfigError(
+      `Cannot listen on ${where}: permission denied (ports below 1024 need privileges); ${port}.`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new ConfigError(
+      `Cannot listen on ${where}: no such address on this machine; check --host or BILLING_MCP_HTTP_HOST.`,
+    );
+  return undefined;
 }
 
 async function authenticatorFor(settings: HttpServeSettings): Promise<Authenticator> {

@@ -13,15 +13,21 @@ import { ConfigError } from '../../errors.js';
 import { fingerprint } from '../../fingerprint.js';
 import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
 import type { ProviderSettings } from '../../providers/types.js';
+import { MIN_SECRET_LENGTH } from '../../redact.js';
 import { serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
+import {
+  baseUrlHeader,
+  credentialHeaders,
+  keyHeader,
+  MAPLE_COMPANY_HEADER,
+  missingProviders,
+} from './credential-headers.js';
+import { isVisibleAscii } from './settings.js';
 
-/** `X-Quentli-Api-Key`, `X-Flexprice-Api-Key`, `X-Maple-Api-Key` (+ `X-Maple-Company-Id`), optional `X-<Provider>-Base-Url`. */
-export const keyHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-api-key`;
-export const baseUrlHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-base-url`;
-export const MAPLE_COMPANY_HEADER = 'x-maple-company-id';
+export { baseUrlHeader, keyHeader, MAPLE_COMPANY_HEADER };
 
 export interface Tenant {
   server: () => Server;
@@ -36,8 +42,8 @@ export interface TenantRouteOptions {
   version: string;
   /** Tenants kept warm (providers, caches, tool definitions); the least recently used goes first. */
   maxTenants?: number;
-  /** Adds redaction of the tenant's keys to a request's transport. */
-  wrap?: (tenant: Tenant) => Route['wrap'];
+  /** Adds redaction of the tenant's keys to a request's transport and to its access-log line. */
+  wrap?: (tenant: Tenant) => Pick<Route, 'wrap' | 'secrets'>;
 }
 
 export function tenantRoute(
@@ -68,10 +74,14 @@ export function tenantRoute(
         entry.create(settings, options.http),
       );
       const tenant: Tenant = {
-        server: serverFactory({ providers, version: options.version }),
+        server: serverFactory({
+          providers,
+          version: options.version,
+          missing: missingProviders(configured.map(({ entry }) => entry)),
+        }),
         keys: configured.map(({ settings }) => settings.apiKey),
       };
-      known = { tenant, route: { server: tenant.server, wrap: options.wrap?.(tenant) } };
+      known = { tenant, route: { server: tenant.server, ...options.wrap?.(tenant) } };
       while (tenants.size >= max) tenants.delete(tenants.keys().next().value as string);
     }
     tenants.set(key, known);
@@ -79,12 +89,32 @@ export function tenantRoute(
   };
 }
 
+/**
+ * Bounds on credential headers, checked before anything is built from them. Keys: 6 to 512
+ * visible ASCII characters (0x21-0x7E). Every provider's real keys fit with room to spare —
+ * Flexprice `sk_` + a 26-character ULID, Quentli `sk_…`, Maple an opaque bearer token (tokens
+ * that travel in an Authorization header are visible ASCII by RFC 6750's b64token, and JWT-sized
+ * ones stay well under 512) — and 6 is the shortest a key can be and still be redacted. A space,
+ * TAB, non-ASCII byte or a 2,000-character key is nobody's real key. A Maple company id is
+ * `cmp_` + a 27-character KSUID: up to 128. A base URL: up to 2,048.
+ */
+export const HEADER_BOUNDS = {
+  key: { min: MIN_SECRET_LENGTH, max: 512 },
+  company: { min: 1, max: 128 },
+  baseUrl: { min: 1, max: 2048 },
+} as const;
+
 function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
   const configured: { entry: ProviderEntry; settings: ProviderSettings }[] = [];
-  for (const entry of PROVIDERS) {
-    const apiKey = header(req, keyHeader(entry));
-    const baseUrl = header(req, baseUrlHeader(entry));
-    const companyId = entry.id === 'maple' ? header(req, MAPLE_COMPANY_HEADER) : undefined;
+  // Every credential header is bounded first: nothing below runs on an out-of-bounds value.
+  const read = PROVIDERS.map((entry) => ({
+    entry,
+    apiKey: header(req, keyHeader(entry), HEADER_BOUNDS.key),
+    baseUrl: header(req, baseUrlHeader(entry), HEADER_BOUNDS.baseUrl),
+    companyId:
+      entry.id === 'maple' ? header(req, MAPLE_COMPANY_HEADER, HEADER_BOUNDS.company) : undefined,
+  }));
+  for (const { entry, apiKey, baseUrl, companyId } of read) {
     if (apiKey === undefined) {
       if (baseUrl !== undefined || companyId !== undefined) {
         throw new ConfigError(
@@ -100,9 +130,7 @@ function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
       baseUrl: baseUrlFor(entry, baseUrl, allowedBaseUrls),
       apiKey,
       // A tenant's keys are headers: an unauthorized error names those, not the env variables.
-      credentialHint: [keyHeader(entry), ...(entry.id === 'maple' ? [MAPLE_COMPANY_HEADER] : [])]
-        .map((name) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()))
-        .join(' and '),
+      credentialHint: credentialHeaders(entry),
     };
     if (companyId !== undefined) settings.companyId = companyId;
     configured.push({ entry, settings });
@@ -127,10 +155,21 @@ function baseUrlFor(
   return normalized;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+function header(
+  req: IncomingMessage,
+  name: string,
+  bounds: { min: number; max: number },
+): string | undefined {
   const values = req.headersDistinct[name] ?? [];
   // Node would join two into "a, b" and send that upstream as the key.
   if (values.length > 1) throw new ConfigError(`${name} was sent more than once.`);
-  const text = values[0];
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
+  const text = values[0]?.trim();
+  if (text === undefined || text === '') return undefined;
+  // The message names the rule, never the value (it may be a key).
+  if (text.length < bounds.min || text.length > bounds.max || !isVisibleAscii(text)) {
+    throw new ConfigError(
+      `${name} must be ${bounds.min} to ${bounds.max} visible ASCII characters (no spaces, no control or non-ASCII characters).`,
+    );
+  }
+  return text;
 }
