@@ -29,6 +29,7 @@
  * Attributes are names, codes and numbers this server chose: never a key, a token, a URL query,
  * an argument value or a customer field.
  */
+import { callSignal } from '../call-log.js';
 import { ERROR_CODES } from '../errors.js';
 import { logLine } from '../log.js';
 import { processSecrets } from '../redact.js';
@@ -111,6 +112,8 @@ export interface TelemetryHost {
   version: string;
   errorCodes: readonly string[];
   connectionErrorCode: (error: unknown) => string | undefined;
+  /** The call's own signal for a signal derived from it (src/call-log.ts). */
+  callSignal: (signal: AbortSignal) => AbortSignal;
   log: (line: string) => void;
 }
 
@@ -184,7 +187,14 @@ export async function startTelemetry(env: Env, name: string, version: string): P
   }
   for (const notice of plan.notices) logLine(notice);
   const { createTelemetry } = await import('./otel.js');
-  const host = { name, version, errorCodes: ERROR_CODES, connectionErrorCode, log: logLine };
+  const host = {
+    name,
+    version,
+    errorCodes: ERROR_CODES,
+    connectionErrorCode,
+    callSignal,
+    log: logLine,
+  };
   Object.assign(telemetry, createTelemetry(plan, host, env));
 }
 

@@ -154,7 +154,8 @@ export function createTelemetry(plan: TelemetryPlan, host: TelemetryHost, env: E
       const cause = lastOutcome.get(attempt.request) ?? '_OTHER';
       upstreamRetries?.add(1, { 'billing.provider': attempt.provider, 'error.type': cause });
     }
-    const parent = (attempt.signal && requestContexts.get(attempt.signal)) ?? ROOT_CONTEXT;
+    const { signal } = attempt;
+    const parent = (signal && requestContexts.get(host.callSignal(signal))) ?? ROOT_CONTEXT;
     const span = tracer.startSpan(attempt.method, { kind: SpanKind.CLIENT, attributes }, parent);
     const traceHeaders: TraceHeaders = {};
     propagator.inject(trace.setSpan(parent, span), traceHeaders, defaultTextMapSetter);

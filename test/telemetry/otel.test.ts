@@ -169,7 +169,10 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     const bin = await spawnHttpBin(['--demo'], otelEnv(receiver));
     try {
       const client = await connectHttpClient(bin.url, { traceparent: header.traceparent });
-      await client.callTool({ name: 'find_customers', arguments: { email: 'a@b.co', take: 1 } });
+      await client.callTool({
+        name: 'find_customers',
+        arguments: { email: 'nobody@example.com', take: 1 },
+      });
       await client.callTool({
         name: 'maple_list_customers',
         arguments: { take: 1 },
