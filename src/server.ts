@@ -11,6 +11,8 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
+import { telemetry } from './telemetry/index.js';
+import { tracedRequest } from './telemetry/sdk.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
 
@@ -50,6 +52,9 @@ export function serverFactory({
   // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   let listed: { tools: Tool[] } | undefined;
+  // telemetry: what a request span records (src/telemetry/sdk.ts)
+  const traced = (request: { method: string; params?: unknown }, extra: Extra) =>
+    tracedRequest(request, extra, (name) => byName.has(name));
 
   return () => {
     const server = new Server(
@@ -64,10 +69,13 @@ export function serverFactory({
     server.oninitialized = () => {
       if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
     };
-    server.setRequestHandler(ListToolsRequestSchema, () => {
-      listed ??= { tools: tools.map((tool) => tool.definition()) };
-      return listed;
-    });
+    server.setRequestHandler(ListToolsRequestSchema, (request, extra) =>
+      // telemetry: a span per MCP request (src/telemetry/index.ts)
+      telemetry.request(traced(request, extra), async () => {
+        listed ??= { tools: tools.map((tool) => tool.definition()) };
+        return listed;
+      }),
+    );
     /*
      * tools/call is served from the raw request (the SDK's fallback handler), not through
      * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
@@ -75,7 +83,10 @@ export function serverFactory({
      * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
      * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
      */
-    server.fallbackRequestHandler = async (request, extra) => {
+    // telemetry: a span per MCP request (src/telemetry/index.ts)
+    server.fallbackRequestHandler = (request, extra) =>
+      telemetry.request(traced(request, extra), () => callTool(request, extra));
+    const callTool: FallbackHandler = async (request, extra) => {
       if (request.method !== 'tools/call') {
         throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
       }
@@ -102,6 +113,9 @@ export function serverFactory({
     return server;
   };
 }
+
+type FallbackHandler = NonNullable<Server['fallbackRequestHandler']>;
+type Extra = Parameters<FallbackHandler>[1];
 
 /**
  * A JSON-RPC error with this code and exactly this message. Not McpError: it writes
