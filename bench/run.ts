@@ -20,6 +20,7 @@ import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
 import { measureRedaction } from './sections/redaction.js';
+import { measureTelemetry } from './sections/telemetry.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
 
 // Compiled to bench/.build/bench/run.js.
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     ['http', 'remote mode (HTTP)', () => measureHttp(b)],
     ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
     ['redaction', 'redaction', () => measureRedaction(b)],
+    ['telemetry', 'telemetry off and on', () => measureTelemetry(b)],
   ];
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;

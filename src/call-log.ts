@@ -20,6 +20,25 @@ export type CallLogSink = (level: CallLogLevel, message: string) => void;
  */
 const sinks = new WeakMap<AbortSignal, CallLogSink>();
 
+/** A signal derived from a call's (AbortSignal.any), to the signal it was derived from. */
+const derivedFrom = new WeakMap<AbortSignal, AbortSignal>();
+
+/** Records that `derived` belongs to the same call as `signal` (its log, its trace). */
+export function linkSignal(derived: AbortSignal, signal: AbortSignal): void {
+  derivedFrom.set(derived, signal);
+}
+
+/** The call's own signal for `signal`: itself, or the one it was derived from (a few levels). */
+export function callSignal(signal: AbortSignal): AbortSignal {
+  let current = signal;
+  for (let depth = 0; depth < 8; depth++) {
+    const parent = derivedFrom.get(current);
+    if (parent === undefined) break;
+    current = parent;
+  }
+  return current;
+}
+
 /** Makes `sink` the log of the call that `signal` belongs to. */
 export function openCallLog(signal: AbortSignal, sink: CallLogSink): void {
   sinks.set(signal, sink);
@@ -30,7 +49,7 @@ export function callLog(
   level: CallLogLevel,
   message: string,
 ): void {
-  if (signal) sinks.get(signal)?.(level, message);
+  if (signal) sinks.get(callSignal(signal))?.(level, message);
 }
 
 /**

@@ -6,7 +6,8 @@ import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { processSecrets } from './redact.js';
-import { serverFactory } from './server.js';
+import { SERVER_NAME, serverFactory } from './server.js';
+import { startTelemetry, telemetry } from './telemetry/index.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
 import type { HttpSettings } from './upstream/upstream.js';
@@ -38,9 +39,11 @@ async function main(): Promise<void> {
     return;
   }
 
+  // telemetry: loaded only when OTEL_* configures it; flushed on the way out (onClose).
+  await startTelemetry(process.env, SERVER_NAME, VERSION);
   const serverOptions = { providers: providers.map((p) => p.provider), version: VERSION };
   const onClose = async () => {
-    await Promise.all([closeSandbox(), destroySharedDispatcher()]);
+    await Promise.all([closeSandbox(), destroySharedDispatcher(), telemetry.shutdown()]);
   };
   const names = providers.map((p) => p.provider.id).join(', ');
   const source = config.demo ? ' from the built-in sandbox (--demo)' : '';

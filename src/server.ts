@@ -15,6 +15,8 @@ import {
 import { z } from 'zod';
 import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
+import { telemetry } from './telemetry/index.js';
+import { tracedRequest } from './telemetry/sdk.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
 import { type Outgoing, OutgoingTransport } from './transport/redacting.js';
@@ -110,6 +112,9 @@ export function serverFactory({
   const text = [instructions(providers), ...(missing ? [missing.instructions] : [])].join('\n');
   const hint: CacheHint = { ttlMs: LIST_TTL_MS, cacheScope };
   let listed: { tools: Tool[] } | undefined;
+  // telemetry: what a request span records (src/telemetry/sdk.ts)
+  const traced = (request: { method: string; params?: unknown }, ctx: ServerContext) =>
+    tracedRequest(request, ctx, (name) => byName.has(name));
 
   return ({ outgoing } = {}) => {
     const server = new BillingServer(
@@ -126,13 +131,20 @@ export function serverFactory({
       const params = { level: 'info' as const, logger: SERVER_NAME, data: startupMessage };
       server.sendLoggingMessage(params).catch(() => undefined);
     };
-    server.setRequestHandler('tools/list', () => {
-      listed ??= { tools: tools.map((tool) => tool.definition()) };
-      return listed;
-    });
+    server.setRequestHandler('tools/list', (request, ctx) =>
+      // telemetry: a span per MCP request (src/telemetry/index.ts)
+      telemetry.request(traced(request, ctx), async () => {
+        listed ??= { tools: tools.map((tool) => tool.definition()) };
+        return listed;
+      }),
+    );
     // Registered by method (no fallback handler), so an unknown method is answered by the SDK
     // during dispatch: -32601, which 2026-07-28 over HTTP answers with status 404.
-    server.setRequestHandler('tools/call', { params: ANY_PARAMS }, async (params, ctx) => {
+    server.setRequestHandler('tools/call', { params: ANY_PARAMS }, (params, ctx) =>
+      // telemetry: a span per MCP request (src/telemetry/index.ts)
+      telemetry.request(traced({ method: 'tools/call', params }, ctx), () => callTool(params, ctx)),
+    );
+    const callTool = async (params: Record<string, unknown>, ctx: ServerContext) => {
       if (typeof params.name !== 'string') {
         throw rpcError(
           ProtocolErrorCode.InvalidParams,
@@ -164,7 +176,7 @@ export function serverFactory({
                 .catch(() => undefined);
             };
       return tool.call(params.arguments, { signal, progress });
-    });
+    };
     return server;
   };
 }

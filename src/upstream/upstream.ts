@@ -9,6 +9,7 @@ import { ToolError, trimProviderMessage } from '../errors.js';
 import { fingerprint } from '../fingerprint.js';
 import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
+import { type TraceHeaders, telemetry } from '../telemetry/index.js';
 import { RequestGate } from './gate.js';
 import { parseProviderJson } from './json.js';
 import { isDotSegment } from './path.js';
@@ -133,7 +134,11 @@ export class Upstream {
       const lastAttempt = attempt >= http.maxRetries;
       let response: RawResponse;
       try {
-        response = await this.attempt(req);
+        // telemetry: a span per attempt, trace context sent upstream (src/telemetry/index.ts)
+        const { signal, method } = req;
+        const { providerId: provider, baseUrl } = this.options;
+        const traced = { request: req, signal, provider, method, baseUrl, retry: attempt };
+        response = await telemetry.upstreamAttempt(traced, (trace) => this.attempt(req, trace));
       } catch (error) {
         const failure = this.toToolError(error, req.signal);
         if (failure.code === 'timeout') noteTimeout(req.signal, this.displayName, http.timeoutMs);
@@ -187,7 +192,7 @@ export class Upstream {
   }
 
   /** One HTTP exchange; the body is always read to the end or destroyed. */
-  private async attempt(req: UpstreamRequest<unknown>): Promise<RawResponse> {
+  private async attempt(req: UpstreamRequest<unknown>, trace?: TraceHeaders): Promise<RawResponse> {
     const { baseUrl, headers, http } = this.options;
     const deadline = linkedDeadline(req.signal, http.timeoutMs);
     const url = `${baseUrl}${req.path}${req.query ? `?${req.query}` : ''}`;
@@ -204,6 +209,7 @@ export class Upstream {
         headers: {
           accept: 'application/json',
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...trace,
           ...headers,
         },
         body: hasBody ? JSON.stringify(req.body) : undefined,
