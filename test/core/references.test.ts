@@ -116,12 +116,14 @@ function unresolved(
 }
 
 const SCANNED_DIRS = ['src', 'test', 'docs', 'bench', 'scripts'];
+const SKIPPED_DIRS = new Set(['node_modules', '.build', 'out', 'dist']);
 const SCANNED_FILE = /\.(?:ts|mts|mjs|js|md)$/;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : filesUnder(path);
+    // node_modules and build output (bench/.build, .ci/out) are not the project's own text.
+    if (entry.isDirectory()) return SKIPPED_DIRS.has(entry.name) ? [] : filesUnder(path);
     return SCANNED_FILE.test(entry.name) ? [path] : [];
   });
 }
