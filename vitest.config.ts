@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: every test as written (in-memory clients), and the contract tests again with
- * MCP_TEST_TRANSPORT=http, where test/helpers/mcp.ts's connectClient serves the same server over
- * Streamable HTTP on 127.0.0.1 (remote mode must answer exactly like stdio).
+ * Every test as written (in-memory clients speaking 2025-11-25), and the contract tests again
+ * over Streamable HTTP on 127.0.0.1 (MCP_TEST_TRANSPORT=http: remote mode must answer exactly like
+ * stdio) and in the 2026-07-28 era (MCP_TEST_ERA=modern: a client pinned to it; auto: a client
+ * that probes with server/discover), through test/helpers/mcp.ts's connectClient.
  */
 // Not upstream-pressure: its subject is the upstream pool under one burst of calls, which over HTTP
 // arrives in waves (connections opening), so its reconnect count measures the test's timing.
@@ -19,6 +20,20 @@ const OVER_HTTP = [
   'test/reliability/hostile-answers.test.ts',
 ];
 
+/** Through the built bin over stdio, the secret scan among them: again with a 2026-07-28 client. */
+const OVER_STDIO = [
+  'test/server/stdio.test.ts',
+  'test/reliability/secrets.test.ts',
+  'test/reliability/stdio.test.ts',
+];
+
+/** A client that negotiates (`mode: 'auto'`) lands on 2026-07-28: the surface, checked once. */
+const AUTO = [
+  'test/server/tools-surface.test.ts',
+  'test/server/find-customers.test.ts',
+  'test/server/summary-shape.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +41,47 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'http', include: OVER_HTTP, env: { MCP_TEST_TRANSPORT: 'http' } },
+      },
+      {
+        extends: true,
+        test: { name: 'modern', include: OVER_HTTP, env: { MCP_TEST_ERA: 'modern' } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'http-modern',
+          include: OVER_HTTP,
+          env: { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'modern' },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'stdio-modern', include: OVER_STDIO, env: { MCP_TEST_ERA: 'modern' } },
+      },
+      {
+        // Remote mode's own suites (auth, tenants, instances, the bin) with 2026-07-28 clients.
+        extends: true,
+        test: {
+          name: 'remote-modern',
+          include: ['test/remote/**/*.test.ts'],
+          env: { MCP_TEST_ERA: 'modern' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'auto',
+          include: [...AUTO, 'test/server/stdio.test.ts'],
+          env: { MCP_TEST_ERA: 'auto' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'http-auto',
+          include: AUTO,
+          env: { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'auto' },
+        },
       },
     ],
   },

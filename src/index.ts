@@ -6,7 +6,7 @@ import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { processSecrets } from './redact.js';
-import { createServer, SERVER_NAME, serverFactory } from './server.js';
+import { SERVER_NAME, serverFactory } from './server.js';
 import { startTelemetry, telemetry } from './telemetry/index.js';
 import { serveStdio } from './transport/stdio.js';
 import { destroySharedDispatcher } from './upstream/undici.js';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   }
   // The start-up line also goes to the client as an MCP log message at info (stderr may be hidden).
   const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
-  await serveStdio(createServer({ ...serverOptions, startupMessage }), onClose);
+  await serveStdio(serverFactory({ ...serverOptions, startupMessage }), onClose);
   logLine(startupMessage);
 }
 

@@ -1,99 +1,153 @@
 /** createServer: an MCP server over the given providers. No env, no I/O: the bin connects a transport. */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  ErrorCode,
-  ListToolsRequestSchema,
-  type LoggingLevel,
-  LoggingLevelSchema,
-  SetLevelRequestSchema,
+  type CacheHint,
+  type CacheScope,
+  type Implementation,
+  type JSONRPCRequest,
+  ProtocolErrorCode,
+  type Result,
+  type ServerOptions as SdkServerOptions,
+  Server,
+  type ServerContext,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+  type Transport,
+} from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { type CallLogSink, openCallLog } from './call-log.js';
 import type { BillingProvider } from './providers/types.js';
 import { telemetry } from './telemetry/index.js';
 import { tracedRequest } from './telemetry/sdk.js';
 import { cutAt } from './tools/cut.js';
 import { bindProviderTools } from './tools/register.js';
+import { type Outgoing, OutgoingTransport } from './transport/redacting.js';
 
 export const SERVER_NAME = 'billing-customers-mcp';
+
+/**
+ * How long a 2026-07-28 client may reuse `tools/list` (and `server/discover`): the list changes
+ * only when the operator restarts with another configuration, so five minutes bounds how long a
+ * client keeps a stale list after a redeploy at one request per five minutes.
+ */
+export const LIST_TTL_MS = 300_000;
 
 export interface ServerOptions {
   /** Header-credential mode: the providers a request sent no keys for (transport/http/credential-headers.ts). */
   missing?: MissingProviders;
   providers: readonly BillingProvider[];
   version: string;
-  /** Sent to the client at `info` once it is initialized (the bin's start-up line). */
+  /** Sent to a 2025-era client at `info` once it is initialized (the bin's start-up line). */
   startupMessage?: string;
+  /**
+   * Who may reuse the tool list: `public` when every caller gets the same one (the operator's
+   * keys), `private` when it depends on the caller (per-request header credentials).
+   */
+  cacheScope?: CacheScope;
+}
+
+/** Per instance: what every message it sends passes through (redaction, the access log). */
+export interface InstanceOptions {
+  outgoing?: Outgoing;
 }
 
 /**
  * The SDK's low-level Server rather than McpServer: McpServer validates arguments before the
  * handler runs and answers failures as plain text, while CONTRACT §5 wants coded JSON errors.
+ * `connect` puts our outgoing filter between the protocol layer and whatever transport the SDK's
+ * serving entry hands it, so every message this instance sends is redacted, in either era.
  */
-export function createServer(options: ServerOptions): Server {
-  return serverFactory(options)();
+class BillingServer extends Server {
+  constructor(
+    info: Implementation,
+    options: SdkServerOptions,
+    private readonly outgoing: Outgoing | undefined,
+  ) {
+    super(info, options);
+  }
+
+  override connect(transport: Transport): Promise<void> {
+    return super.connect(
+      this.outgoing ? new OutgoingTransport(transport, this.outgoing) : transport,
+    );
+  }
+
+  /**
+   * tools/call is ours end to end: the SDK would check the request against its schema first and
+   * answer `"arguments": null` or a missing `name` with a multi-line zod dump; here a malformed
+   * request is a one-line -32602, and arguments that are not an object reach our own
+   * validation, which answers a coded invalid_argument (CONTRACT §5). Every other method keeps
+   * the SDK's wrapping (cache hints).
+   */
+  protected override _wrapHandler(
+    method: string,
+    handler: (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>,
+  ): (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result> {
+    return method === 'tools/call' ? handler : super._wrapHandler(method, handler);
+  }
 }
 
+/** Any params object: what tools/call carries is checked by the handler, not before it. */
+const ANY_PARAMS = z.record(z.string(), z.unknown());
+
+export function createServer(options: ServerOptions, instance: InstanceOptions = {}): Server {
+  return serverFactory(options)(instance);
+}
+
+export type ServerFactory = (instance?: InstanceOptions) => Server;
+
 /**
- * Everything immutable built once (bound tools, their definitions, the instructions, one JSON
- * Schema validator); each call returns a fresh Server over it. Stateless HTTP connects one Server
- * per request, so a request costs a Server object and a few handler registrations, nothing more.
+ * Everything immutable built once (bound tools, their definitions, the instructions); each call
+ * returns a fresh Server over it. The SDK's serving entries call a factory per HTTP request and
+ * per stdio connection (both eras), so an instance costs a Server object and a few handler
+ * registrations, nothing more.
  */
 export function serverFactory({
   providers,
   version,
   startupMessage,
+  cacheScope = 'public',
   missing,
-}: ServerOptions): () => Server {
+}: ServerOptions): ServerFactory {
   const tools = bindProviderTools(providers);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const text = [instructions(providers), ...(missing ? [missing.instructions] : [])].join('\n');
-  // The SDK builds an Ajv instance per Server unless given one; ours never validates elicitation.
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const hint: CacheHint = { ttlMs: LIST_TTL_MS, cacheScope };
   let listed: { tools: Tool[] } | undefined;
   // telemetry: what a request span records (src/telemetry/sdk.ts)
-  const traced = (request: { method: string; params?: unknown }, extra: Extra) =>
-    tracedRequest(request, extra, (name) => byName.has(name));
+  const traced = (request: { method: string; params?: unknown }, ctx: ServerContext) =>
+    tracedRequest(request, ctx, (name) => byName.has(name));
 
-  return () => {
-    const server = new Server(
+  return ({ outgoing } = {}) => {
+    const server = new BillingServer(
       { name: SERVER_NAME, version },
-      { capabilities: { tools: {}, logging: {} }, instructions: text, jsonSchemaValidator },
+      {
+        capabilities: { tools: {}, logging: {} },
+        instructions: text,
+        cacheHints: { 'tools/list': hint, 'server/discover': hint },
+      },
+      outgoing,
     );
-    const log = clientLog();
-    server.setRequestHandler(SetLevelRequestSchema, (request) => {
-      log.setLevel(request.params.level);
-      return {};
-    });
     server.oninitialized = () => {
-      if (startupMessage) log.sink((n) => server.notification(n))('info', startupMessage);
+      if (!startupMessage) return;
+      const params = { level: 'info' as const, logger: SERVER_NAME, data: startupMessage };
+      server.sendLoggingMessage(params).catch(() => undefined);
     };
-    server.setRequestHandler(ListToolsRequestSchema, (request, extra) =>
+    server.setRequestHandler('tools/list', (request, ctx) =>
       // telemetry: a span per MCP request (src/telemetry/index.ts)
-      telemetry.request(traced(request, extra), async () => {
+      telemetry.request(traced(request, ctx), async () => {
         listed ??= { tools: tools.map((tool) => tool.definition()) };
         return listed;
       }),
     );
-    /*
-     * tools/call is served from the raw request (the SDK's fallback handler), not through
-     * setRequestHandler(CallToolRequestSchema): the SDK would check the request against its schema
-     * first and answer `"arguments": null` or a missing `name` with -32603 and a multi-line zod
-     * dump. Here a malformed request is a one-line -32602, and arguments that are not an object
-     * reach our own validation, which answers a coded invalid_argument (CONTRACT §5).
-     */
-    // telemetry: a span per MCP request (src/telemetry/index.ts)
-    server.fallbackRequestHandler = (request, extra) =>
-      telemetry.request(traced(request, extra), () => callTool(request, extra));
-    const callTool: FallbackHandler = async (request, extra) => {
-      if (request.method !== 'tools/call') {
-        throw rpcError(ErrorCode.MethodNotFound, 'Method not found');
-      }
-      const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
-      if (typeof params?.name !== 'string') {
+    // Registered by method (no fallback handler), so an unknown method is answered by the SDK
+    // during dispatch: -32601, which 2026-07-28 over HTTP answers with status 404.
+    server.setRequestHandler('tools/call', { params: ANY_PARAMS }, (params, ctx) =>
+      // telemetry: a span per MCP request (src/telemetry/index.ts)
+      telemetry.request(traced({ method: 'tools/call', params }, ctx), () => callTool(params, ctx)),
+    );
+    const callTool = async (params: Record<string, unknown>, ctx: ServerContext) => {
+      if (typeof params.name !== 'string') {
         throw rpcError(
-          ErrorCode.InvalidParams,
+          ProtocolErrorCode.InvalidParams,
           'tools/call needs params {"name": "<tool name>", "arguments": {…}}.',
         );
       }
@@ -103,54 +157,44 @@ export function serverFactory({
       if (!tool) {
         const known = [...byName.keys()].join(', ');
         const asked = params.name.length > 64 ? `${cutAt(params.name, 64)}…` : params.name;
-        throw rpcError(ErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
+        throw rpcError(ProtocolErrorCode.InvalidParams, `Unknown tool ${asked}. Tools: ${known}`);
       }
+      const { signal } = ctx.mcpReq;
       // Retries, rate-limit waits and timeouts of this call reach the client as they happen, on
-      // this request's own channel (extra.sendNotification), which a stateless HTTP request needs.
-      openCallLog(extra.signal, log.sink(extra.sendNotification));
-      return tool.call(params.arguments, { signal: extra.signal });
+      // this request's own channel. The SDK's log applies the level the client asked for: the
+      // session's logging/setLevel (2025-11-25) or the request's own logLevel (2026-07-28, where
+      // a request that names none gets no log messages).
+      openCallLog(signal, clientLog(ctx.mcpReq.log));
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      const progress =
+        progressToken === undefined
+          ? undefined
+          : (done: number, total: number, message: string) => {
+              const params = { progressToken, progress: done, total, message };
+              ctx.mcpReq
+                .notify({ method: 'notifications/progress', params })
+                .catch(() => undefined);
+            };
+      return tool.call(params.arguments, { signal, progress });
     };
     return server;
   };
 }
 
-type FallbackHandler = NonNullable<Server['fallbackRequestHandler']>;
-type Extra = Parameters<FallbackHandler>[1];
-
 /**
- * A JSON-RPC error with this code and exactly this message. Not McpError: it writes
- * "MCP error -32602:" into the message itself, and the client's McpError adds it again.
+ * A JSON-RPC error with this code and exactly this message. Not ProtocolError: it writes
+ * "MCP error -32602:" into the message itself, and the client adds it again.
  */
 function rpcError(code: number, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-type LogNotification = {
-  method: 'notifications/message';
-  params: { level: LoggingLevel; logger: string; data: string };
-};
+type SdkLog = (level: 'info' | 'warning', data: string, logger: string) => Promise<void>;
 
-/**
- * MCP logging (`notifications/message`), filtered by the level the client set with
- * `logging/setLevel` (everything until it sets one). Our own handler rather than the SDK's,
- * whose level lives where a per-request sink cannot read it.
- */
-function clientLog() {
-  const rank = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
-  let threshold: LoggingLevel | undefined;
-  return {
-    setLevel(level: LoggingLevel) {
-      threshold = level;
-    },
-    sink(send: (notification: LogNotification) => Promise<void>): CallLogSink {
-      return (level, data) => {
-        if (threshold !== undefined && rank(level) < rank(threshold)) return;
-        const params = { level, logger: SERVER_NAME, data };
-        // A client that went away cannot be told; the call itself goes on.
-        send({ method: 'notifications/message', params }).catch(() => undefined);
-      };
-    },
-  };
+/** The call log's sink: MCP `notifications/message` from this server's logger. */
+function clientLog(log: SdkLog): CallLogSink {
+  // A client that went away cannot be told; the call itself goes on.
+  return (level, data) => void log(level, data, SERVER_NAME).catch(() => undefined);
 }
 
 export interface MissingProviders {

@@ -63,7 +63,15 @@ export class HttpPeer {
     const text = await response.body.text();
     if (response.statusCode !== 200)
       throw new Error(`${this.label}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
-    const message = JSON.parse(text) as { result?: ToolResult; error?: { message: string } };
+    // 2025-11-25 answers arrive as an SSE stream (SDK v2's stateless serving): the last event.
+    const sse = String(response.headers['content-type']).startsWith('text/event-stream');
+    const json = sse
+      ? (text
+          .match(/^data: ?(.*)$/gm)
+          ?.at(-1)
+          ?.replace(/^data: ?/, '') ?? '')
+      : text;
+    const message = JSON.parse(json) as { result?: ToolResult; error?: { message: string } };
     if (message.error || !message.result)
       throw new Error(`${this.label}: ${message.error?.message}`);
     return message.result;

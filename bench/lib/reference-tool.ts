@@ -1,10 +1,4 @@
-/**
- * The one tool of both bench references (stdio and stateless HTTP): `get` a URL with undici and
- * return the body as text, with no validation, normalization or error mapping — the least an MCP
- * server can do for one lookup, on the SDK's low-level Server as src/server.ts uses.
- */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Server } from '@modelcontextprotocol/server';
 import { request } from 'undici';
 
 const GET_TOOL = {
@@ -22,10 +16,10 @@ const GET_TOOL = {
 
 export function referenceServer(name: string): Server {
   const server = new Server({ name, version: '0.0.0' }, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [GET_TOOL] }));
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+  server.setRequestHandler('tools/list', () => ({ tools: [GET_TOOL] }));
+  server.setRequestHandler('tools/call', async (req, ctx) => {
     const args = (req.params.arguments ?? {}) as { url: string; headers?: Record<string, string> };
-    const response = await request(args.url, { headers: args.headers, signal: extra.signal });
+    const response = await request(args.url, { headers: args.headers, signal: ctx.mcpReq.signal });
     const text = await response.body.text();
     return { content: [{ type: 'text', text }], isError: response.statusCode >= 400 };
   });

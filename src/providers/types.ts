@@ -9,6 +9,11 @@ export interface CallContext {
   signal?: AbortSignal;
   /** "full" adds address and details to each customer; summary (the default) skips that work. */
   detail?: DetailLevel;
+  /**
+   * Set when the client asked for progress (a progressToken): a tool with several parts (a
+   * find_customers section per provider) reports each part done. The message names no customer.
+   */
+  progress?: (done: number, total: number, message: string) => void;
 }
 
 /** Exactly one of the two, already validated. */

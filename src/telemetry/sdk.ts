@@ -5,25 +5,35 @@
  */
 import type { HeaderSource, McpRequest } from './index.js';
 
-/** What SDK v1's low-level Server hands a request handler besides the request. */
-interface HandlerExtra {
-  signal: AbortSignal;
-  requestId: string | number;
+/** What SDK v2's low-level Server hands a request handler besides the request (its `ctx`). */
+interface HandlerContext {
+  mcpReq: {
+    id: string | number;
+    signal: AbortSignal;
+    /** The request's `_meta`, minus the 2026-07-28 envelope keys the SDK lifted off. */
+    _meta?: unknown;
+    /** The 2026-07-28 envelope (protocol version, client info, log level), when there is one. */
+    envelope?: Record<string, unknown>;
+  };
   /** Present for Streamable HTTP requests only. */
-  requestInfo?: { headers?: HeaderSource };
+  http?: { req?: { headers?: HeaderSource } };
 }
+
+const PROTOCOL_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
 
 export function tracedRequest(
   request: { method: string; params?: unknown },
-  extra: HandlerExtra,
+  ctx: HandlerContext,
   knownTool: (name: string) => boolean,
 ): McpRequest {
   return {
     method: request.method,
     params: request.params,
-    signal: extra.signal,
-    headers: extra.requestInfo?.headers,
-    requestId: extra.requestId,
+    meta: ctx.mcpReq._meta,
+    protocolVersion: ctx.mcpReq.envelope?.[PROTOCOL_VERSION_KEY],
+    signal: ctx.mcpReq.signal,
+    headers: ctx.http?.req?.headers,
+    requestId: ctx.mcpReq.id,
     knownTool,
   };
 }

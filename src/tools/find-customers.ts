@@ -150,7 +150,17 @@ export const findCustomers: CrossProviderToolDefinition = {
     return {
       run: async (args: FindArgs, context) => {
         const asked = providers.filter((p) => args.providers?.includes(p.id) ?? true);
-        const results = fitSections(await Promise.all(asked.map((p) => section(p, args, context))));
+        let done = 0;
+        const answered = async (p: BillingProvider) => {
+          const result = await section(p, args, context);
+          const outcome =
+            'error' in result
+              ? String((result.error as { code?: unknown }).code)
+              : `${result.returned} found`;
+          context.progress?.(++done, asked.length, `${p.displayName}: ${outcome}`);
+          return result;
+        };
+        const results = fitSections(await Promise.all(asked.map(answered)));
         const failed = results.filter((r): r is FailedSection => 'error' in r);
         if (failed.length === results.length) throw new EveryProviderFailed(failed);
         return { results };

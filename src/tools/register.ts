@@ -1,5 +1,5 @@
 /** Binds the tool table to each enabled provider: names, JSON Schemas and one call path per tool. */
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { BillingProvider, CallContext } from '../providers/types.js';
 import {

@@ -1,5 +1,5 @@
 /** The one mapping point from a tool's outcome to a CallToolResult (CONTRACT §3, §5). */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ToolError } from '../errors.js';
 import { logLine } from '../log.js';
 import { cutAt } from './cut.js';

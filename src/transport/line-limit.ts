@@ -6,7 +6,7 @@
  * reported, and the next line is served as usual.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { STDIO_DEFAULT_MAX_BUFFER_SIZE } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { STDIO_DEFAULT_MAX_BUFFER_SIZE } from '@modelcontextprotocol/server';
 
 /** The SDK's own limit: every line it accepted before is still accepted. */
 export const MAX_INPUT_LINE_BYTES = STDIO_DEFAULT_MAX_BUFFER_SIZE;

@@ -4,32 +4,106 @@
  * built it. Remote mode passes the request's own Secrets (header-supplied keys) besides the
  * process's. Fail closed: a message whose redaction throws is never sent as it was; a response
  * becomes a coded error (so the request is still answered), a notification is dropped.
+ *
+ * A decorator around the SDK's transport rather than a patch of its `send`: the SDK owns its
+ * transports (stdio's wire, the HTTP handler's per-request exchange); ours only stands between
+ * the protocol layer and them, forwarding everything else unchanged.
  */
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import { logLine } from '../log.js';
 import { redactDeep, type Secrets } from '../redact.js';
 
 export const REDACTION_FAILED = 'redaction_failed';
 
-/** Wraps `transport.send` in place and returns the same transport. */
-export function redactOutgoing<T extends Transport>(
-  transport: T,
-  secrets: () => readonly Secrets[],
-): T {
-  const send = transport.send.bind(transport);
-  transport.send = async (message, options) => {
-    let clean: JSONRPCMessage | undefined;
+/**
+ * What happens to each outgoing message on its way to the transport (redaction, access log):
+ * the message to send instead, or undefined to send nothing.
+ */
+export type Outgoing = (message: JSONRPCMessage) => JSONRPCMessage | undefined;
+
+/** Redacts against the Secrets given at send time (tenant keys join per request), fail-closed. */
+export function redacting(secrets: () => readonly Secrets[]): Outgoing {
+  return (message) => {
     try {
-      clean = redactMessage(message, secrets());
+      return redactMessage(message, secrets());
     } catch (error) {
       // The error's name only: its message could quote what was being matched.
       logLine(`${REDACTION_FAILED}: an outgoing message was withheld (${errorName(error)})`);
-      clean = withheld(message);
+      return withheld(message);
     }
-    if (clean !== undefined) await send(clean, options);
   };
-  return transport;
+}
+
+export class OutgoingTransport implements Transport {
+  constructor(
+    private readonly inner: Transport,
+    private readonly outgoing: Outgoing,
+    /** Sees each message the protocol layer receives, as it receives it (stdio's work bound). */
+    private readonly incoming?: (message: JSONRPCMessage) => void,
+  ) {}
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    let filtered: JSONRPCMessage | undefined;
+    try {
+      filtered = this.outgoing(message);
+    } catch (error) {
+      // Fail closed: a message that could not be redacted is not sent.
+      return Promise.reject(error);
+    }
+    return filtered === undefined ? Promise.resolve() : this.inner.send(filtered, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  get hasPerRequestStream(): boolean | undefined {
+    return this.inner.hasPerRequestStream;
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  get onclose(): (() => void) | undefined {
+    return this.inner.onclose;
+  }
+  set onclose(handler: (() => void) | undefined) {
+    this.inner.onclose = handler;
+  }
+
+  get onerror(): ((error: Error) => void) | undefined {
+    return this.inner.onerror;
+  }
+  set onerror(handler: ((error: Error) => void) | undefined) {
+    this.inner.onerror = handler;
+  }
+
+  get onmessage(): Transport['onmessage'] {
+    return this.inner.onmessage;
+  }
+  set onmessage(handler: Transport['onmessage']) {
+    const { incoming } = this;
+    this.inner.onmessage =
+      incoming && handler
+        ? (message, extra) => {
+            incoming(message);
+            handler(message, extra);
+          }
+        : handler;
+  }
+
+  setProtocolVersion = (version: string): void => {
+    this.inner.setProtocolVersion?.(version);
+  };
+
+  setSupportedProtocolVersions = (versions: string[]): void => {
+    this.inner.setSupportedProtocolVersions?.(versions);
+  };
 }
 
 /**

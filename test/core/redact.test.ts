@@ -1,10 +1,9 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { redactDeep, Secrets } from '../../src/redact.js';
 import { createServer } from '../../src/server.js';
 import { MAX_STRING_CHARS, successResult } from '../../src/tools/result.js';
-import { redactOutgoing } from '../../src/transport/redacting.js';
+import { redacting } from '../../src/transport/redacting.js';
 import { echoedForms } from '../helpers/capture.js';
 
 const KEY = 'sk_live_LOGtest/KEY+123=x';
@@ -123,13 +122,16 @@ describe('redactDeep', () => {
   });
 });
 
-describe('redactOutgoing', () => {
-  it("redacts every message a transport sends against each Secrets given (remote mode: the request's own keys)", async () => {
+describe('redacting (the outgoing filter every server instance sends through)', () => {
+  it("redacts every message a server sends against each Secrets given (remote mode: the request's own keys)", async () => {
     const requestKeys = new Secrets();
     requestKeys.add('Bearer hdr_tenant_KEY_0042');
-    const server = createServer({ providers: [], version: '0.0.0-test' });
+    const server = createServer(
+      { providers: [], version: '0.0.0-test' },
+      { outgoing: redacting(() => [new Secrets(), requestKeys]) },
+    );
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(redactOutgoing(serverSide, () => [new Secrets(), requestKeys]));
+    await server.connect(serverSide);
     const client = new Client({ name: 'test', version: '0' });
     await client.connect(clientSide);
     const message = await client.callTool({ name: 'x_hdr_tenant_KEY_0042', arguments: {} }).then(
@@ -276,9 +278,12 @@ describe('redaction in linear time, whatever the keys hold', () => {
       return true;
     }) as typeof process.stderr.write;
     try {
-      const server = createServer({ providers: [], version: '0.0.0-test' });
+      const server = createServer(
+        { providers: [], version: '0.0.0-test' },
+        { outgoing: redacting(() => [broken]) },
+      );
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-      await server.connect(redactOutgoing(serverSide, () => [broken]));
+      await server.connect(serverSide);
       const client = new Client({ name: 'test', version: '0' });
       await client.connect(clientSide);
       armed = true;

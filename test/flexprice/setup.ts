@@ -1,5 +1,5 @@
 /** Shared wiring for the Flexprice tests: a real emulator, the real provider, a real MCP client. */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { createFlexpriceProvider } from '../../src/providers/flexprice/index.js';
 import {
   type FlexpriceEmulator,

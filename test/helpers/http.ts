@@ -3,18 +3,19 @@
  * StreamableHTTPClientTransport, nothing mocked between them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { loadConfig } from '../../src/config.js';
 import type { BillingProvider } from '../../src/providers/types.js';
+import { processSecrets } from '../../src/redact.js';
 import { serverFactory } from '../../src/server.js';
 import { type Authenticator, OPEN } from '../../src/transport/http/auth.js';
-import type { HttpServeSettings } from '../../src/transport/http/settings.js';
 import {
   type RunningHttpServer,
   type ServeHttpOptions,
   serveHttp,
-} from '../../src/transport/http.js';
+} from '../../src/transport/http/serve.js';
+import type { HttpServeSettings } from '../../src/transport/http/settings.js';
+import { expectEra, newClient, type TestEra, testEra } from './mcp.js';
 import { BASE_ENV, BIN } from './run.js';
 
 /** The settings `--http --port 0` gives with an empty environment, plus overrides. */
@@ -37,15 +38,20 @@ export async function startHttpServer(
     settings?: Partial<HttpServeSettings>;
     authenticator?: Authenticator;
     route?: ServeHttpOptions['route'];
+    answerDeadlineMs?: number;
   } = {},
 ): Promise<TestHttpServer> {
   const log: string[] = [];
-  const route = { server: serverFactory({ providers, version: '0.0.0-test' }) };
+  const route = {
+    server: serverFactory({ providers, version: '0.0.0-test' }),
+    secrets: [processSecrets],
+  };
   const running = await serveHttp({
     settings: httpSettings(options.settings),
     authenticator: options.authenticator ?? OPEN,
     route: options.route ?? (() => route),
-    writeLog: (line) => log.push(line),
+    writeLog: (line: string) => log.push(line),
+    answerDeadlineMs: options.answerDeadlineMs,
   });
   return { ...running, log, close: async () => void (await running.shutdown(1000)) };
 }
@@ -54,11 +60,37 @@ export async function startHttpServer(
 export async function connectHttpClient(
   url: string,
   headers: Record<string, string> = {},
+  era: TestEra = testEra(),
 ): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-  const client = new Client({ name: 'http-test-client', version: '0.0.0' });
+  const client = newClient('http-test-client', era);
   await client.connect(transport);
+  expectEra(client, era);
   return client;
+}
+
+/**
+ * The JSON-RPC message of a raw /mcp response: the body itself (JSON), or the last `data:` event
+ * of an SSE stream (the SDK streams 2025-era answers, and 2026-era ones that notify first).
+ */
+export async function rpcBody<T = Record<string, unknown>>(response: Response): Promise<T> {
+  const text = await response.text();
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    return JSON.parse(text) as T;
+  }
+  const events = text
+    .split(/\n\n/)
+    .map((event) =>
+      event
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n'),
+    )
+    .filter((data) => data !== '');
+  const last = events.at(-1);
+  if (last === undefined) throw new Error(`no data event in ${JSON.stringify(text)}`);
+  return JSON.parse(last) as T;
 }
 
 /** What a Streamable HTTP client sends with every POST after initialization. */
@@ -73,11 +105,13 @@ export function postMcp(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { ...MCP_POST_HEADERS, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
   });
 }
 

@@ -6,9 +6,10 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Capture } from './capture.js';
+import { expectEra, newClient, type TestEra, testEra } from './mcp.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
@@ -16,6 +17,7 @@ export const BIN = fileURLToPath(new URL('../../dist/index.js', import.meta.url)
 export async function spawnClient(
   env: Record<string, string>,
   capture: Capture,
+  era: TestEra = testEra(),
 ): Promise<{ client: Client; pid: number; errors: Error[]; close: () => Promise<void> }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -24,8 +26,11 @@ export async function spawnClient(
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (chunk: Buffer) => capture.add(chunk.toString()));
-  const client = new Client({ name: 'reliability', version: '0.0.0' });
+  const client = newClient('reliability', era);
+  // Notifications (log messages, progress) are an output channel too: the secret scan reads them.
+  client.fallbackNotificationHandler = async (notification) => capture.add(notification);
   await client.connect(transport);
+  expectEra(client, era);
   // The transport reports here any stdout line that is not a JSON-RPC message.
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);

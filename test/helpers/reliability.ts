@@ -2,7 +2,7 @@
  * The fault matrix's view of each provider (test/reliability): how to start its emulator, which
  * routes its API documents, and the error bodies providers/*.md says it sends.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import qs from 'qs';
 import { expect } from 'vitest';
 import { PROVIDERS } from '../../src/providers/registry.js';

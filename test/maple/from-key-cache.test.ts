@@ -3,7 +3,7 @@
  * by bytes, a key over MAX_CACHED_FROM_KEY is never kept, and the call still answers correctly,
  * by skip and by next_cursor. Memory is read from the cache's own accounting, not from RSS.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMapleProvider } from '../../src/providers/maple/index.js';
 import { MAX_CACHED_FROM_KEY, PositionCache } from '../../src/providers/maple/position-cache.js';

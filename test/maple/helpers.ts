@@ -1,5 +1,5 @@
 /** Shared set-up for the Maple tests: a real emulator, the real provider, a real MCP Client. */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import type { ListCustomersOutput } from '../../src/customer.js';
 import { createMapleProvider } from '../../src/providers/maple/index.js';
 import type { BillingProvider } from '../../src/providers/types.js';

@@ -1,6 +1,7 @@
 /** The quick start's first command and the `--demo` sandbox it shows, through the built bin. */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
 import { structured } from '../helpers/mcp.js';
 import { BASE_ENV, BIN, DEMO, runProcess } from '../helpers/run.js';

@@ -39,7 +39,13 @@ describe('package.json', () => {
 
   it('installs no runtime packages: the libraries the bundle holds are build-time only', () => {
     expect(PACKAGE.dependencies ?? {}).toEqual({});
-    for (const name of ['@modelcontextprotocol/sdk', 'zod', 'undici', 'qs'])
+    for (const name of [
+      '@modelcontextprotocol/server',
+      '@modelcontextprotocol/client',
+      'zod',
+      'undici',
+      'qs',
+    ])
       expect(PACKAGE.devDependencies, name).toHaveProperty(name);
   });
 });

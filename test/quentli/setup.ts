@@ -1,5 +1,5 @@
 /** Shared wiring for the Quentli tests: the real emulator, the real provider, a real MCP Client. */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import type { ListCustomersOutput } from '../../src/customer.js';
 import { createQuentliProvider } from '../../src/providers/quentli/index.js';
 import type { BillingProvider } from '../../src/providers/types.js';

@@ -4,8 +4,7 @@
  * client. After every test the same server must answer a normal call correctly (afterEach).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Emulator, Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
@@ -393,7 +392,6 @@ describe.concurrent.each(PROVIDER_CASES)(
         const controller = new AbortController();
         const pending = patient.callTool(
           { name: `${pc.id}_list_customers`, arguments: { take: 2 } },
-          undefined,
           { signal: controller.signal },
         );
         await vi.waitFor(() => expect(emulator.requests.length).toBe(1), POLL);

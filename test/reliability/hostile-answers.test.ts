@@ -3,8 +3,7 @@
  * Client: rows with wrong-typed fields, metadata nested 10,000 levels, `__proto__` keys, a
  * lookup answered with another customer, and Flexprice totals that are not counts.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import { jsonText, nestedJson, objectJson } from '../../src/sandbox/hostile.js';

@@ -3,8 +3,7 @@
  * `invalid_argument` (never a crash, never an upstream error our own encoding caused); values that
  * reach the provider travel as data on a documented route; oversized arguments cost nothing upstream.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client, Tool } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';

@@ -4,7 +4,7 @@
  * connections to each emulator stay few (keep-alive reuse), and memory stays bounded.
  */
 import { EventEmitter } from 'node:events';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';

@@ -3,7 +3,7 @@
  * limits the calls in flight, the calls still waiting for a slot share that wait instead of each
  * being sent into the same 429. Measured on the emulator's own request log.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';

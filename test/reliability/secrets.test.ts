@@ -3,7 +3,7 @@
  * sends it, a key pasted into the wrong variable or with a character a header cannot carry. The
  * secret scan covers everything captured: tool results, JSON-RPC errors, stderr, doctor output.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { Fault } from '../../src/sandbox/emulator.js';

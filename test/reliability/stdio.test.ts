@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { Fault } from '../../src/sandbox/emulator.js';
@@ -127,9 +127,12 @@ describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }
   });
 
   const call = async (name: string, args: Record<string, unknown>, signal?: AbortSignal) => {
-    const result = (await server.client.callTool({ name, arguments: args }, undefined, {
-      signal,
-    })) as CallToolResult;
+    const result = (await server.client.callTool(
+      { name, arguments: args },
+      {
+        signal,
+      },
+    )) as CallToolResult;
     capture.add(result);
     return result;
   };
@@ -375,6 +378,114 @@ describe('malformed tools/call requests', () => {
       expect(error.message).not.toContain('\n');
     }
     expect(await peer.request(++id, 'ping')).toMatchObject({ result: {} });
+    expect(await peer.end()).toBe(0);
+  });
+});
+
+describe('a client that does not read its answers', () => {
+  it('the server stops reading requests once answers pile up unread, then answers every one when read', {
+    timeout: 30_000,
+  }, async () => {
+    const child = spawn(process.execPath, [BIN], {
+      env: { PATH: process.env.PATH ?? '', ...serverEnv() },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    child.stdout.pause();
+    const write = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    write({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'r', version: '0' },
+      },
+    });
+    write({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const { emulator } = started.maple;
+    const before = emulator.requests.length;
+    const total = 300;
+    for (let id = 1; id <= total; id++) {
+      const params = { name: 'maple_list_customers', arguments: { take: 100, detail: 'full' } };
+      write({ jsonrpc: '2.0', id, method: 'tools/call', params });
+    }
+    // Unread, the answers stop the reading: the calls reaching the provider level off well short
+    // of those sent (64 in flight plus the answers that fit the unread bound), and stay there.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const whileUnread = emulator.requests.length - before;
+    expect(whileUnread).toBeGreaterThan(0);
+    expect(whileUnread).toBeLessThan(total / 2);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(emulator.requests.length - before).toBe(whileUnread);
+    // Read, every request is answered.
+    let answered = 0;
+    let rest = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      answered += lines.filter((line) => /"id":\d+/.test(line) && line.includes('"result"')).length;
+    });
+    child.stdout.resume();
+    await vi.waitFor(() => expect(answered).toBe(total + 1), { timeout: 20_000 });
+    child.stdin.end();
+    await new Promise((resolve) => child.on('exit', resolve));
+  });
+});
+
+describe('malformed requests get a one-line JSON-RPC error', () => {
+  it('bad _meta, progressToken, jsonrpc, method, ids, a batch, a bogus log level: each answered, naming its id when readable; a BOM is ignored', {
+    timeout: 20_000,
+  }, async () => {
+    const peer = spawnRaw(serverEnv());
+    await handshake(peer);
+    const cases: [unknown, string | number | null, number][] = [
+      [{ jsonrpc: '2.0', id: 31, method: 'tools/list', params: { _meta: 5 } }, 31, -32602],
+      [{ jsonrpc: '2.0', id: 32, method: 'tools/list', params: { _meta: null } }, 32, -32602],
+      [
+        { jsonrpc: '2.0', id: 33, method: 'tools/list', params: { _meta: { progressToken: {} } } },
+        33,
+        -32602,
+      ],
+      [{ jsonrpc: '1.0', id: 34, method: 'tools/list' }, 34, -32600],
+      [{ id: 35, method: 'tools/list' }, 35, -32600],
+      [{ jsonrpc: '2.0', id: 36, method: 5 }, 36, -32600],
+      [
+        { jsonrpc: '2.0', id: 'b', method: 'logging/setLevel', params: { level: 'loud' } },
+        'b',
+        -32602,
+      ],
+      [[{ jsonrpc: '2.0', id: 37, method: 'tools/list' }], 37, -32600],
+    ];
+    /** The next error answer written after line `from` (log notifications may come between). */
+    const nextError = async (from: number) => {
+      let found: { id: unknown; error: { code: number; message: string } } | undefined;
+      await vi.waitFor(() => {
+        found = peer.lines
+          .slice(from)
+          .map((line) => JSON.parse(line))
+          .find((m) => m.error !== undefined);
+        expect(found).toBeDefined();
+      });
+      return found as { id: unknown; error: { code: number; message: string } };
+    };
+    for (const [message, id, code] of cases) {
+      const before = peer.lines.length;
+      peer.send(message);
+      const answer = await nextError(before);
+      expect(answer.id, JSON.stringify(message)).toBe(id);
+      expect(answer.error.code, JSON.stringify(message)).toBe(code);
+      expect(answer.error.message).not.toContain('\n');
+    }
+    for (const id of [1.5, true, {}]) {
+      const before = peer.lines.length;
+      peer.send({ jsonrpc: '2.0', id, method: 'tools/list' });
+      expect(await nextError(before)).toMatchObject({ id: null, error: { code: -32600 } });
+    }
+    const answered = peer.request(38, 'tools/list');
+    peer.sendRaw(`\uFEFF${JSON.stringify({ jsonrpc: '2.0', id: 39, method: 'tools/list' })}`);
+    expect((await answered).result).toBeDefined();
+    expect(await answerTo(peer, 39)).toMatchObject({ result: { tools: expect.any(Array) } });
     expect(await peer.end()).toBe(0);
   });
 });

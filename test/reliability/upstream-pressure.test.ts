@@ -4,7 +4,7 @@
  * upstream do not make the pool open connections that carry no request. Measured with the
  * emulator's own request log and connection counter.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';

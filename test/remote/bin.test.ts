@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { connectHttpClient, postMcp, spawnHttpBin } from '../helpers/http.js';
+import { connectHttpClient, postMcp, rpcBody, spawnHttpBin } from '../helpers/http.js';
 import { structured } from '../helpers/mcp.js';
 import { closedPort } from '../helpers/reliability.js';
 import { BASE_ENV, runBin } from '../helpers/run.js';
@@ -137,7 +137,10 @@ describe('start-up refusals (exit 1, a message that says what to set)', () => {
 });
 
 describe('serving', () => {
-  it('--demo --http: names the URL it took, serves with stdin closed, and 0.0.0.0 with a token requires the token', async () => {
+  // Two bins started one after the other: more than the default 5 s on a loaded machine.
+  it('--demo --http: names the URL it took, serves with stdin closed, and 0.0.0.0 with a token requires the token', {
+    timeout: 20_000,
+  }, async () => {
     const demo = await spawnHttpBin(['--demo'], {});
     expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = await connectHttpClient(demo.url);
@@ -180,7 +183,7 @@ describe('serving', () => {
       await expect(fetch(bin.url.replace(/\/mcp$/, '/healthz'))).rejects.toThrow();
       for (const response of await Promise.all(inFlight)) {
         expect(response.status).toBe(200);
-        const body = (await response.json()) as { result: { structuredContent: unknown } };
+        const body = await rpcBody<{ result: { structuredContent: unknown } }>(response);
         expect(structured(body.result)).toMatchObject({ returned: 2 });
       }
       expect(await bin.exited).toBe(0);

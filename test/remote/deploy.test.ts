@@ -388,10 +388,19 @@ describe('docs/remote.md: Try it with curl, against a real --demo --http server'
         expect(command).toContain("-H 'Accept: application/json, text/event-stream'");
       const [health, list, call] = commands as [string, string, string];
       expect(JSON.parse(await run(health))).toEqual({ status: 'ok' });
-      const tools = JSON.parse(await run(list)).result.tools.map((t: { name: string }) => t.name);
+      // Requests without the 2026-07-28 envelope are 2025-11-25 ones, answered as an SSE stream
+      // (SDK v2's stateless serving): the answer is its last `data:` line.
+      const answerOf = (text: string) =>
+        JSON.parse(
+          text
+            .match(/^data: ?(.*)$/gm)
+            ?.at(-1)
+            ?.replace(/^data: ?/, '') ?? text,
+        );
+      const tools = answerOf(await run(list)).result.tools.map((t: { name: string }) => t.name);
       expect(tools).toHaveLength(7);
       expect(tools).toContain('find_customers');
-      const answer = JSON.parse(await run(call)).result;
+      const answer = answerOf(await run(call)).result;
       expect(answer.isError).toBeFalsy();
       expect(answer.structuredContent.results.map((r: { provider: string }) => r.provider)).toEqual(
         ['quentli', 'flexprice', 'maple'],

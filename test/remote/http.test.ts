@@ -4,11 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { answerDeadlineMs } from '../../src/transport/http/start.js';
 import {
   connectHttpClient,
   MCP_POST_HEADERS,
   postMcp,
   postWithRawHeaders,
+  rpcBody,
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
@@ -56,12 +58,14 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
 
     const response = await postMcp(server.url, CALL);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    // 2025-11-25 answers stream as SSE with SDK v2 (its stateless legacy serving), which lets a
+    // call's log and progress notifications reach the client before the result; v1 sent JSON.
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(response.headers.get('mcp-session-id')).toBeNull();
-    const body = (await response.json()) as {
+    const body = await rpcBody<{
       id: number;
       result: { structuredContent: { items: unknown[] } };
-    };
+    }>(response);
     expect(body.id).toBe(7);
     expect(body.result.structuredContent.items).toHaveLength(2);
   });
@@ -89,12 +93,14 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
     expect(version.status).toBe(400);
   });
 
+  // SDK v1 answered these -32700 (parse error); v2 answers -32600 (invalid request), which is
+  // JSON-RPC's code for valid JSON that is not a request object.
   it.each(['null', '[null]', '[5, null]', '"text"'])(
-    'a body of %s (JSON, not a JSON-RPC message) → 400 -32700, not a 500',
+    'a body of %s (JSON, not a JSON-RPC message) → 400 -32600, not a 500',
     async (body) => {
       const response = await postMcp(server.url, body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
       expect(server.log.at(-1)).not.toContain('internal_error');
     },
   );
@@ -200,6 +206,140 @@ describe('limits', () => {
       emulator.latencyMs = 0;
     }
     expect((await postMcp(server.url, CALL)).status).toBe(200);
+  });
+});
+
+describe('every accepted request is answered within a deadline', () => {
+  it('a call past the deadline gets a JSON-RPC error naming its id, its upstream request is aborted and its slot freed', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers, {
+      settings: { maxInFlight: 1 },
+      answerDeadlineMs: 300,
+    });
+    const { emulator } = setup.sandbox.emulators.quentli;
+    try {
+      emulator.inject({ hang: 'headers' });
+      const started = performance.now();
+      const late = await postMcp(own.url, { ...CALL, id: 'late-1' });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(late.status).toBe(200);
+      expect(await rpcBody(late)).toMatchObject({ id: 'late-1', error: { code: -32000 } });
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.closedEarly).toBe(true));
+      await vi.waitFor(() => expect(own.log.at(-1)).toContain('"error":"deadline"'));
+      // The one slot is free again.
+      expect(
+        structured(((await rpcBody(await postMcp(own.url, CALL))) as { result: unknown }).result),
+      ).toBeDefined();
+    } finally {
+      await own.close();
+      await setup.sandbox.close();
+    }
+  });
+
+  it('the bin sets it a little above the longest call: every attempt timing out and every wait', () => {
+    expect(answerDeadlineMs({ timeoutMs: 10_000, maxRetries: 2 })).toBe(55_000);
+    expect(answerDeadlineMs({ timeoutMs: 1000, maxRetries: 0 })).toBe(6000);
+  });
+});
+
+describe('CORS for admitted browser origins', () => {
+  it('answers the preflight, lets an allowed origin read answers and refusals, and gives nothing to requests without Origin', async () => {
+    const app = 'https://support.example.com';
+    const own = await startHttpServer([], { settings: { allowedOrigins: [app] } });
+    try {
+      const preflight = await fetch(own.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: app,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, mcp-protocol-version, authorization',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(app);
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+      for (const header of ['content-type', 'mcp-protocol-version', 'authorization', 'mcp-method'])
+        expect(preflight.headers.get('access-control-allow-headers')).toContain(header);
+      const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+      const answer = await postMcp(own.url, list, { origin: app });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(app);
+      expect(answer.headers.get('vary')).toBe('Origin');
+      const refused = await postMcp(own.url, list, { origin: app, accept: 'application/json' });
+      expect(refused.status).toBe(406);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(app);
+      const foreign = await fetch(own.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+      const plain = await postMcp(own.url, list);
+      expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('cancellation is scoped to the client', () => {
+  it('two 2025-11-25 clients on one credential, same request ids: one cancelling never ends the other’s call', async () => {
+    const { emulator } = sandbox.emulators.flexprice;
+    const b = await connectHttpClient(server.url, {}, 'legacy');
+    const a = await connectHttpClient(server.url, {}, 'legacy');
+    emulator.latencyMs = 600;
+    try {
+      const args = { name: 'flexprice_list_customers', arguments: { take: 2 } };
+      const before = emulator.requests.length;
+      // Both clients number this call 1 (after initialize, 0); B's is in flight first.
+      const victim = b.callTool(args);
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+      const controller = new AbortController();
+      const cancelled = a.callTool(args, { signal: controller.signal });
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 2));
+      controller.abort('changed my mind');
+      await expect(cancelled).rejects.toThrow();
+      expect(structured<{ returned: number }>(await victim).returned).toBe(2);
+      expect(server.log.join('')).not.toContain('"error":"cancelled"');
+    } finally {
+      emulator.latencyMs = 0;
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a call alone under its id is cancelled: its upstream request stops and its POST gets an answer naming it', async () => {
+    const { emulator } = sandbox.emulators.quentli;
+    emulator.inject({ hang: 'headers' });
+    const before = emulator.requests.length;
+    const call = postMcp(server.url, { ...CALL, id: 'alone-1' });
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    const cancel = await postMcp(server.url, {
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 'alone-1' },
+    });
+    expect(cancel.status).toBe(202);
+    const answered = await call;
+    expect(answered.status).toBe(200);
+    expect(await rpcBody(answered)).toMatchObject({ id: 'alone-1', error: { code: -32800 } });
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
+  });
+});
+
+describe('a batch that cancels its own call', () => {
+  it('is refused at once with 400 -32600, before any tool runs; a batch of two calls is served', async () => {
+    const upstream = () =>
+      Object.values(sandbox.emulators).reduce((n, e) => n + e.emulator.requests.length, 0);
+    const before = upstream();
+    const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } };
+    const refused = await postMcp(server.url, [CALL, cancel], {}, AbortSignal.timeout(5000));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: -32600 }, id: null });
+    expect(upstream()).toBe(before);
+    expect(server.log.at(-1)).toContain('"error":"batch_cancels_itself"');
+    const two = await postMcp(server.url, [CALL, { ...CALL, id: 8 }]);
+    expect(two.status).toBe(200);
   });
 });
 
@@ -412,6 +552,41 @@ describe('graceful drain', () => {
       expect(await drained).toEqual({ drained: true });
     } finally {
       agent.destroy();
+      await setup.sandbox.close();
+    }
+  });
+
+  it('two pipelined requests received before SIGTERM are both answered, the last with Connection: close', async () => {
+    const setup = await sandboxProviders();
+    const own = await startHttpServer(setup.providers);
+    const { connect } = await import('node:net');
+    const { emulator } = setup.sandbox.emulators.quentli;
+    emulator.latencyMs = 400;
+    const socket = connect(own.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    try {
+      const raw = (id: number) => {
+        const body = JSON.stringify({ ...CALL, id });
+        const head = Object.entries(MCP_POST_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`);
+        return `POST /mcp HTTP/1.1\r\nhost: localhost\r\n${head.join('')}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      socket.write(raw(1) + raw(2));
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      const drained = own.shutdown(5000);
+      await closed;
+      const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);
+      expect(statuses).toEqual(['200', '200']);
+      expect(received).toContain('"id":1');
+      expect(received).toContain('"id":2');
+      expect(received.split('HTTP/1.1 200')[2]).toMatch(/connection: close/i);
+      expect(await drained).toEqual({ drained: true });
+    } finally {
+      emulator.latencyMs = 0;
+      socket.destroy();
       await setup.sandbox.close();
     }
   });

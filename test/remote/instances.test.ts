@@ -3,7 +3,7 @@
  * them as a load balancer would. Nothing an instance keeps between requests is needed: a Maple
  * next_cursor from one continues on the other at one upstream request per page.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { connectHttpClient, type HttpBin, postMcp, spawnHttpBin } from '../helpers/http.js';
@@ -130,7 +130,6 @@ describe('two instances, a client alternating between them', () => {
     const before = emulator.requests.length;
     const pending = via(0).callTool(
       { name: 'flexprice_list_customers', arguments: { take: 2 } },
-      undefined,
       {
         signal: controller.signal,
       },

@@ -3,7 +3,7 @@
  * calling one instance concurrently and interleaved. Neither sees the other's data, cursors,
  * cached positions, errors or keys — in results or in the server's logs.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlexpriceEmulator } from '../../src/sandbox/flexprice/emulator.js';
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';

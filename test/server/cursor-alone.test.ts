@@ -4,7 +4,7 @@
  * the same filters repeated are accepted, different ones are refused naming them, before any
  * upstream request. Maple still costs one find request per page.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import type { Sandbox } from '../../src/sandbox/index.js';

@@ -3,8 +3,7 @@
  * the same answers as each list tool, concurrency read from the emulators' request logs, one
  * provider's failure confined to its section, cancellation reaching every upstream request.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listedCustomerSchema, PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
@@ -102,6 +101,23 @@ describe('find_customers: answers', () => {
       expect(section.items).toEqual(firstFour.items.slice(0, 2));
       expect(next.items).toEqual(firstFour.items.slice(2, 4));
     }
+  });
+
+  it('reports progress per provider section when the client sent a progressToken, and none when not', async () => {
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const result = await client.callTool(
+      { name: 'find_customers', arguments: { email: 'nobody.progress@example.com' } },
+      { onprogress: (p) => void seen.push(p) },
+    );
+    expect(sections(result)).toHaveLength(3);
+    expect(seen.map((p) => [p.progress, p.total])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const named = seen.map((p) => p.message?.split(':')[0]).sort();
+    expect(named).toEqual(['Flexprice', 'Maple Billing', 'Quentli']);
+    for (const p of seen) expect(p.message).toMatch(/: 0 found$/);
   });
 
   it('providers narrows the call to those providers, sections in provider order, others not asked', async () => {
@@ -219,7 +235,6 @@ describe('find_customers: concurrency and failures', () => {
     const controller = new AbortController();
     const pending = patient.callTool(
       { name: 'find_customers', arguments: { name: 'a' } },
-      undefined,
       { signal: controller.signal },
     );
     await vi.waitFor(() => {

@@ -3,7 +3,7 @@
  * default, each section naming the statuses it asked, a note where a provider cannot ask part of
  * the question, and email matched in any case on every provider. Real emulators, real client.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import type { Sandbox } from '../../src/sandbox/index.js';

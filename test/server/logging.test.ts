@@ -1,18 +1,17 @@
 /**
  * MCP logging: the server declares `logging` and tells the client, as
  * `notifications/message`, its start-up line (info) and each retry, rate-limit wait and timeout
- * of a tool call (warning), honouring `logging/setLevel`; never a key or customer data. A real
- * Client against real emulators with injected faults.
+ * of a tool call (warning), honouring `logging/setLevel` (2025-11-25) or the request's own
+ * `logLevel` (2026-07-28); never a key or customer data. A real Client against real emulators
+ * with injected faults.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import {
-  type LoggingMessageNotification,
-  LoggingMessageNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingMessageNotification } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport, LOG_LEVEL_META_KEY } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BillingProvider } from '../../src/providers/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createServer } from '../../src/server.js';
+import { connectHttpClient, startHttpServer } from '../helpers/http.js';
 import { structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
@@ -20,6 +19,7 @@ type Logged = LoggingMessageNotification['params'];
 const STARTUP = 'v0.0.0-test serving quentli, flexprice, maple over stdio';
 
 let sandbox: Sandbox;
+let providers: BillingProvider[];
 let client: Client;
 const logged: Logged[] = [];
 let startup: Logged[] = [];
@@ -28,6 +28,7 @@ const warnings = () => logged.filter((m) => m.level === 'warning').map((m) => St
 beforeAll(async () => {
   const started = await sandboxProviders(testHttp({ maxRetries: 2, timeoutMs: 400 }));
   sandbox = started.sandbox;
+  providers = started.providers;
   const server = createServer({
     providers: started.providers,
     version: '0.0.0-test',
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   client = new Client({ name: 'logging-test', version: '0.0.0' });
   // Before connecting: the start-up line comes right after initialization.
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+  client.setNotificationHandler('notifications/message', (n) => {
     logged.push(n.params);
   });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -112,4 +113,37 @@ describe('MCP logging', () => {
     await vi.waitFor(() => expect(warnings().length).toBeGreaterThan(0));
     expect(warnings()).toEqual([expect.stringMatching(/^Quentli: HTTP 502; /)]);
   });
+});
+
+describe('MCP logging over HTTP, both eras (the messages stream on the call’s own response)', () => {
+  it.each(['legacy', 'modern'] as const)(
+    '%s: a retried call’s warning arrives before its result',
+    async (era) => {
+      const http = await startHttpServer(providers);
+      const remote = await connectHttpClient(http.url, {}, era);
+      const order: string[] = [];
+      remote.setNotificationHandler('notifications/message', (n) => {
+        order.push(`log:${String(n.params.data)}`);
+      });
+      try {
+        sandbox.emulators.quentli.emulator.inject({ respond: { status: 503, json: {} } });
+        // 2026-07-28 sends log messages only for a request that names a level.
+        const _meta = era === 'modern' ? { [LOG_LEVEL_META_KEY]: 'info' } : undefined;
+        const result = await remote.callTool({
+          name: 'quentli_list_customers',
+          arguments: { take: 1 },
+          ...(_meta && { _meta }),
+        });
+        order.push('result');
+        structured(result);
+        expect(order).toEqual([
+          expect.stringMatching(/^log:Quentli: HTTP 503; retry 1 of 2/),
+          'result',
+        ]);
+      } finally {
+        await remote.close();
+        await http.close();
+      }
+    },
+  );
 });

@@ -3,7 +3,7 @@
  * no per-item provider in pages and find sections, timestamps in UTC `Z` (offsets converted),
  * and `full` still holding everything, including a timestamp's text as sent when it had an offset.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import type { Sandbox } from '../../src/sandbox/index.js';

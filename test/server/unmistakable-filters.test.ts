@@ -3,7 +3,7 @@
  * rows show the value filtered on, contradictory filters are refused naming both, and a plain
  * date is read as midnight UTC wherever a date-time is accepted. Real emulators, real client.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
@@ -290,12 +290,11 @@ describe('OpenTelemetry over OTLP/HTTP', () => {
     });
     expect((badArguments.result as { isError?: boolean }).isError).toBe(true);
     expect(await peer.end()).toBe(0);
-    await receiver.until(() => receiver.spans.length >= 3);
+    // An unknown method is answered by the SDK v2 during dispatch, before any handler (so that
+    // 2026-07-28 over HTTP can answer it 404): no handler runs, so it has no span of its own.
+    await receiver.until(() => receiver.spans.length >= 2);
     const { spans } = receiver;
-
-    const other = spans.find((s) => s.attributes['mcp.method.name'] === '_OTHER');
-    expect(other).toMatchObject({ name: '_OTHER', parentSpanId: undefined, status: ERROR });
-    expect(other?.attributes['error.type']).toBe('-32601');
+    expect(spans.find((s) => s.attributes['mcp.method.name'] === '_OTHER')).toBeUndefined();
     const unknown = spans.find((s) => s.attributes['error.type'] === '-32602');
     expect(unknown).toMatchObject({ name: 'tools/call', parentSpanId: undefined });
     expect(unknown?.attributes['gen_ai.tool.name']).toBeUndefined();

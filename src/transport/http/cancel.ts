@@ -11,9 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
 
-type Deliver = (notification: JSONRPCNotification) => void;
+type Deliver = () => void;
 
 /** Headers that identify a caller; the digest is all that is kept. */
 const IDENTITY_HEADERS = [
@@ -31,20 +30,32 @@ export function callerKey(req: IncomingMessage): string {
   return hash.digest('base64url');
 }
 
+/**
+ * Calls in flight by (caller, id). Stateless HTTP carries nothing that tells two clients on one
+ * credential apart, and SDK clients number their requests 0, 1, 2…, so ids collide: while two
+ * calls share a key, a cancellation naming it cannot be attributed and reaches neither (both run
+ * to their end; the client that cancelled drops its answer). Only an unambiguous call is
+ * cancelled, so one client never ends another's call.
+ */
 export class CancellableCalls {
-  private readonly calls = new Map<string, Deliver>();
+  private readonly calls = new Map<string, Deliver[]>();
 
-  /** Registers a call until `release` is called; a duplicate (caller, id) stays uncancellable. */
+  /** Registers a call until `release` is called. */
   track(caller: string, id: string | number, deliver: Deliver): () => void {
     const key = `${caller}:${JSON.stringify(id)}`;
-    if (this.calls.has(key)) return () => undefined;
-    this.calls.set(key, deliver);
+    const sharing = this.calls.get(key);
+    if (sharing) sharing.push(deliver);
+    else this.calls.set(key, [deliver]);
     return () => {
-      if (this.calls.get(key) === deliver) this.calls.delete(key);
+      const now = this.calls.get(key);
+      if (!now) return;
+      const rest = now.filter((d) => d !== deliver);
+      if (rest.length === 0) this.calls.delete(key);
+      else this.calls.set(key, rest);
     };
   }
 
-  /** Delivers each `notifications/cancelled` in `messages` to the call it names, if it is here. */
+  /** Delivers each `notifications/cancelled` in `messages` to the one call it names, if here. */
   cancel(caller: string, messages: readonly unknown[]): void {
     for (const message of messages) {
       // A body may be `null` or `[null, 5]`: the SDK answers those 400, nothing to cancel here.
@@ -53,7 +64,8 @@ export class CancellableCalls {
       if (m.method !== 'notifications/cancelled' || m.id !== undefined) continue;
       const id = m.params?.requestId;
       if (typeof id !== 'string' && typeof id !== 'number') continue;
-      this.calls.get(`${caller}:${JSON.stringify(id)}`)?.(m as JSONRPCNotification);
+      const named = this.calls.get(`${caller}:${JSON.stringify(id)}`);
+      if (named?.length === 1) named[0]?.();
     }
   }
 }

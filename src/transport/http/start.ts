@@ -3,21 +3,20 @@
  * listening server, and a graceful stop on SIGTERM/SIGINT. Loaded lazily: stdio never pays for it.
  */
 import { readFile } from 'node:fs/promises';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
 import { processSecrets, Secrets } from '../../redact.js';
+import type { ServerFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
-import { type Route, type RunningHttpServer, serveHttp } from '../http.js';
-import { redactOutgoing } from '../redacting.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
+import { type Route, type RunningHttpServer, serveHttp } from './serve.js';
 import { type HttpServeSettings, tokenFromFile } from './settings.js';
 import { tenantRoute } from './tenants.js';
 
 export interface StartHttpOptions {
   settings: HttpServeSettings;
   /** The operator's server (env keys or --demo); with header credentials each tenant gets its own. */
-  server: () => Server;
+  server: ServerFactory;
   /** Upstream settings for the providers built per tenant (header credentials). */
   http: HttpSettings;
   version: string;
@@ -28,30 +27,28 @@ export interface StartHttpOptions {
 export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
   const { settings, onClose } = options;
   const authenticator = await authenticatorFor(settings);
-  // Every message a request's transport sends is redacted, as over stdio: the environment's keys,
+  // Every message a request's server sends is redacted, as over stdio: the environment's keys,
   // and in headers mode the tenant's own (one Secrets per tenant, dropped with it from the LRU).
-  const operator: Route = {
-    server: options.server,
-    wrap: (transport) => void redactOutgoing(transport, () => [processSecrets]),
-  };
+  const operator: Route = { server: options.server, secrets: [processSecrets] };
   const route =
     settings.credentials === 'headers'
       ? tenantRoute({
           allowedBaseUrls: settings.allowedBaseUrls,
           http: options.http,
           version: options.version,
-          wrap: (tenant) => {
+          secrets: (tenant) => {
             const secrets = new Secrets();
             for (const key of tenant.keys) secrets.add(key);
-            const sets = [processSecrets, secrets];
-            return {
-              wrap: (transport) => void redactOutgoing(transport, () => sets),
-              secrets: sets,
-            };
+            return [processSecrets, secrets];
           },
         })
       : () => operator;
-  const running = await serveHttp({ settings, authenticator, route }).catch((error: unknown) => {
+  const running = await serveHttp({
+    settings,
+    authenticator,
+    route,
+    answerDeadlineMs: answerDeadlineMs(options.http),
+  }).catch((error: unknown) => {
     throw listenError(error, settings) ?? error;
   });
 
@@ -115,4 +112,13 @@ async function authenticatorFor(settings: HttpServeSettings): Promise<Authentica
   }
   if (settings.oauth) return oauthAuth(settings.oauth);
   return OPEN;
+}
+
+/**
+ * A little above the longest a tool call can take: every attempt timing out, each retry after
+ * the longest wait honoured (Retry-After up to its cap, or the backoff), plus a margin.
+ */
+export function answerDeadlineMs(http: HttpSettings): number {
+  const waitMs = Math.max((http.retryAfterCapSeconds ?? 10) * 1000, http.backoffMaxMs ?? 0);
+  return http.timeoutMs * (http.maxRetries + 1) + waitMs * http.maxRetries + 5000;
 }

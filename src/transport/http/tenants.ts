@@ -7,16 +7,14 @@
  * alone, kept in a bounded LRU so memory does not grow with the number of tenants.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { normalizeBaseUrl } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { fingerprint } from '../../fingerprint.js';
 import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
 import type { ProviderSettings } from '../../providers/types.js';
 import { MIN_SECRET_LENGTH } from '../../redact.js';
-import { serverFactory } from '../../server.js';
+import { type ServerFactory, serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
-import type { Route } from '../http.js';
 import type { Refusal } from './auth.js';
 import {
   baseUrlHeader,
@@ -25,12 +23,13 @@ import {
   MAPLE_COMPANY_HEADER,
   missingProviders,
 } from './credential-headers.js';
+import type { Route } from './serve.js';
 import { isVisibleAscii } from './settings.js';
 
 export { baseUrlHeader, keyHeader, MAPLE_COMPANY_HEADER };
 
 export interface Tenant {
-  server: () => Server;
+  server: ServerFactory;
   /** The tenant's keys, for redacting its output. */
   keys: string[];
 }
@@ -42,8 +41,8 @@ export interface TenantRouteOptions {
   version: string;
   /** Tenants kept warm (providers, caches, tool definitions); the least recently used goes first. */
   maxTenants?: number;
-  /** Adds redaction of the tenant's keys to a request's transport and to its access-log line. */
-  wrap?: (tenant: Tenant) => Pick<Route, 'wrap' | 'secrets'>;
+  /** What a tenant's requests (answers and access-log line) are redacted against (its own keys among them). */
+  secrets: (tenant: Tenant) => Route['secrets'];
 }
 
 export function tenantRoute(
@@ -74,14 +73,16 @@ export function tenantRoute(
         entry.create(settings, options.http),
       );
       const tenant: Tenant = {
+        // The tool list depends on the caller's headers: no shared cache may reuse it.
         server: serverFactory({
           providers,
           version: options.version,
+          cacheScope: 'private',
           missing: missingProviders(configured.map(({ entry }) => entry)),
         }),
         keys: configured.map(({ settings }) => settings.apiKey),
       };
-      known = { tenant, route: { server: tenant.server, ...options.wrap?.(tenant) } };
+      known = { tenant, route: { server: tenant.server, secrets: options.secrets(tenant) } };
       while (tenants.size >= max) tenants.delete(tenants.keys().next().value as string);
     }
     tenants.set(key, known);

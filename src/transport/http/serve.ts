@@ -1,30 +1,40 @@
 /**
- * Remote mode: Streamable HTTP (MCP 2025-11-25) at POST /mcp on node:http, stateless, JSON
- * responses, through the SDK's own StreamableHTTPServerTransport. Each request gets a fresh Server
- * and transport (the SDK's stateless pattern) over tools and providers built once, so any instance
- * can answer any request: what a client needs between requests travels in the request (cursor).
+ * Remote mode: Streamable HTTP at POST /mcp on node:http, stateless, both protocol eras
+ * (2026-07-28 per request, 2025-11-25 through the SDK's stateless legacy serving), answered by
+ * the SDK's web-standard handler (createMcpHandler) over one server factory. Each request gets a
+ * fresh Server over tools and providers built once, so any instance can answer any request: what
+ * a client needs between requests travels in the request (cursor).
  *
- * Before the SDK sees a request, in this order: /healthz, Host/Origin (DNS rebinding), the OAuth
- * metadata documents, path and method, authentication, body cap, load shedding. Everything here is
- * framing around the SDK; JSON-RPC itself is the SDK's.
+ * A request passes these steps in this order (each may answer it instead):
+ *   1. /healthz and the OAuth metadata documents (public)
+ *   2. Host/Origin guard (DNS rebinding), path, CORS (the preflight answered here) and method
+ *   3. access control (static token or OAuth bearer) and the route (the operator's server, or
+ *      the tenant's, from its credential headers)
+ *   4. limits: the body, read and capped once; tool calls in flight
+ *   5. the SDK handler
+ *   6. the access log, written when the response closes
+ * Everything here is framing around the SDK; JSON-RPC itself is the SDK's.
  */
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { logLine } from '../log.js';
-import { processSecrets, redactWith, type Secrets } from '../redact.js';
-import { type RequestStats, withRequestStats } from '../upstream/request-stats.js';
-import { type AccessRecord, accessLogLine, loggedPath, safeName } from './http/access-log.js';
-import type { Authenticator, Refusal } from './http/auth.js';
-import { CancellableCalls, callerKey } from './http/cancel.js';
-import { checkHostAndOrigin } from './http/guard.js';
-import type { HttpServeSettings } from './http/settings.js';
+import type { AddressInfo, Socket } from 'node:net';
+import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import { logLine } from '../../log.js';
+import { processSecrets, redactWith, type Secrets } from '../../redact.js';
+import type { ServerFactory } from '../../server.js';
+import { type RequestStats, withRequestStats } from '../../upstream/request-stats.js';
+import { type Outgoing, redacting } from '../redacting.js';
+import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
+import type { Authenticator, Refusal } from './auth.js';
+import { CancellableCalls, callerKey } from './cancel.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
+import { checkHostAndOrigin } from './guard.js';
+import { readBody } from './limits.js';
+import type { HttpServeSettings } from './settings.js';
+import { webRequest, writeResponse } from './web.js';
 
 export const MCP_PATH = '/mcp';
 /** Seconds a shed request is told to wait: calls take milliseconds to seconds. */
@@ -32,11 +42,9 @@ const RETRY_AFTER_SECONDS = 1;
 
 /** Which MCP server answers a request: the operator's, or (headers mode) the tenant's. */
 export interface Route {
-  server: () => Server;
-  /** Wraps the request's transport before the server connects (e.g. redaction of tenant keys). */
-  wrap?: (transport: StreamableHTTPServerTransport) => void;
-  /** What the request's access-log line is redacted against (default: the environment's keys). */
-  secrets?: readonly Secrets[];
+  server: ServerFactory;
+  /** What everything sent for this request is redacted against. */
+  secrets: readonly Secrets[];
 }
 
 export interface ServeHttpOptions {
@@ -45,6 +53,13 @@ export interface ServeHttpOptions {
   route: (req: IncomingMessage) => Route | Refusal;
   /** Where access-log lines go, already redacted (stderr by default). */
   writeLog?: (line: string) => void;
+  /**
+   * An accepted /mcp request still unanswered after this is answered with a JSON-RPC error (or,
+   * once its stream has begun, its connection is closed), its call aborted and its slots freed:
+   * a client that never reads, or a call that never ends, holds nothing for longer. The bin sets
+   * it a little above the longest a call can take (answerDeadlineMs in ./start.ts).
+   */
+  answerDeadlineMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -53,6 +68,12 @@ export interface RunningHttpServer {
   port: number;
   /** Stops accepting, lets in-flight requests finish up to `graceMs`, then closes every socket. */
   shutdown(graceMs: number): Promise<{ drained: boolean }>;
+}
+
+/** What the SDK handler's factory needs of the request it is building a server for. */
+interface Exchange {
+  route: Route;
+  outgoing: Outgoing;
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
@@ -65,6 +86,25 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const cancellable = new CancellableCalls();
   /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
   const unanswered = new Set<ServerResponse>();
+  /** The SDK hands the factory the Request we built: this finds the route and filter for it. */
+  const exchanges = new WeakMap<Request, Exchange>();
+  const handler = createMcpHandler(({ requestInfo }) => {
+    const exchange = requestInfo && exchanges.get(requestInfo);
+    if (!exchange) throw new Error('an MCP request reached the handler without its route');
+    return exchange.route.server({ outgoing: exchange.outgoing });
+  });
+
+  /**
+   * While draining, a socket's connection closes after its last answer, not its first: requests
+   * pipelined behind a call in flight were received, and are answered too.
+   */
+  const closeAfterLast = (socket: Socket) => {
+    const waiting = [...unanswered].filter((res) => res.req.socket === socket && !res.headersSent);
+    for (const [index, res] of waiting.entries()) {
+      if (index === waiting.length - 1) res.setHeader('connection', 'close');
+      else res.removeHeader('connection');
+    }
+  };
 
   const served = (path: string) =>
     path === MCP_PATH || path === '/healthz' || options.authenticator.metadata.has(path);
@@ -93,8 +133,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         upstream_requests: 0,
         error: null,
       };
-      if (draining) res.setHeader('connection', 'close');
       unanswered.add(res);
+      if (draining) closeAfterLast(req.socket);
+      // Step 6, the access log: once per request, whatever answered it.
       res.once('close', () => {
         unanswered.delete(res);
         // No answer of ours went out (the client left, or Node cut it off with its own 408).
@@ -102,7 +143,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
         if (!res.writableFinished) record.error ??= 'client_closed';
-        // The SDK's own refusals (406, 415, 400 parse error) are written without passing send().
+        // The SDK's own refusals (406, 415, 400 parse error) are built without passing send().
         if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
         writeLog(redactWith(accessLogLine(record), logged.secrets));
         // While draining, a socket that just finished its last request is closed at once.
@@ -134,28 +175,40 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     record: AccessRecord,
     logged: { secrets: readonly Secrets[] },
   ) {
+    // Step 1: public documents.
     if (path === '/healthz') return healthz(req, res);
     // Public by design (RFC 9728), so not behind the Host/Origin guard: it exposes nothing.
     const document = options.authenticator.metadata.get(path);
     if (document !== undefined) return metadata(req, res, document, record);
+
+    // Step 2: Host/Origin, path, method.
     const guarded = checkHostAndOrigin(req, settings);
     if (guarded) return refuse(res, guarded, record);
     if (path !== MCP_PATH) {
       record.error = 'not_found';
       return sendJson(res, 404, rpcError(`Not found: MCP is served at POST ${MCP_PATH}`));
     }
+    // An admitted browser origin may read every answer, refusals included (./cors.ts).
+    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
+    if (req.method === 'OPTIONS' && req.headers.origin !== undefined) {
+      res.writeHead(204, preflightHeaders(req)).end();
+      return;
+    }
     if (req.method !== 'POST') {
       // Stateless: no server-initiated stream (GET) and no session to delete (DELETE).
       record.error = 'method_not_allowed';
       return sendJson(res, 405, rpcError('Method not allowed.'), { allow: 'POST' });
     }
+
+    // Step 3: access control, and the route (from the headers alone, so bad credential headers
+    // are refused before the body is read).
     const denied = await options.authenticator.check(req);
     if (denied) return refuse(res, denied, record);
-    // From the headers alone, so bad credential headers are refused before the body is read.
     const route = options.route(req);
     if ('status' in route) return refuse(res, route, record);
-    logged.secrets = route.secrets ?? logged.secrets;
+    logged.secrets = route.secrets;
 
+    // Step 4: limits.
     const body = await readBody(req, settings.maxBodyBytes);
     if (body === null) {
       record.error = 'client_closed';
@@ -170,21 +223,41 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       );
     }
     const parsed = parseJson(body);
+    if (parsed === INVALID) {
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        error: { code: -32700, message: 'Parse error: Invalid JSON' },
+        id: null,
+      });
+    }
     const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
     const calls = messages.filter(isToolCall);
     noteRequest(record, messages);
-
+    if (cancelsItself(messages)) {
+      // A cancelled request gets no answer, and a batch's answer waits for all of them: served,
+      // it would hold its slots and the connection without ever being answered.
+      record.error = 'batch_cancels_itself';
+      return sendJson(res, 400, {
+        jsonrpc: '2.0',
+        error: {
+          code: -32600,
+          message:
+            'A batch may not cancel a request it carries itself: send notifications/cancelled on its own.',
+        },
+        id: null,
+      });
+    }
     if (calls.length > 0 && inFlightCalls + calls.length > settings.maxInFlight) {
       record.error = 'overloaded';
       return sendJson(
         res,
         503,
         rpcError('Server busy: too many tool calls in flight. Retry shortly.', idOf(parsed)),
-        {
-          'retry-after': String(RETRY_AFTER_SECONDS),
-        },
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
       );
     }
+
+    // Step 5: the SDK handler.
     const caller = callerKey(req);
     cancellable.cancel(caller, messages);
     // Gone while its body was read: its 'close' has fired already and would never release the slot.
@@ -192,36 +265,53 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       record.error = 'client_closed';
       return;
     }
-
     inFlightCalls += calls.length;
-    const server = route.server();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    observeOutcome(transport, record);
-    route.wrap?.(transport);
-    // A single call can be cancelled from another POST (see ./http/cancel.ts); batches cannot.
+    const aborted = new AbortController();
+    // A single call can be cancelled from another POST (see ./cancel.ts); batches cannot.
     const single = messages.length === 1 ? idOf(calls[0]) : null;
     const release =
       single === null
         ? () => undefined
-        : cancellable.track(caller, single, (notification) => {
-            transport.onmessage?.(notification);
+        : cancellable.track(caller, single, () => {
             record.error = 'cancelled';
-            if (!res.headersSent) res.writeHead(202).end();
+            // Closing the exchange aborts the handler's signal, so the upstream request stops.
+            // The POST still gets a JSON-RPC answer naming its id (a client that cancelled
+            // ignores it), never an empty 202 that would leave a client waiting; a stream that
+            // has begun just ends.
+            aborted.abort();
+            if (res.headersSent) res.end();
+            else sendJson(res, 200, rpcError('Request cancelled.', single, -32800));
           });
+    const deadline =
+      options.answerDeadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            record.error = 'deadline';
+            aborted.abort();
+            if (res.headersSent) res.destroy();
+            else {
+              const message = `No answer within ${options.answerDeadlineMs} ms: the request was stopped. Retry it, or ask for less.`;
+              sendJson(res, 200, rpcError(message, idOf(parsed)));
+            }
+          }, options.answerDeadlineMs);
     res.once('close', () => {
+      clearTimeout(deadline);
       release();
       inFlightCalls -= calls.length;
-      // A client that hangs up aborts its calls: closing the server aborts their handlers' signals.
-      void transport.close();
-      void server.close();
+      // A client that hangs up aborts its calls: the SDK closes the exchange's server.
+      aborted.abort();
     });
-    await server.connect(transport);
-    // The SDK re-reads the body from rawBody when it must answer a parse error itself.
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-    await transport.handleRequest(req, res, parsed === INVALID ? undefined : parsed);
+
+    const redact = redacting(() => route.secrets);
+    const outgoing: Outgoing = (message) => {
+      record.error ??= errorCodeOf(message);
+      return redact(message);
+    };
+    const request = webRequest(req, path, body, aborted.signal);
+    exchanges.set(request, { route, outgoing });
+    const response = await handler.fetch(request, { parsedBody: parsed });
+    // Bodies the handler built itself (its refusals) are redacted here, as text, fail-closed.
+    await writeResponse(res, response, (text) => redactWith(text, route.secrets));
   }
 
   function metadata(
@@ -258,7 +348,9 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       draining = true;
       // An answer that said keep-alive would invite the client (or a load balancer) to send its
       // next request on a socket about to close: a reset on a rolling restart.
-      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+      for (const socket of new Set([...unanswered].map((res) => res.req.socket))) {
+        closeAfterLast(socket);
+      }
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
@@ -268,6 +360,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       const drained = await Promise.race([closed.then(() => true as const), expired]);
       clearTimeout(timer);
       if (!drained) http.closeAllConnections();
+      await handler.close().catch(() => undefined);
       return { drained };
     },
   };
@@ -300,29 +393,8 @@ function sendJson(
   res.end(text);
 }
 
-function rpcError(message: string, id: string | number | null = null) {
-  return { jsonrpc: '2.0', error: { code: -32000, message }, id };
-}
-
-/**
- * The body as a Buffer; undefined past `limit` bytes (Node discards the rest unread); null when
- * the client went away mid-body (nothing to answer).
- */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | null> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) return undefined;
-      chunks.push(chunk as Buffer);
-    }
-  } catch {
-    return null;
-  }
-  return Buffer.concat(chunks);
+function rpcError(message: string, id: string | number | null = null, code = -32000) {
+  return { jsonrpc: '2.0', error: { code, message }, id };
 }
 
 const INVALID = Symbol('invalid JSON');
@@ -344,6 +416,18 @@ function isToolCall(message: unknown): boolean {
   );
 }
 
+/** Whether a batch holds a notifications/cancelled for a request id of its own. */
+function cancelsItself(messages: unknown[]): boolean {
+  if (messages.length < 2) return false;
+  const ids = new Set(messages.map(idOf).filter((id) => id !== null));
+  return messages.some((message) => {
+    const m = message as { method?: unknown; params?: { requestId?: unknown } } | null;
+    if (m?.method !== 'notifications/cancelled') return false;
+    const id = m.params?.requestId;
+    return (typeof id === 'string' || typeof id === 'number') && ids.has(id);
+  });
+}
+
 function idOf(parsed: unknown): string | number | null {
   const id = (parsed as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
@@ -357,15 +441,7 @@ function noteRequest(record: AccessRecord, messages: unknown[]) {
   record.tool = safeName(call?.params?.name);
 }
 
-/** Notes, for the access log, the error code of what the server sends back (never its content). */
-function observeOutcome(transport: StreamableHTTPServerTransport, record: AccessRecord) {
-  const send = transport.send.bind(transport);
-  transport.send = (message: JSONRPCMessage, sendOptions) => {
-    record.error ??= errorCodeOf(message);
-    return send(message, sendOptions);
-  };
-}
-
+/** The error code of what the server sends back, for the access log (never its content). */
 function errorCodeOf(message: JSONRPCMessage): string | null {
   if ('error' in message) return `jsonrpc_${message.error.code}`;
   if (!('result' in message) || message.result.isError !== true) return null;
