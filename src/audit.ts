@@ -148,3 +148,71 @@ export function customerIdsOf(structured: unknown, provider?: string): string[] 
     for (const section of value.results) ids.push(...customerIdsOf(section));
   return ids;
 }
+
+/** What the server knows of a call besides its tool, arguments and result. */
+export interface CallFacts {
+  principal: Principal;
+  transport: 'stdio' | 'http';
+  /** Every provider this server serves (the providers a find_customers call may ask). */
+  providers: readonly string[];
+  durationMs: number;
+  requestId: string | number | null | undefined;
+  meta: Record<string, unknown> | undefined;
+  cancelled: boolean;
+}
+
+/** The audit event of one tools/call answered with `result` (a CallToolResult). */
+export function auditEvent(
+  tool: string,
+  args: unknown,
+  result: { isError?: boolean; content?: unknown[]; structuredContent?: unknown },
+  facts: CallFacts,
+): AuditEvent {
+  const argsObject =
+    args !== null && typeof args === 'object' && !Array.isArray(args)
+      ? (args as Record<string, unknown>)
+      : undefined;
+  const own = facts.providers.find((id) => tool.startsWith(`${id}_`));
+  return {
+    tool,
+    providers: own ? [own] : askedProviders(argsObject, result.structuredContent, facts.providers),
+    args: argsObject,
+    principal: facts.principal,
+    result: facts.cancelled ? 'cancelled' : resultCode(result),
+    customerIds: customerIdsOf(result.structuredContent, own),
+    durationMs: facts.durationMs,
+    requestId: facts.requestId ?? null,
+    traceId: traceIdOf(facts.meta?.traceparent),
+    transport: facts.transport,
+  };
+}
+
+function askedProviders(
+  args: Record<string, unknown> | undefined,
+  structured: unknown,
+  all: readonly string[],
+): string[] {
+  const sections = (structured as { results?: { provider?: unknown }[] } | undefined)?.results;
+  if (Array.isArray(sections)) return sections.map((section) => String(section?.provider));
+  const asked = args?.providers;
+  return Array.isArray(asked) ? all.filter((id) => asked.includes(id)) : [...all];
+}
+
+/** "ok", or the code of a coded error (CONTRACT §5); a find_customers answer counts as ok unless every section failed. */
+function resultCode(result: { isError?: boolean; content?: unknown[] }): string {
+  if (!result.isError) return 'ok';
+  const text = (result.content?.[0] as { text?: unknown } | undefined)?.text;
+  try {
+    const code = (JSON.parse(String(text)) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : 'error';
+  } catch {
+    return 'error';
+  }
+}
+
+/** The trace id of a W3C traceparent, when the call's _meta carries a well-formed one. */
+function traceIdOf(traceparent: unknown): string | null {
+  if (typeof traceparent !== 'string') return null;
+  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent.trim());
+  return match && !/^0+$/.test(match[1] as string) ? (match[1] as string) : null;
+}

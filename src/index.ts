@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The server (the bin's entry, bin.ts, loads it after the Node version check): config → providers → server → a transport (src/transport/). Everything else lives in modules without I/O. */
 import { realpathSync } from 'node:fs';
+import { auditLogFromEnv } from './audit.js';
 import { type Config, loadConfig, USAGE } from './config.js';
 import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
+import { MASK_VARIABLE, parseMask } from './mask.js';
 import { PROVIDERS } from './providers/registry.js';
 import { processSecrets } from './redact.js';
 import { SERVER_NAME, serverFactory } from './server.js';
@@ -22,6 +24,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2));
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
+  // Operator settings for every server and tenant: start-up errors, like the rest of the config.
+  const operator = {
+    mask: parseMask(process.env[MASK_VARIABLE]),
+    audit: auditLogFromEnv(process.env),
+  };
   // Loads the HTTP client while the client initializes and lists tools (src/upstream/warm-up.ts).
   void warmUpUpstream();
   for (const notice of config.notices) logLine(notice);
@@ -41,9 +48,18 @@ async function main(): Promise<void> {
 
   // telemetry: loaded only when OTEL_* configures it; flushed on the way out (onClose).
   await startTelemetry(process.env, SERVER_NAME, VERSION);
-  const serverOptions = { providers: providers.map((p) => p.provider), version: VERSION };
+  const serverOptions = {
+    providers: providers.map((p) => p.provider),
+    version: VERSION,
+    ...operator,
+  };
   const onClose = async () => {
-    await Promise.all([closeSandbox(), destroySharedDispatcher(), telemetry.shutdown()]);
+    await Promise.all([
+      closeSandbox(),
+      destroySharedDispatcher(),
+      telemetry.shutdown(),
+      operator.audit?.flush(),
+    ]);
   };
   const names = providers.map((p) => p.provider.id).join(', ');
   const source = config.demo ? ' from the built-in sandbox (--demo)' : '';
@@ -56,6 +72,7 @@ async function main(): Promise<void> {
       http,
       version: VERSION,
       onClose,
+      operator,
     });
     const served =
       config.http.credentials === 'headers'

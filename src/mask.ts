@@ -148,3 +148,26 @@ function maskDetails(
   };
   return walk(details, 0) as Record<string, unknown>;
 }
+
+/**
+ * A tool's structured result with every customer in it masked: `customer` (get), `items` (a list
+ * page) and each `find_customers` section's `items`. Anything else passes through as it is.
+ */
+export function maskResult(
+  value: Record<string, unknown>,
+  spec: MaskSpec,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...value };
+  if (isObject(value.customer)) out.customer = maskCustomer(value.customer, spec);
+  if (Array.isArray(value.items))
+    out.items = value.items.map((item) => (isObject(item) ? maskCustomer(item, spec) : item));
+  if (Array.isArray(value.results))
+    out.results = value.results.map((section) =>
+      isObject(section) ? maskResult(section, spec) : section,
+    );
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

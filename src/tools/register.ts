@@ -1,6 +1,7 @@
 /** Binds the tool table to each enabled provider: names, JSON Schemas and one call path per tool. */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { type MaskSpec, maskResult } from '../mask.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
 import {
   type CrossProviderToolDefinition,
@@ -89,6 +90,7 @@ function bound(
   name: string,
   parts: { title: string; description: string; input: z.ZodType; output: () => z.ZodType },
   run: (args: never, context: CallContext) => Promise<Record<string, unknown>>,
+  options: BindOptions,
   provider?: string,
 ): BoundTool {
   let definition: Tool | undefined;
@@ -108,7 +110,10 @@ function bound(
     call: async (args, context) => {
       try {
         const valid = validateArguments(parts.input, args, provider);
-        return successResult(await run(valid as never, context), provider);
+        const value = await run(valid as never, context);
+        // Masking before the result is built: its text, the redaction and every transport see
+        // only the masked values (src/mask.ts).
+        return successResult(options.mask ? maskResult(value, options.mask) : value, provider);
       } catch (error) {
         return errorResult(error, provider);
       }
@@ -116,7 +121,16 @@ function bound(
   };
 }
 
-function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
+/** What the operator set for every tool: masking of personal fields (BILLING_MCP_MASK). */
+export interface BindOptions {
+  mask?: MaskSpec;
+}
+
+function bindTool(
+  tool: ToolDefinition,
+  provider: BillingProvider,
+  options: BindOptions,
+): BoundTool {
   return bound(
     `${provider.id}_${tool.operation}`,
     {
@@ -126,6 +140,7 @@ function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
       output: () => tool.outputSchema(provider),
     },
     (args, context) => tool.run(provider, args, context),
+    options,
     provider.id,
   );
 }
@@ -133,6 +148,7 @@ function bindTool(tool: ToolDefinition, provider: BillingProvider): BoundTool {
 function bindCrossProviderTool(
   tool: CrossProviderToolDefinition,
   providers: readonly BillingProvider[],
+  options: BindOptions,
 ): BoundTool {
   const { run } = tool.prepare(providers);
   return bound(
@@ -144,6 +160,7 @@ function bindCrossProviderTool(
       output: () => tool.outputSchema(providers),
     },
     run,
+    options,
   );
 }
 
@@ -151,11 +168,16 @@ function bindCrossProviderTool(
  * Providers in the order given, each with its tools in table order, then the cross-provider
  * tools that have enough providers (CONTRACT §3).
  */
-export function bindProviderTools(providers: readonly BillingProvider[]): BoundTool[] {
+export function bindProviderTools(
+  providers: readonly BillingProvider[],
+  options: BindOptions = {},
+): BoundTool[] {
   return [
-    ...providers.flatMap((provider) => CUSTOMER_TOOLS.map((tool) => bindTool(tool, provider))),
+    ...providers.flatMap((provider) =>
+      CUSTOMER_TOOLS.map((tool) => bindTool(tool, provider, options)),
+    ),
     ...CROSS_PROVIDER_TOOLS.filter((tool) => providers.length >= tool.minProviders).map((tool) =>
-      bindCrossProviderTool(tool, providers),
+      bindCrossProviderTool(tool, providers, options),
     ),
   ];
 }

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { Principal } from '../../audit.js';
 import { ConfigError } from '../../errors.js';
 import type { OAuthSettings } from './settings.js';
 
@@ -19,14 +20,21 @@ export interface Refusal {
   body: unknown;
 }
 
+/** A request let through, and who sent it (for the audit log). */
+export interface Accepted {
+  principal: Principal;
+}
+
 export interface Authenticator {
-  /** null: let the request through. */
-  check(req: IncomingMessage): Promise<Refusal | null>;
+  check(req: IncomingMessage): Promise<Refusal | Accepted>;
   /** RFC 9728 documents to serve, by path (OAuth only). */
   metadata: Map<string, unknown>;
 }
 
-export const OPEN: Authenticator = { check: async () => null, metadata: new Map() };
+const LOCAL: Accepted = { principal: { kind: 'local' } };
+export const OPEN: Authenticator = { check: async () => LOCAL, metadata: new Map() };
+/** The one static token has no name of its own: the audit log calls its holder `token`. */
+const TOKEN_HOLDER: Accepted = { principal: { kind: 'token', name: 'token' } };
 
 /** How long verification waits for the issuer's JWKS, and how often an unknown `kid` may refetch it. */
 const JWKS_TIMEOUT_MS = 5000;
@@ -42,7 +50,7 @@ export function staticTokenAuth(token: string): Authenticator {
       const given = bearer(req);
       if (given.token === undefined) return refuseBearer(given, '');
       // Digests first: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
-      if (timingSafeEqual(sha256(given.token), expected)) return null;
+      if (timingSafeEqual(sha256(given.token), expected)) return TOKEN_HOLDER;
       return invalidToken('Invalid bearer token', '');
     },
   };
@@ -86,6 +94,7 @@ export async function oauthAuth(
       const given = bearer(req);
       if (given.token === undefined) return refuseBearer(given, challenge);
       let scopes: string[];
+      let principal: Principal;
       try {
         const { payload } = await jwtVerify(given.token, jwks, {
           issuer: settings.issuer,
@@ -102,6 +111,11 @@ export async function oauthAuth(
           return invalidToken('Token was issued in the future', challenge);
         }
         scopes = scopesOf(payload);
+        principal = {
+          kind: 'oauth',
+          sub: claim(payload.sub),
+          client_id: claim(payload.client_id ?? payload.azp),
+        };
       } catch (error) {
         return verificationFailure(error, challenge);
       }
@@ -115,7 +129,7 @@ export async function oauthAuth(
           body: { error: 'insufficient_scope', error_description: 'Insufficient scope' },
         };
       }
-      return null;
+      return { principal };
     },
   };
 }
@@ -180,6 +194,11 @@ function bearer(
   const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
   if (!match?.[1]) return { error: "Invalid Authorization header format, expected 'Bearer TOKEN'" };
   return { token: match[1] };
+}
+
+/** A claim as the audit log keeps it: a short string or nothing (claims are the issuer's, not ours). */
+function claim(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= 256 ? value : null;
 }
 
 function scopesOf(payload: Record<string, unknown>): string[] {

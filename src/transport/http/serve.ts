@@ -15,6 +15,7 @@
  *   6. the access log, written when the response closes
  * Everything here is framing around the SDK; JSON-RPC itself is the SDK's.
  */
+
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -22,6 +23,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import type { Principal } from '../../audit.js';
 import { logLine } from '../../log.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
 import type { ServerFactory } from '../../server.js';
@@ -45,6 +47,8 @@ export interface Route {
   server: ServerFactory;
   /** What everything sent for this request is redacted against. */
   secrets: readonly Secrets[];
+  /** Who the audit log says made the call, when the route knows better than the access check. */
+  principal?: Principal;
 }
 
 export interface ServeHttpOptions {
@@ -74,6 +78,7 @@ export interface RunningHttpServer {
 interface Exchange {
   route: Route;
   outgoing: Outgoing;
+  principal: Principal;
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
@@ -91,7 +96,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const handler = createMcpHandler(({ requestInfo }) => {
     const exchange = requestInfo && exchanges.get(requestInfo);
     if (!exchange) throw new Error('an MCP request reached the handler without its route');
-    return exchange.route.server({ outgoing: exchange.outgoing });
+    const { outgoing, principal } = exchange;
+    return exchange.route.server({ outgoing, principal, transport: 'http' });
   });
 
   /**
@@ -202,10 +208,12 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
 
     // Step 3: access control, and the route (from the headers alone, so bad credential headers
     // are refused before the body is read).
-    const denied = await options.authenticator.check(req);
-    if (denied) return refuse(res, denied, record);
+    const accepted = await options.authenticator.check(req);
+    if ('status' in accepted) return refuse(res, accepted, record);
     const route = options.route(req);
     if ('status' in route) return refuse(res, route, record);
+    // A tenant (header credentials) is named by its fingerprint; otherwise by the access check.
+    const principal = route.principal ?? accepted.principal;
     logged.secrets = route.secrets;
 
     // Step 4: limits.
@@ -308,7 +316,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       return redact(message);
     };
     const request = webRequest(req, path, body, aborted.signal);
-    exchanges.set(request, { route, outgoing });
+    exchanges.set(request, { route, outgoing, principal });
     const response = await handler.fetch(request, { parsedBody: parsed });
     // Bodies the handler built itself (its refusals) are redacted here, as text, fail-closed.
     await writeResponse(res, response, (text) => redactWith(text, route.secrets));

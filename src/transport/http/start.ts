@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
 import { processSecrets, Secrets } from '../../redact.js';
-import type { ServerFactory } from '../../server.js';
+import type { OperatorOptions, ServerFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
 import { type Route, type RunningHttpServer, serveHttp } from './serve.js';
@@ -22,6 +22,8 @@ export interface StartHttpOptions {
   version: string;
   /** Releases what the bin opened (sandbox, upstream pool) once the server has stopped. */
   onClose: () => Promise<void>;
+  /** Masking and the audit log, for the servers built per tenant (header credentials). */
+  operator?: OperatorOptions;
 }
 
 export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
@@ -36,6 +38,7 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
           allowedBaseUrls: settings.allowedBaseUrls,
           http: options.http,
           version: options.version,
+          operator: options.operator,
           secrets: (tenant) => {
             const secrets = new Secrets();
             for (const key of tenant.keys) secrets.add(key);

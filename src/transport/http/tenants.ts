@@ -13,7 +13,7 @@ import { fingerprint } from '../../fingerprint.js';
 import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
 import type { ProviderSettings } from '../../providers/types.js';
 import { MIN_SECRET_LENGTH } from '../../redact.js';
-import { type ServerFactory, serverFactory } from '../../server.js';
+import { type OperatorOptions, type ServerFactory, serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Refusal } from './auth.js';
 import {
@@ -43,6 +43,8 @@ export interface TenantRouteOptions {
   maxTenants?: number;
   /** What a tenant's requests (answers and access-log line) are redacted against (its own keys among them). */
   secrets: (tenant: Tenant) => Route['secrets'];
+  /** The operator's masking and audit log, the same for every tenant. */
+  operator?: OperatorOptions;
 }
 
 export function tenantRoute(
@@ -79,10 +81,15 @@ export function tenantRoute(
           version: options.version,
           cacheScope: 'private',
           missing: missingProviders(configured.map(({ entry }) => entry)),
+          ...options.operator,
         }),
         keys: configured.map(({ settings }) => settings.apiKey),
       };
-      known = { tenant, route: { server: tenant.server, secrets: options.secrets(tenant) } };
+      const principal = { kind: 'tenant' as const, fingerprint: key };
+      known = {
+        tenant,
+        route: { server: tenant.server, secrets: options.secrets(tenant), principal },
+      };
       while (tenants.size >= max) tenants.delete(tenants.keys().next().value as string);
     }
     tenants.set(key, known);
