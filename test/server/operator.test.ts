@@ -4,11 +4,14 @@
  * (BILLING_MCP_AUDIT_LOG) over stdio and over HTTP with a static token, every field checked, the
  * HMAC recomputed from the key, and no key, token or looked-up value in the file.
  */
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditRecord } from '../../src/audit.js';
+import { parseMask } from '../../src/mask.js';
 import { createCapture } from '../helpers/capture.js';
 import { connectHttpClient, spawnHttpBin } from '../helpers/http.js';
 import { structured, toolError } from '../helpers/mcp.js';
@@ -176,7 +179,7 @@ describe('audit log (BILLING_MCP_AUDIT_LOG)', { timeout: 60_000 }, () => {
         args: { take: hmac('2') },
         result: 'ok',
       });
-      expect((line?.customer_ids as string[]).length).toBe(2);
+      expect(line?.customer_ids).toHaveLength(2);
       const raw = readFileSync(file, 'utf8');
       expect(raw).not.toContain(TOKEN);
       expect(raw).not.toContain(AUDIT_KEY);
@@ -191,5 +194,56 @@ describe('audit log (BILLING_MCP_AUDIT_LOG)', { timeout: 60_000 }, () => {
       spawnClient({ BILLING_MCP_DEMO: '1', BILLING_MCP_AUDIT_LOG: 'stderr' }, capture),
     ).rejects.toThrow();
     expect(capture.texts.join('')).toContain('BILLING_MCP_AUDIT_KEY must be too');
+  });
+});
+
+describe('docs/operations.md, run as written', () => {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+  const blocks = (lang: string) =>
+    [...doc.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))].map(
+      (m) => m[1] as string,
+    );
+
+  it('the masking example names fields the server accepts', () => {
+    const line = blocks('sh').find((block) => block.includes('BILLING_MCP_MASK='));
+    const value = /BILLING_MCP_MASK="([^"]+)"/.exec(line ?? '')?.[1];
+    expect(value).toBeDefined();
+    expect([...(parseMask(value)?.fields ?? [])]).toEqual(['email', 'phone']);
+  });
+
+  it("the audit line example has every field of a real line, and the investigator's grep finds the call", () => {
+    const example = JSON.parse(blocks('json').find((b) => b.includes('"customer_ids"')) ?? '{}');
+    const real = auditRecord(
+      {
+        tool: 'find_customers',
+        providers: ['maple'],
+        args: { email: 'jane@acme.com' },
+        principal: { kind: 'local' },
+        result: 'ok',
+        customerIds: ['maple:cus_2'],
+        durationMs: 3,
+        requestId: 1,
+        traceId: null,
+        transport: 'stdio',
+      },
+      AUDIT_KEY,
+      new Date(),
+    );
+    expect(Object.keys(example)).toEqual(Object.keys(real));
+    const file = join(mkdtempSync(join(tmpdir(), 'audit-doc-')), 'audit.jsonl');
+    writeFileSync(file, `${JSON.stringify(real)}\n`);
+    const script = blocks('sh').find((block) => block.includes('openssl dgst')) ?? '';
+    const out = execFileSync('bash', ['-c', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        BILLING_MCP_AUDIT_KEY: AUDIT_KEY,
+        BILLING_MCP_AUDIT_LOG: file,
+      },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out.trim())).toMatchObject({
+      tool: 'find_customers',
+      customer_ids: ['maple:cus_2'],
+    });
   });
 });
