@@ -266,8 +266,8 @@ describe('docs/remote.md', () => {
       const port = container.ports[0].containerPort;
       expect(String(port)).toBe(imageEnv.BILLING_MCP_HTTP_PORT);
       expect(service.spec.ports[0].targetPort).toBe(port);
-      for (const probe of [container.readinessProbe, container.livenessProbe])
-        expect(probe.httpGet).toEqual({ path: '/healthz', port });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port });
       // The platform's grace period covers the server's own drain (SIGTERM, then in-flight calls).
       expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(25_000);
       const [rule] = ingress.spec.rules;

@@ -112,6 +112,16 @@ describe('Streamable HTTP at POST /mcp (stateless, JSON responses)', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
     expect(upstreamRequests()).toBe(before);
   });
+
+  it('GET /readyz → 200 ready with no auth and no upstream request; other methods 405', async () => {
+    const before = upstreamRequests();
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({ status: 'ready' });
+    expect((await fetch(`${base}/readyz`, { method: 'POST' })).status).toBe(405);
+    expect(upstreamRequests()).toBe(before);
+  });
 });
 
 describe('DNS rebinding protection: Host and Origin checked before any tool runs', () => {

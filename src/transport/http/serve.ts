@@ -6,7 +6,7 @@
  * a client needs between requests travels in the request (cursor).
  *
  * A request passes these steps in this order (each may answer it instead):
- *   1. /healthz and the OAuth metadata documents (public)
+ *   1. /healthz, /readyz and the OAuth metadata documents (public)
  *   2. Host/Origin guard (DNS rebinding), path, CORS (the preflight answered here) and method
  *   3. access control (static token or OAuth bearer) and the route (the operator's server, or
  *      the tenant's, from its credential headers)
@@ -113,7 +113,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   };
 
   const served = (path: string) =>
-    path === MCP_PATH || path === '/healthz' || options.authenticator.metadata.has(path);
+    path === MCP_PATH ||
+    path === '/healthz' ||
+    path === '/readyz' ||
+    options.authenticator.metadata.has(path);
 
   const http = createHttpServer(
     {
@@ -183,6 +186,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   ) {
     // Step 1: public documents.
     if (path === '/healthz') return healthz(req, res);
+    if (path === '/readyz') return readyz(req, res);
     // Public by design (RFC 9728), so not behind the Host/Origin guard: it exposes nothing.
     const document = options.authenticator.metadata.get(path);
     if (document !== undefined) return metadata(req, res, document, record);
@@ -379,6 +383,19 @@ function healthz(req: IncomingMessage, res: ServerResponse) {
     return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
   }
   return sendJson(res, 200, { status: 'ok' }, { 'cache-control': 'no-store' });
+}
+
+/**
+ * Ready to serve: the configuration is loaded and checked (the server listens only after that).
+ * Draining needs no answer of its own: SIGTERM closes the listener, so a readiness probe is
+ * refused from then on. Never calls upstream: a provider outage must not take every instance out
+ * of the load balancer, since each call reports it as a coded error anyway.
+ */
+function readyz(req: IncomingMessage, res: ServerResponse) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+  }
+  return sendJson(res, 200, { status: 'ready' }, { 'cache-control': 'no-store' });
 }
 
 function refuse(res: ServerResponse, refusal: Refusal, record: AccessRecord) {
