@@ -1,10 +1,13 @@
 /** Real providers (from the registry) over a freshly started sandbox of all three emulators. */
 
+import type { Client } from '@modelcontextprotocol/client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { PROVIDER_IDS } from '../../src/customer.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { HttpSettings } from '../../src/upstream/upstream.js';
-import { testHttp } from './mcp.js';
+import { connectClient, testHttp } from './mcp.js';
 
 export async function sandboxProviders(
   http: HttpSettings = testHttp(),
@@ -28,4 +31,25 @@ export function sandboxEnv(
     MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
     MAPLE_BASE_URL: maple.settings.baseUrl,
   };
+}
+
+/**
+ * One sandbox and one connected client for a test file (this run's transport and era), the
+ * emulators' request logs cleared after each test. Read `sandbox` and `client` inside tests.
+ */
+export function useSandboxClient(): { readonly sandbox: Sandbox; readonly client: Client } {
+  const shared = {} as { sandbox: Sandbox; client: Client };
+  beforeAll(async () => {
+    const setup = await sandboxProviders();
+    shared.sandbox = setup.sandbox;
+    shared.client = await connectClient(setup.providers);
+  });
+  afterEach(() => {
+    for (const id of PROVIDER_IDS) shared.sandbox.emulators[id].emulator.clearLog();
+  });
+  afterAll(async () => {
+    await shared.client.close();
+    await shared.sandbox.close();
+  });
+  return shared;
 }

@@ -1,15 +1,7 @@
-/**
- * next_cursor stands alone: on every list tool and from every find_customers
- * section, the cursor by itself (take and detail free to change) continues exactly its query;
- * the same filters repeated are accepted, different ones are refused naming them, before any
- * upstream request. Maple still costs one find request per page.
- */
-import type { Client } from '@modelcontextprotocol/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { connectClient, structured, toolError } from '../helpers/mcp.js';
-import { sandboxProviders } from '../helpers/sandbox.js';
+import { structured, toolError } from '../helpers/mcp.js';
+import { useSandboxClient } from '../helpers/sandbox.js';
 
 interface Page {
   items: { id: string; updated_at?: string }[];
@@ -17,28 +9,15 @@ interface Page {
   next_cursor: string | null;
 }
 
-let sandbox: Sandbox;
-let client: Client;
-beforeAll(async () => {
-  const setup = await sandboxProviders();
-  sandbox = setup.sandbox;
-  client = await connectClient(setup.providers);
-});
-afterEach(() => {
-  for (const id of PROVIDER_IDS) sandbox.emulators[id].emulator.clearLog();
-});
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+const shared = useSandboxClient();
 
 const call = (name: string, args: Record<string, unknown>) =>
-  client.callTool({ name, arguments: args });
+  shared.client.callTool({ name, arguments: args });
 const list = async (provider: ProviderId, args: Record<string, unknown>) =>
   structured<Page>(await call(`${provider}_list_customers`, args));
 const ids = (page: Page) => page.items.map((item) => item.id);
 const upstreamRequests = (provider: ProviderId) =>
-  sandbox.emulators[provider].emulator.requests.length;
+  shared.sandbox.emulators[provider].emulator.requests.length;
 
 /** A query with a filter of each kind the provider has: shared, status/sort, native. */
 const QUERIES: Record<ProviderId, Record<string, unknown>> = {
@@ -54,7 +33,7 @@ describe.each(PROVIDER_IDS)('%s_list_customers: the cursor alone', (provider) =>
     const first = await list(provider, { ...query, take: 3 });
     expect(first.has_more).toBe(true);
     const reference = await list(provider, { ...query, take: 8 });
-    sandbox.emulators[provider].emulator.clearLog();
+    shared.sandbox.emulators[provider].emulator.clearLog();
     const next = await list(provider, { cursor: first.next_cursor, take: 5, detail: 'full' });
     expect(ids(next)).toEqual(ids(reference).slice(3, 8));
     expect(next.items[0]?.updated_at).toBeDefined(); // detail "full" took effect
@@ -70,7 +49,7 @@ describe.each(PROVIDER_IDS)('%s_list_customers: the cursor alone', (provider) =>
 
   it('refuses different filters, naming them, with no upstream request', async () => {
     const first = await list(provider, { ...query, take: 3 });
-    sandbox.emulators[provider].emulator.clearLog();
+    shared.sandbox.emulators[provider].emulator.clearLog();
     const error = toolError(
       await call(`${provider}_list_customers`, { cursor: first.next_cursor, name: 'zz' }),
     );
@@ -90,7 +69,7 @@ describe('find_customers: each section’s next_cursor alone continues that prov
     ).results;
     for (const section of results) {
       expect(section.has_more, section.provider).toBe(true);
-      for (const id of PROVIDER_IDS) sandbox.emulators[id].emulator.clearLog();
+      for (const id of PROVIDER_IDS) shared.sandbox.emulators[id].emulator.clearLog();
       const next = await list(section.provider, { cursor: section.next_cursor, take: 4 });
       const reference = wider.find((s) => s.provider === section.provider) as Page;
       expect(ids(next), section.provider).toEqual(ids(reference).slice(2, 6));

@@ -1,14 +1,7 @@
-/**
- * find_customers answers "who is this?" completely: every status by
- * default, each section naming the statuses it asked, a note where a provider cannot ask part of
- * the question, and email matched in any case on every provider. Real emulators, real client.
- */
-import type { Client } from '@modelcontextprotocol/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { connectClient, structured } from '../helpers/mcp.js';
-import { sandboxProviders } from '../helpers/sandbox.js';
+import { structured } from '../helpers/mcp.js';
+import { useSandboxClient } from '../helpers/sandbox.js';
 
 interface Row {
   id: string;
@@ -25,30 +18,17 @@ interface Section {
   error?: { code: string; message: string };
 }
 
-let sandbox: Sandbox;
-let client: Client;
-beforeAll(async () => {
-  const setup = await sandboxProviders();
-  sandbox = setup.sandbox;
-  client = await connectClient(setup.providers);
-});
-afterEach(() => {
-  for (const id of PROVIDER_IDS) sandbox.emulators[id].emulator.clearLog();
-});
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+const shared = useSandboxClient();
 
 const find = async (args: Record<string, unknown>) =>
   structured<{ results: Section[] }>(
-    await client.callTool({ name: 'find_customers', arguments: args }),
+    await shared.client.callTool({ name: 'find_customers', arguments: args }),
   ).results;
 const section = (results: Section[], provider: ProviderId) =>
   results.find((s) => s.provider === provider) as Section;
 const list = async (provider: ProviderId, args: Record<string, unknown>) =>
   structured<{ items: Row[] }>(
-    await client.callTool({ name: `${provider}_list_customers`, arguments: args }),
+    await shared.client.callTool({ name: `${provider}_list_customers`, arguments: args }),
   ).items;
 
 /** An archived customer of each provider, found through its own list tool. */
@@ -116,7 +96,7 @@ describe('find_customers: status', () => {
       const s = section(results, id);
       expect(s).toMatchObject({ items: [], statuses: [], next_cursor: null });
       expect(s.note).toMatch(/no deleted status/);
-      expect(sandbox.emulators[id].emulator.requests).toHaveLength(0);
+      expect(shared.sandbox.emulators[id].emulator.requests).toHaveLength(0);
     }
   });
 

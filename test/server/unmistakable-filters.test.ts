@@ -1,16 +1,9 @@
-/**
- * Filters that cannot be misread: Maple money filters name their unit and the
- * rows show the value filtered on, contradictory filters are refused naming both, and a plain
- * date is read as midnight UTC wherever a date-time is accepted. Real emulators, real client.
- */
-import type { Client } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ProviderId } from '../../src/customer.js';
 import type { MapleEmulator } from '../../src/sandbox/maple/emulator.js';
-import { connectClient, structured, toolError } from '../helpers/mcp.js';
-import { sandboxProviders } from '../helpers/sandbox.js';
+import { structured, toolError } from '../helpers/mcp.js';
+import { useSandboxClient } from '../helpers/sandbox.js';
 
 interface Row {
   id: string;
@@ -23,33 +16,20 @@ interface Page {
   total: number | null;
 }
 
-let sandbox: Sandbox;
-let client: Client;
-beforeAll(async () => {
-  const setup = await sandboxProviders();
-  sandbox = setup.sandbox;
-  client = await connectClient(setup.providers);
-});
-afterEach(() => {
-  for (const id of PROVIDER_IDS) sandbox.emulators[id].emulator.clearLog();
-});
-afterAll(async () => {
-  await client.close();
-  await sandbox.close();
-});
+const shared = useSandboxClient();
 
 const call = (provider: ProviderId, args: Record<string, unknown>) =>
-  client.callTool({ name: `${provider}_list_customers`, arguments: args });
+  shared.client.callTool({ name: `${provider}_list_customers`, arguments: args });
 const page = async (provider: ProviderId, args: Record<string, unknown>) =>
   structured<Page>(await call(provider, args));
 const ids = (p: Page) => p.items.map((row) => row.id);
 const refused = async (provider: ProviderId, args: Record<string, unknown>) => {
   const error = toolError(await call(provider, args));
   expect(error.code).toBe('invalid_argument');
-  expect(sandbox.emulators[provider].emulator.requests).toHaveLength(0);
+  expect(shared.sandbox.emulators[provider].emulator.requests).toHaveLength(0);
   return error.message;
 };
-const mapleSeed = () => (sandbox.emulators.maple as MapleEmulator).customers;
+const mapleSeed = () => (shared.sandbox.emulators.maple as MapleEmulator).customers;
 
 describe('Maple money filters', () => {
   it('name their unit: mrr_min (the old, unit-less name) is refused, mrr_min_cents works', async () => {
