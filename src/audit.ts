@@ -14,6 +14,7 @@ import { appendFile } from 'node:fs/promises';
 import { ConfigError } from './errors.js';
 import { logLine } from './log.js';
 import { processSecrets, redactWith, type Secrets } from './redact.js';
+import { codedErrorOf } from './tools/result.js';
 
 export const AUDIT_LOG_VARIABLE = 'BILLING_MCP_AUDIT_LOG';
 export const AUDIT_KEY_VARIABLE = 'BILLING_MCP_AUDIT_KEY';
@@ -201,13 +202,8 @@ function askedProviders(
 /** "ok", or the code of a coded error (CONTRACT §5); a find_customers answer counts as ok unless every section failed. */
 function resultCode(result: { isError?: boolean; content?: unknown[] }): string {
   if (!result.isError) return 'ok';
-  const text = (result.content?.[0] as { text?: unknown } | undefined)?.text;
-  try {
-    const code = (JSON.parse(String(text)) as { error?: { code?: unknown } }).error?.code;
-    return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : 'error';
-  } catch {
-    return 'error';
-  }
+  const code = codedErrorOf(result);
+  return code !== undefined && /^[a-z_]{1,40}$/.test(code) ? code : 'error';
 }
 
 /** The trace id of a W3C traceparent, when the call's _meta carries a well-formed one. */

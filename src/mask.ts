@@ -17,6 +17,7 @@
  */
 import type { Customer } from './customer.js';
 import { ConfigError } from './errors.js';
+import { setData } from './providers/normalize-shared.js';
 
 export const MASK_VARIABLE = 'BILLING_MCP_MASK';
 const HIDDEN = '•••';
@@ -136,14 +137,7 @@ function maskDetails(
     if (value === null || typeof value !== 'object' || depth > 64) return value;
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
     const copy: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(value)) {
-      Object.defineProperty(copy, key, {
-        value: walk(entry, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    for (const [key, entry] of Object.entries(value)) setData(copy, key, walk(entry, depth + 1));
     return copy;
   };
   return walk(details, 0) as Record<string, unknown>;

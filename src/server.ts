@@ -126,6 +126,7 @@ export function serverFactory({
   audit,
 }: ServerOptions): ServerFactory {
   const tools = bindProviderTools(providers, { mask });
+  const providerIds = providers.map((p) => p.id);
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const text = [
     instructions(providers),
@@ -204,7 +205,7 @@ export function serverFactory({
         auditEvent(tool.name, params.arguments, result, {
           principal,
           transport,
-          providers: providers.map((p) => p.id),
+          providers: providerIds,
           durationMs: performance.now() - started,
           requestId: ctx.mcpReq.id,
           meta: ctx.mcpReq._meta,

@@ -93,6 +93,23 @@ function askForLess(rows: number, bytes: number, room: number): string {
   return `ask for fewer rows (take ${fits} or less) or ${summary}`;
 }
 
+/**
+ * The `error.code` an `isError` result's text carries (the JSON errorResult writes), or undefined
+ * for a success or a text that is not that JSON. Callers check the value before logging it.
+ */
+export function codedErrorOf(result: object): string | undefined {
+  const { isError, content } = result as { isError?: unknown; content?: unknown };
+  if (isError !== true || !Array.isArray(content)) return undefined;
+  const text = (content[0] as { text?: unknown } | undefined)?.text;
+  if (typeof text !== 'string') return undefined;
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Failure: coded JSON in the text, since clients show only content[0].text on errors. */
 export function errorResult(error: unknown, provider?: string): CallToolResult {
   const body = toToolError(error, provider).toJSON();

@@ -27,6 +27,7 @@ import type { Principal } from '../../audit.js';
 import { logLine } from '../../log.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
 import type { ServerFactory } from '../../server.js';
+import { codedErrorOf } from '../../tools/result.js';
 import { type RequestStats, withRequestStats } from '../../upstream/request-stats.js';
 import { type Outgoing, redacting } from '../redacting.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
@@ -470,11 +471,5 @@ function noteRequest(record: AccessRecord, messages: unknown[]) {
 function errorCodeOf(message: JSONRPCMessage): string | null {
   if ('error' in message) return `jsonrpc_${message.error.code}`;
   if (!('result' in message) || message.result.isError !== true) return null;
-  const content = message.result.content as { type?: string; text?: string }[] | undefined;
-  try {
-    const parsed = JSON.parse(content?.[0]?.text ?? '') as { error?: { code?: unknown } };
-    return safeName(parsed.error?.code) ?? 'tool_error';
-  } catch {
-    return 'tool_error';
-  }
+  return safeName(codedErrorOf(message.result)) ?? 'tool_error';
 }
