@@ -1,7 +1,8 @@
 /** loadConfig(env, argv): pure parsing of flags and environment (CONTRACT §2). Keys come from env only. */
 import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
-import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
+import { type ProviderEntry, providerEnv, type Registry } from './providers/descriptor.js';
+import { PROVIDERS } from './providers/registry.js';
 import type { ProviderSettings } from './providers/types.js';
 import { MIN_SECRET_LENGTH } from './redact.js';
 import {
@@ -16,6 +17,8 @@ export interface Config {
   command: Command;
   /** Serve every provider from the built-in sandbox; real keys are ignored. */
   demo: boolean;
+  /** The providers this process knows (the built-in table, or a test's). */
+  registry: Registry;
   /** Enabled providers in registry order (empty with --demo: the sandbox supplies them). */
   providers: { entry: ProviderEntry; settings: ProviderSettings }[];
   timeoutMs: number;
@@ -28,17 +31,27 @@ export interface Config {
   notices: string[];
 }
 
-export const USAGE = `Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]
+/** The --help text: the provider lines come from the registry. */
+export function usageText(registry: Registry): string {
+  const names = registry.map((entry) => entry.displayName);
+  const listed =
+    names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+  const intro = wrap(
+    `An MCP server (stdio, or Streamable HTTP with --http) for customer lookups in ${listed}.`,
+    90,
+  );
+  const count = COUNT_WORDS[registry.length] ?? String(registry.length);
+  const providerVars = registry.map((entry) => `  ${providerEnv(entry).join(', ')}\n`).join('');
+  return `Usage: billing-customers-mcp [--demo] [--http [--host H] [--port N]] [doctor]
 
-An MCP server (stdio, or Streamable HTTP with --http) for customer lookups in Quentli,
-Flexprice and Maple Billing.
+${intro}
 
 Commands:
   (none)      serve MCP over stdio (or HTTP with --http)
   doctor      check each configured provider with one cheap read, then exit
 
 Options:
-  --demo      serve all three providers from the built-in sandbox (no keys needed)
+  --demo      serve all ${count} providers from the built-in sandbox (no keys needed)
   --http      serve MCP over HTTP at POST /mcp instead of stdio (see below)
   --host H    with --http: the address to bind (BILLING_MCP_HTTP_HOST)
   --port N    with --http: the port (BILLING_MCP_HTTP_PORT)
@@ -46,18 +59,38 @@ Options:
   --version   print the version
 
 Environment (keys only ever from here, never from flags):
-  QUENTLI_API_KEY, QUENTLI_BASE_URL
-  FLEXPRICE_API_KEY, FLEXPRICE_BASE_URL
-  MAPLE_API_KEY, MAPLE_COMPANY_ID, MAPLE_BASE_URL
-  BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
+${providerVars}  BILLING_MCP_TIMEOUT_MS (default 15000), BILLING_MCP_MAX_RETRIES (default 2)
   BILLING_MCP_MAX_CONNECTIONS (per provider origin, default 64, 1-1024)
   BILLING_MCP_DEMO=1 (the same as --demo)
 
 ${HTTP_USAGE}`;
+}
 
-const PROVIDER_ENV_LIST = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
+/** Greedy word wrap: lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) {
+      lines[lines.length - 1] = `${last} ${word}`;
+    } else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
+export const USAGE = usageText(PROVIDERS);
+
+/** Every provider's required variables, for "nothing is configured" (here and in doctor). */
+export const providerEnvList = (registry: Registry) =>
+  registry.map((p) => p.requiredEnv.join(' + ')).join(', ');
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[],
+  registry: Registry = PROVIDERS,
+): Config {
   const { values, positionals } = parseFlags(argv);
   const command = commandOf(values, positionals);
   const demo = values.demo === true || demoFromEnv(env);
@@ -76,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       '--demo serves the sandbox: it does not combine with BILLING_MCP_HTTP_CREDENTIALS=headers.',
     );
   }
-  const providers = demo ? [] : configuredProviders(env);
+  const providers = demo ? [] : configuredProviders(env, registry);
   if (fromHeaders && providers.length > 0) {
     // One source of provider keys per deployment: a tenant must never fall back to the operator's.
     throw new ConfigError(
@@ -85,15 +118,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   }
   if (command === 'serve' && !demo && !fromHeaders && providers.length === 0) {
     throw new ConfigError(
-      `No billing provider is configured. Set ${PROVIDER_ENV_LIST} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
+      `No billing provider is configured. Set ${providerEnvList(registry)} (any of them), or run with --demo (BILLING_MCP_DEMO=1; the Claude Desktop bundle's Sandbox setting) to try the built-in sandbox.`,
     );
   }
-  const notices = noticesFor(env, demo);
-  return { command, demo, providers, timeoutMs, maxRetries, maxConnections, http, notices };
+  const notices = noticesFor(env, demo, registry);
+  return {
+    command,
+    demo,
+    registry,
+    providers,
+    timeoutMs,
+    maxRetries,
+    maxConnections,
+    http,
+    notices,
+  };
 }
 
-function noticesFor(env: NodeJS.ProcessEnv, demo: boolean): string[] {
-  const setKeys = PROVIDERS.map((entry) => entry.secretEnv).filter((name) => nonEmpty(env[name]));
+function noticesFor(env: NodeJS.ProcessEnv, demo: boolean, registry: Registry): string[] {
+  const setKeys = registry.map((entry) => entry.secretEnv).filter((name) => nonEmpty(env[name]));
   if (demo) {
     return setKeys.length > 0
       ? ['--demo: ignoring the configured API keys; every provider is served by the sandbox.']
@@ -163,9 +206,9 @@ function commandOf(values: { help?: boolean; version?: boolean }, positionals: s
   throw usageError(`Unknown command: ${positionals.join(' ')}`);
 }
 
-function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
+function configuredProviders(env: NodeJS.ProcessEnv, registry: Registry): Config['providers'] {
   const enabled: Config['providers'] = [];
-  for (const entry of PROVIDERS) {
+  for (const entry of registry) {
     // Off unless its key is set (CONTRACT §2); a stray MAPLE_COMPANY_ID alone changes nothing.
     if (!nonEmpty(env[entry.secretEnv])) continue;
     const set = entry.requiredEnv.filter((name) => nonEmpty(env[name]));
@@ -179,7 +222,11 @@ function configuredProviders(env: NodeJS.ProcessEnv): Config['providers'] {
       baseUrl: normalizeBaseUrl(env[entry.baseUrlEnv], entry),
       apiKey: headerSafeKey(env, entry.secretEnv),
     };
-    if (entry.id === 'maple') settings.companyId = (env.MAPLE_COMPANY_ID as string).trim();
+    if (entry.extraSettings.length > 0) {
+      settings.extras = Object.fromEntries(
+        entry.extraSettings.map((setting) => [setting.key, (env[setting.env] as string).trim()]),
+      );
+    }
     enabled.push({ entry, settings });
   }
   return enabled;
@@ -213,7 +260,7 @@ function nonEmpty(value: string | undefined): value is string {
   );
 }
 
-/** Origin (plus any proxy path) + the provider's API prefix; a trailing `/`, `/v1` or `/api/v1` is tolerated. */
+/** Origin (plus any proxy path) + the provider's API prefix; a trailing `/`, the prefix itself, `/v1` or `/api/v1` is tolerated. */
 export function normalizeBaseUrl(
   raw: string | undefined,
   entry: Pick<ProviderEntry, 'baseUrlEnv' | 'defaultOrigin' | 'apiPrefix'>,
@@ -235,7 +282,10 @@ export function normalizeBaseUrl(
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigError(`${entry.baseUrlEnv} must not carry credentials, a query or a fragment`);
   }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/(api\/)?v1$/, '');
+  const trimmed = url.pathname.replace(/\/+$/, '');
+  let path = trimmed.replace(/\/(api\/)?v1$/, '');
+  if (path === trimmed && path.endsWith(entry.apiPrefix))
+    path = path.slice(0, -entry.apiPrefix.length);
   return `${url.origin}${path}${entry.apiPrefix}`;
 }
 

@@ -1,8 +1,8 @@
-/** The normalized customer (CONTRACT §4): one zod schema that is the type, the outputSchema and the test oracle. */
+/**
+ * The normalized customer (CONTRACT §4): one zod schema that is the type, the base of the tools'
+ * output schemas (beside the tools, in src/tools/) and the test oracle.
+ */
 import { z } from 'zod';
-
-export const PROVIDER_IDS = ['quentli', 'flexprice', 'maple'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 const nullableText = z.string().nullable();
 
@@ -18,7 +18,8 @@ export const addressSchema = z.object({
 export type Address = z.infer<typeof addressSchema>;
 
 export const customerSchema = z.object({
-  provider: z.enum(PROVIDER_IDS),
+  // Each tool's output schema pins it to that tool's provider id.
+  provider: z.string(),
   id: z.string(),
   external_id: nullableText,
   name: nullableText,
@@ -58,59 +59,3 @@ export type DetailLevel = (typeof DETAIL_LEVELS)[number];
 
 /** The part only `detail: "full"` carries; built on demand, since most calls never need it. */
 export type CustomerExtras = { address: Address | null; details: Record<string, unknown> };
-
-/** Output schemas per provider: `provider` is a constant there, which is both exact and shorter. */
-export function getCustomerOutputSchema(provider: ProviderId) {
-  return z.object({ customer: customerSchema.extend({ provider: z.literal(provider) }) });
-}
-
-export function listCustomersOutputSchema(provider: ProviderId) {
-  return z.object({
-    provider: z.literal(provider),
-    items: z.array(
-      provider === 'maple'
-        ? listedCustomerSchema.extend(filteredMoneySchema.shape)
-        : listedCustomerSchema,
-    ),
-    skip: z.number().int(),
-    take: z.number().int(),
-    returned: z.number().int(),
-    has_more: z.boolean(),
-    next_skip: z.number().int().nullable(),
-    next_cursor: z.string().nullable(),
-    total: z.number().int().nullable(),
-  });
-}
-
-export type ListCustomersOutput = z.infer<ReturnType<typeof listCustomersOutputSchema>>;
-
-/** The §5 error object, as an isError body's `error` carries it (open: its other keys are optional). */
-export const errorObjectSchema = z.looseObject({ code: z.string(), message: z.string() });
-
-/**
- * find_customers (CONTRACT §3.3): one section per provider asked, either a page (items, returned,
- * has_more, next_cursor) or `error`. One object with optional keys rather than a two-branch anyOf:
- * the same information for ~30 fewer tokens in every tools/list. Section rows are declared by
- * their id only: they are exactly the rows of that provider's list_customers, whose outputSchema
- * spells them out; repeating the row schema here cost ~150 tokens in every tools/list, spent
- * instead on status and note.
- */
-export function findCustomersOutputSchema(providers: readonly [ProviderId, ...ProviderId[]]) {
-  return z.object({
-    results: z.array(
-      z.object({
-        provider: z.enum(providers),
-        items: z
-          .array(z.looseObject({ id: z.string() }))
-          .optional()
-          .describe("As in that provider's list_customers."),
-        returned: z.number().int().optional(),
-        has_more: z.boolean().optional(),
-        next_cursor: z.string().nullable().optional(),
-        statuses: z.array(z.string()).optional(),
-        note: z.string().optional(),
-        error: errorObjectSchema.optional(),
-      }),
-    ),
-  });
-}

@@ -3,9 +3,9 @@
  * does not, and a Claude Desktop config to paste for the providers that work. It does not speak
  * MCP, so it writes to the stream it is given; every line is redacted against the environment's keys.
  */
-import type { Config } from './config.js';
+import { type Config, providerEnvList } from './config.js';
 import { ToolError } from './errors.js';
-import { PROVIDERS, type ProviderEntry } from './providers/registry.js';
+import type { ProviderEntry } from './providers/descriptor.js';
 import type { BillingProvider } from './providers/types.js';
 import { processSecrets } from './redact.js';
 
@@ -46,17 +46,21 @@ function fixFor(code: string, entry: ProviderEntry): string {
 
 async function check(target: DoctorTarget, entry: ProviderEntry): Promise<Row> {
   const row = { entry, baseUrl: target.baseUrl };
-  // The filter schema's defaults, as the list tool would send them for a call without filters.
-  const parsed = target.provider.listFilters.safeParse({});
-  const filters = parsed.success ? parsed.data : {};
   try {
-    await target.provider.listCustomers({ filters, skip: 0, take: 1, resume: null }, {});
+    await (entry.doctorProbe ?? onePage)(target.provider);
     return { ...row, failure: null };
   } catch (error) {
     const code = error instanceof ToolError ? error.code : 'internal_error';
     const message = error instanceof Error ? error.message : String(error);
     return { ...row, failure: { code, message, fix: fixFor(code, entry) } };
   }
+}
+
+/** The default probe: the first row of the list, with the filter schema's defaults (no filters). */
+async function onePage(provider: BillingProvider): Promise<void> {
+  const parsed = provider.listFilters.safeParse({});
+  const filters = parsed.success ? parsed.data : {};
+  await provider.listCustomers({ filters, skip: 0, take: 1, resume: null }, {});
 }
 
 /**
@@ -77,15 +81,17 @@ export async function runDoctor(
 ): Promise<number> {
   const print = (text = '') => out.write(`${processSecrets.redact(text)}\n`);
   if (targets.length === 0) {
-    const vars = PROVIDERS.map((p) => p.requiredEnv.join(' + ')).join(', ');
     print(
-      `No provider is configured. Set ${vars} (any of them), or try: billing-customers-mcp --demo doctor`,
+      `No provider is configured. Set ${providerEnvList(config.registry)} (any of them), or try: billing-customers-mcp --demo doctor`,
     );
     return 1;
   }
-  const rows = await Promise.all(
-    targets.map((t) => check(t, PROVIDERS.find((p) => p.id === t.provider.id) as ProviderEntry)),
-  );
+  const entryOf = (id: string) => {
+    const entry = config.registry.find((p) => p.id === id);
+    if (!entry) throw new Error(`doctor: provider ${id} is not in the registry`);
+    return entry;
+  };
+  const rows = await Promise.all(targets.map((t) => check(t, entryOf(t.provider.id))));
   if (config.demo) print('Checking the built-in sandbox (--demo): no keys are used.\n');
   printTable(rows, print);
   const failed = rows.filter((r) => r.failure !== null);
@@ -119,8 +125,12 @@ function desktopConfig(working: readonly ProviderEntry[], config: Config, launch
   for (const entry of working) {
     const configured = config.providers.find((p) => p.entry.id === entry.id)?.settings;
     for (const name of entry.requiredEnv) env[name] = `<your ${name}>`;
-    // The company id is not a secret, and pasting it saves a trip to Maple's settings page.
-    if (configured?.companyId) env.MAPLE_COMPANY_ID = configured.companyId;
+    // Extra settings (Maple's company id) are not secrets: pasting them saves a trip to the
+    // provider's settings page.
+    for (const setting of entry.extraSettings) {
+      const value = configured?.extras?.[setting.key];
+      if (value) env[setting.env] = value;
+    }
     // Only a non-default base URL is worth carrying over (e.g. Flexprice's India region).
     if (configured && configured.baseUrl !== `${entry.defaultOrigin}${entry.apiPrefix}`) {
       env[entry.baseUrlEnv] = configured.baseUrl.slice(0, -entry.apiPrefix.length);

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // pasted into BILLING_MCP_TIMEOUT_MS by mistake) goes through logLine's redaction.
   for (const entry of PROVIDERS) processSecrets.add(process.env[entry.secretEnv]);
   processSecrets.add(process.env.BILLING_MCP_HTTP_TOKEN);
-  const config = loadConfig(process.env, process.argv.slice(2));
+  const config = loadConfig(process.env, process.argv.slice(2), PROVIDERS);
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
   // Operator settings for every server and tenant: start-up errors, like the rest of the config.
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       version: VERSION,
       onClose,
       operator,
+      registry: config.registry,
     });
     const served =
       config.http.credentials === 'headers'
@@ -97,10 +98,10 @@ async function buildProviders(config: Config, http: HttpSettings) {
   }
   const { startSandbox } = await import('./sandbox/index.js');
   // Nobody reads the emulators' request log in --demo: kept, it would grow with every request.
-  const sandbox = await startSandbox({ logRequests: false });
-  const providers = PROVIDERS.map((entry) => ({
-    provider: entry.create(sandbox.settings[entry.id], http),
-    baseUrl: sandbox.settings[entry.id].baseUrl,
+  const sandbox = await startSandbox({ logRequests: false, registry: config.registry });
+  const providers = sandbox.configured.map(({ entry, settings }) => ({
+    provider: entry.create(settings, http),
+    baseUrl: settings.baseUrl,
   }));
   return { providers, closeSandbox: () => sandbox.close() };
 }

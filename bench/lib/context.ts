@@ -71,7 +71,7 @@ export function serverEnv(
   if (maple) {
     Object.assign(env, {
       MAPLE_API_KEY: maple.apiKey,
-      MAPLE_COMPANY_ID: maple.companyId ?? '',
+      MAPLE_COMPANY_ID: maple.extras?.companyId ?? '',
       MAPLE_BASE_URL: maple.baseUrl,
     });
   }

@@ -7,12 +7,18 @@
  * opens for another. Rotating an API key ends the cursors issued under the old one.
  */
 import { hkdfSync } from 'node:crypto';
-import type { ProviderId, ProviderSettings } from './types.js';
+import type { ProviderSettings } from './types.js';
 
-export function cursorKeyFor(provider: ProviderId, settings: ProviderSettings): Uint8Array {
+export function cursorKeyFor(provider: string, settings: ProviderSettings): Uint8Array {
   // The base URL is left out on purpose: instances reach one provider by different spellings or
   // proxies, and a key is valid in one region anyway (Flexprice).
-  const credentials = JSON.stringify([settings.apiKey, settings.companyId ?? '']);
+  // The extra settings (Maple's company id) scope the key too, in a fixed order.
+  const extras = settings.extras ?? {};
+  const scope = Object.keys(extras)
+    .sort()
+    .map((key) => extras[key])
+    .join('\u0000');
+  const credentials = JSON.stringify([settings.apiKey, scope]);
   return new Uint8Array(
     hkdfSync('sha256', credentials, 'billing-customers-mcp cursor', `v2 ${provider}`, 32),
   );

@@ -1,53 +1,17 @@
-/** The provider table: adding a provider is one folder and one entry here. */
-import type { HttpSettings } from '../upstream/upstream.js';
-import { createFlexpriceProvider } from './flexprice/index.js';
-import { createMapleProvider } from './maple/index.js';
-import { createQuentliProvider } from './quentli/index.js';
-import type { BillingProvider, ProviderId, ProviderSettings } from './types.js';
+/**
+ * The provider table: adding a provider is one folder (its index.ts holds the descriptor) and one
+ * entry here (docs/adding-a-provider.md). Everything else derives from these entries.
+ */
+import { checkRegistry, type ProviderEntry, type Registry } from './descriptor.js';
+import { FLEXPRICE } from './flexprice/index.js';
+import { MAPLE } from './maple/index.js';
+import { QUENTLI } from './quentli/index.js';
 
-export interface ProviderEntry {
-  id: ProviderId;
-  displayName: string;
-  /** Variables that must all be set for the provider's tools to be registered. */
-  requiredEnv: readonly string[];
-  /** Secret variables: never printed, redacted from logs. */
-  secretEnv: string;
-  baseUrlEnv: string;
-  defaultOrigin: string;
-  /** Path the client appends to the origin (CONTRACT §2). */
-  apiPrefix: string;
-  create: (settings: ProviderSettings, http: HttpSettings) => BillingProvider;
-}
+export type { ProviderEntry, Registry };
 
-export const PROVIDERS: readonly ProviderEntry[] = [
-  {
-    id: 'quentli',
-    displayName: 'Quentli',
-    requiredEnv: ['QUENTLI_API_KEY'],
-    secretEnv: 'QUENTLI_API_KEY',
-    baseUrlEnv: 'QUENTLI_BASE_URL',
-    defaultOrigin: 'https://api.quentli.com',
-    apiPrefix: '/v1',
-    create: createQuentliProvider,
-  },
-  {
-    id: 'flexprice',
-    displayName: 'Flexprice',
-    requiredEnv: ['FLEXPRICE_API_KEY'],
-    secretEnv: 'FLEXPRICE_API_KEY',
-    baseUrlEnv: 'FLEXPRICE_BASE_URL',
-    defaultOrigin: 'https://us.api.flexprice.io',
-    apiPrefix: '/v1',
-    create: createFlexpriceProvider,
-  },
-  {
-    id: 'maple',
-    displayName: 'Maple Billing',
-    requiredEnv: ['MAPLE_API_KEY', 'MAPLE_COMPANY_ID'],
-    secretEnv: 'MAPLE_API_KEY',
-    baseUrlEnv: 'MAPLE_BASE_URL',
-    defaultOrigin: 'https://api.maplebilling.com',
-    apiPrefix: '/api/v1',
-    create: createMapleProvider,
-  },
-];
+export const PROVIDERS = [QUENTLI, FLEXPRICE, MAPLE] as const;
+checkRegistry(PROVIDERS);
+
+/** The built-in providers' ids; a registry made elsewhere (a test's) may hold others. */
+export type ProviderId = (typeof PROVIDERS)[number]['id'];
+export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((entry) => entry.id);

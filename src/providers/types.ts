@@ -1,8 +1,8 @@
 /** The one provider interface: tools and the server see only this, never a provider's HTTP or JSON. */
 import type { z } from 'zod';
-import type { Customer, DetailLevel, ProviderId } from '../customer.js';
+import type { Customer, DetailLevel } from '../customer.js';
 
-export type { ProviderId } from '../customer.js';
+export type { ProviderId } from './registry.js';
 
 export interface CallContext {
   /** From the MCP request: aborts the upstream call when the client cancels. */
@@ -53,11 +53,14 @@ export interface StatusPlan {
 }
 
 export interface BillingProvider<F extends Record<string, unknown> = Record<string, unknown>> {
-  readonly id: ProviderId;
+  /** Its registry entry's id (providers/descriptor.ts): the tool prefix. */
+  readonly id: string;
   /** As users know it: 'Quentli', 'Flexprice', 'Maple Billing'. */
   readonly displayName: string;
   /** The filters this provider's API applies server-side (CONTRACT §3.2), merged into list_customers' input. */
   readonly listFilters: z.ZodObject<z.ZodRawShape>;
+  /** Fields its list rows may carry besides the normalized customer (Maple's filtered money). */
+  readonly listRowShape?: z.ZodRawShape;
   /** One sentence per provider for tool descriptions: what its ids look like, quirks worth knowing. */
   readonly idHint: string;
   /** Seals this provider's next_cursor: derived from its credentials (providers/cursor-key.ts). */
@@ -73,8 +76,8 @@ export interface ProviderSettings {
   /** Origin plus the API prefix, no trailing slash: 'https://api.quentli.com/v1'. */
   baseUrl: string;
   apiKey: string;
-  /** Maple only: the `cmp_…` company every path is scoped by. */
-  companyId?: string;
+  /** The provider's extra settings by their descriptor key (Maple: `companyId`), already validated. */
+  extras?: Readonly<Record<string, string>>;
   /** What an `unauthorized` error tells the user to check, when not the provider's env variables. */
   credentialHint?: string;
 }

@@ -1,33 +1,48 @@
-/** The built-in sandbox (`--demo`, CONTRACT §8): all three emulators on loopback with their seed data. */
-import type { ProviderId, ProviderSettings } from '../providers/types.js';
-import { startFlexpriceEmulator } from './flexprice/emulator.js';
-import { startMapleEmulator } from './maple/emulator.js';
-import { startQuentliEmulator } from './quentli/emulator.js';
+/**
+ * The built-in sandbox (`--demo`, CONTRACT §8): every registered provider's emulator on loopback
+ * with its seed data (each descriptor's `sandbox`).
+ */
+import type { ProviderEntry } from '../providers/descriptor.js';
+import { PROVIDERS, type ProviderId } from '../providers/registry.js';
+import type { ProviderSettings } from '../providers/types.js';
 import type { ProviderEmulator } from './types.js';
 
-export interface Sandbox {
-  emulators: Record<ProviderId, ProviderEmulator>;
-  settings: Record<ProviderId, ProviderSettings>;
+export interface Sandbox<Id extends string = ProviderId> {
+  emulators: Record<Id, ProviderEmulator>;
+  settings: Record<Id, ProviderSettings>;
+  /** Each provider with its emulator's settings, in registry order (as Config.providers). */
+  configured: { entry: ProviderEntry<Id>; settings: ProviderSettings }[];
   close(): Promise<void>;
 }
 
-/** `logRequests: false` (the bin's `--demo`): the emulators keep no request log at all. */
-export async function startSandbox(options: { logRequests?: boolean } = {}): Promise<Sandbox> {
-  const [quentli, flexprice, maple] = await Promise.all([
-    startQuentliEmulator(),
-    startFlexpriceEmulator(),
-    startMapleEmulator(),
-  ]);
-  const emulators = { quentli, flexprice, maple };
-  if (options.logRequests === false) {
-    for (const { emulator } of Object.values(emulators))
-      emulator.logLimit = { entries: 0, bodyBytes: 0 };
-  }
+export interface SandboxOptions<Id extends string> {
+  /** `false` (the bin's `--demo`): the emulators keep no request log at all. */
+  logRequests?: boolean;
+  /** Whose emulators to start: the built-in providers unless a registry is given. */
+  registry?: readonly ProviderEntry<Id>[];
+}
+
+export async function startSandbox<Id extends string = ProviderId>(
+  options: SandboxOptions<Id> = {},
+): Promise<Sandbox<Id>> {
+  const registry =
+    options.registry ?? (PROVIDERS as readonly ProviderEntry[] as ProviderEntry<Id>[]);
+  const started = await Promise.all(registry.map((entry) => entry.sandbox()));
+  const emulators = {} as Record<Id, ProviderEmulator>;
+  const settings = {} as Record<Id, ProviderSettings>;
+  const configured = registry.map((entry, index) => {
+    const emulator = started[index] as ProviderEmulator;
+    if (options.logRequests === false) emulator.emulator.logLimit = { entries: 0, bodyBytes: 0 };
+    emulators[entry.id] = emulator;
+    settings[entry.id] = emulator.settings;
+    return { entry, settings: emulator.settings };
+  });
   return {
     emulators,
-    settings: { quentli: quentli.settings, flexprice: flexprice.settings, maple: maple.settings },
+    settings,
+    configured,
     close: async () => {
-      await Promise.all(Object.values(emulators).map((e) => e.close()));
+      await Promise.all(started.map((e) => e.close()));
     },
   };
 }

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import {
+  customerSchema,
   DETAIL_LEVELS,
-  getCustomerOutputSchema,
-  type ListCustomersOutput,
-  listCustomersOutputSchema,
+  type ListedCustomer,
   listed,
+  listedCustomerSchema,
 } from '../customer.js';
 import { safeString } from '../providers/filters.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
@@ -93,6 +93,35 @@ const getInputSchema = (provider: BillingProvider) =>
 export const listInputSchema = (provider: BillingProvider) =>
   z.object({ ...provider.listFilters.shape, ...PAGE_INPUTS }).strict();
 
+/** Output schemas per provider: `provider` is a constant there, which is both exact and shorter. */
+export function getCustomerOutputSchema(provider: Pick<BillingProvider, 'id'>) {
+  return z.object({ customer: customerSchema.extend({ provider: z.literal(provider.id) }) });
+}
+
+export function listCustomersOutputSchema(provider: Pick<BillingProvider, 'id' | 'listRowShape'>) {
+  return z.object({
+    provider: z.literal(provider.id),
+    items: z.array(
+      provider.listRowShape
+        ? listedCustomerSchema.extend(provider.listRowShape)
+        : listedCustomerSchema,
+    ),
+    skip: z.number().int(),
+    take: z.number().int(),
+    returned: z.number().int(),
+    has_more: z.boolean(),
+    next_skip: z.number().int().nullable(),
+    next_cursor: z.string().nullable(),
+    total: z.number().int().nullable(),
+  });
+}
+
+/** What list_customers returns; a row may carry its provider's `listRowShape` fields too. */
+export type ListCustomersOutput = Omit<
+  z.infer<ReturnType<typeof listCustomersOutputSchema>>,
+  'items'
+> & { items: ListedCustomer[] };
+
 type GetArgs = z.infer<ReturnType<typeof getInputSchema>>;
 export type ListArgs = z.infer<ReturnType<typeof listInputSchema>> &
   z.infer<z.ZodObject<typeof PAGE_INPUTS>>;
@@ -104,7 +133,7 @@ const getCustomer: ToolDefinition = {
     `Returns one ${p.displayName} customer, normalized, by id or external_id. ` +
     `To find one by email, name or text, use ${p.id}_list_customers.`,
   inputSchema: getInputSchema,
-  outputSchema: (p) => getCustomerOutputSchema(p.id),
+  outputSchema: getCustomerOutputSchema,
   run: async (provider, args: GetArgs, context) => {
     const ref =
       args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
@@ -119,7 +148,7 @@ const listCustomers: ToolDefinition = {
     `Returns a page of ${p.displayName} customers, normalized and filtered server-side, with next_cursor. ` +
     'Prefer filters to paging through everything.',
   inputSchema: listInputSchema,
-  outputSchema: (p) => listCustomersOutputSchema(p.id),
+  outputSchema: listCustomersOutputSchema,
   run: (provider, args: ListArgs, context) => listPage(provider, args, context),
 };
 

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     expect(config.providers[1]?.settings).toEqual({
       baseUrl: 'https://api.maplebilling.com/api/v1',
       apiKey: 'mk',
-      companyId: 'cmp_1',
+      extras: { companyId: 'cmp_1' },
     });
     expect(config).toMatchObject({
       command: 'serve',

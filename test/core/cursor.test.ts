@@ -24,7 +24,7 @@ function rejection(run: () => unknown): ToolError {
 const settings = {
   apiKey: 'sk_test_one',
   baseUrl: 'http://127.0.0.1:1/api/v1',
-  companyId: 'cmp_1',
+  extras: { companyId: 'cmp_1' },
 };
 const key = cursorKeyFor('maple', settings);
 

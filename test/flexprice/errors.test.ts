@@ -1,6 +1,6 @@
 /** not_found, unauthorized, every error body variant, and invalid input with zero requests. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFlexpriceProvider } from '../../src/providers/flexprice/index.js';
+import { createFlexpriceProvider } from '../../src/providers/flexprice/client.js';
 import { FLEXPRICE_TEST_KEY } from '../../src/sandbox/flexprice/emulator.js';
 import { withStderr } from '../helpers/capture.js';
 import { connectClient, testHttp, toolError } from '../helpers/mcp.js';

@@ -1,8 +1,8 @@
 /** Filters are applied by the emulator (server-side), compared with the seeded ground truth. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListCustomersOutput } from '../../src/customer.js';
 import type { StoredCustomer } from '../../src/sandbox/flexprice/records.js';
 import { toMicros } from '../../src/sandbox/flexprice/records.js';
+import type { ListCustomersOutput } from '../../src/tools/customer-tools.js';
 import { structured, toolError } from '../helpers/mcp.js';
 import { type Harness, ids, newestFirst, published, startHarness } from './setup.js';
 

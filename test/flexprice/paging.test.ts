@@ -1,6 +1,6 @@
 /** Paging to the end through the MCP client: every published customer once, in the API's order. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ListCustomersOutput } from '../../src/customer.js';
+import type { ListCustomersOutput } from '../../src/tools/customer-tools.js';
 import { structured } from '../helpers/mcp.js';
 import { type Harness, ids, newestFirst, published, startHarness } from './setup.js';
 

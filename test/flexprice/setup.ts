@@ -1,6 +1,6 @@
 /** Shared wiring for the Flexprice tests: a real emulator, the real provider, a real MCP client. */
 import type { Client } from '@modelcontextprotocol/client';
-import { createFlexpriceProvider } from '../../src/providers/flexprice/index.js';
+import { createFlexpriceProvider } from '../../src/providers/flexprice/client.js';
 import {
   type FlexpriceEmulator,
   startFlexpriceEmulator,

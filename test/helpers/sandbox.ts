@@ -2,8 +2,8 @@
 
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { PROVIDER_IDS } from '../../src/customer.js';
-import { PROVIDERS } from '../../src/providers/registry.js';
+import { envFor } from '../../src/providers/descriptor.js';
+import { PROVIDER_IDS, PROVIDERS } from '../../src/providers/registry.js';
 import type { BillingProvider, ProviderId, ProviderSettings } from '../../src/providers/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { HttpSettings } from '../../src/upstream/upstream.js';
@@ -21,16 +21,10 @@ export async function sandboxProviders(
 export function sandboxEnv(
   emulators: Record<ProviderId, { settings: ProviderSettings }>,
 ): Record<string, string> {
-  const { quentli, flexprice, maple } = emulators;
-  return {
-    QUENTLI_API_KEY: quentli.settings.apiKey,
-    QUENTLI_BASE_URL: quentli.settings.baseUrl,
-    FLEXPRICE_API_KEY: flexprice.settings.apiKey,
-    FLEXPRICE_BASE_URL: flexprice.settings.baseUrl,
-    MAPLE_API_KEY: maple.settings.apiKey,
-    MAPLE_COMPANY_ID: maple.settings.companyId ?? '',
-    MAPLE_BASE_URL: maple.settings.baseUrl,
-  };
+  return Object.assign(
+    {},
+    ...PROVIDERS.map((entry) => envFor(entry, emulators[entry.id].settings)),
+  );
 }
 
 /**

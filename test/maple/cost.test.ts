@@ -1,6 +1,6 @@
 /** Upstream cost of jumps, the position cache, tolerance of the end-of-list [A], cursor checks. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMapleProvider } from '../../src/providers/maple/index.js';
+import { createMapleProvider } from '../../src/providers/maple/client.js';
 import { startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { encodeCursor } from '../../src/tools/cursor.js';
 import { connectClient, testHttp, toolError } from '../helpers/mcp.js';

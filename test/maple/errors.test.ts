@@ -147,7 +147,7 @@ describe('upstream failures', () => {
 
   it('429 is retried, then succeeds', async () => {
     const harness = await startHarness();
-    const provider = (await import('../../src/providers/maple/index.js')).createMapleProvider(
+    const provider = (await import('../../src/providers/maple/client.js')).createMapleProvider(
       harness.maple.settings,
       (await import('../helpers/mcp.js')).testHttp({ maxRetries: 2 }),
     );

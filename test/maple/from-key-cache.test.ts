@@ -5,7 +5,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMapleProvider } from '../../src/providers/maple/index.js';
+import { createMapleProvider } from '../../src/providers/maple/client.js';
 import { MAX_CACHED_FROM_KEY, PositionCache } from '../../src/providers/maple/position-cache.js';
 import { type MapleEmulator, startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { connectClient, testHttp } from '../helpers/mcp.js';

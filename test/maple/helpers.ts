@@ -1,10 +1,10 @@
 /** Shared set-up for the Maple tests: a real emulator, the real provider, a real MCP Client. */
 import type { Client } from '@modelcontextprotocol/client';
-import type { ListCustomersOutput } from '../../src/customer.js';
-import { createMapleProvider } from '../../src/providers/maple/index.js';
+import { createMapleProvider } from '../../src/providers/maple/client.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import { type MapleEmulator, startMapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import type { MapleRawCustomer } from '../../src/sandbox/maple/seed.js';
+import type { ListCustomersOutput } from '../../src/tools/customer-tools.js';
 import { connectClient, structured, testHttp } from '../helpers/mcp.js';
 
 export interface MapleHarness {
@@ -18,7 +18,9 @@ export async function startHarness(
   overrides: { apiKey?: string; companyId?: string } = {},
 ): Promise<MapleHarness> {
   const maple = await startMapleEmulator();
-  const provider = createMapleProvider({ ...maple.settings, ...overrides }, testHttp());
+  const { companyId = maple.companyId, ...rest } = overrides;
+  const settings = { ...maple.settings, ...rest, extras: { companyId } };
+  const provider = createMapleProvider(settings, testHttp());
   const client = await connectClient([provider]);
   return {
     maple,

@@ -80,7 +80,7 @@ describe('docs/design.md on JSON Schemas', () => {
     const settings = {
       baseUrl: 'http://127.0.0.1:9/v1',
       apiKey: 'unused',
-      companyId: 'cmp_unused',
+      extras: { companyId: 'cmp_unused' },
     };
     const client = await connectClient(
       PROVIDERS.map((entry) => entry.create(settings, testHttp())),

@@ -49,7 +49,7 @@ describe('doctor', () => {
     expect(server.args).toEqual([BIN]);
     for (const name of KEY_VARS) expect(pasted[name]).toBe(`<your ${name}>`);
     // Not secrets: the company id and the non-default (emulator) origins are carried over.
-    expect(pasted.MAPLE_COMPANY_ID).toBe(sandbox.settings.maple.companyId);
+    expect(pasted.MAPLE_COMPANY_ID).toBe(sandbox.settings.maple.extras?.companyId);
     expect(pasted.QUENTLI_BASE_URL).toBe(new URL(sandbox.settings.quentli.baseUrl).origin);
     // Absolute paths need no Windows variant (no `cmd /c`): one config.
     expect(configs(result.stdout)).toHaveLength(1);

@@ -28,7 +28,11 @@ const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
 
 /** Every tool, as a client sees it with all providers configured (no request leaves the process). */
 async function registeredTools() {
-  const settings = { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'unused', companyId: 'cmp_unused' };
+  const settings = {
+    baseUrl: 'http://127.0.0.1:9/v1',
+    apiKey: 'unused',
+    extras: { companyId: 'cmp_unused' },
+  };
   const client = await connectClient(PROVIDERS.map((entry) => entry.create(settings, testHttp())));
   try {
     return (await client.listTools()).tools;

@@ -1,9 +1,9 @@
 /** Shared wiring for the Quentli tests: the real emulator, the real provider, a real MCP Client. */
 import type { Client } from '@modelcontextprotocol/client';
-import type { ListCustomersOutput } from '../../src/customer.js';
-import { createQuentliProvider } from '../../src/providers/quentli/index.js';
+import { createQuentliProvider } from '../../src/providers/quentli/client.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import { type QuentliEmulator, startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
+import type { ListCustomersOutput } from '../../src/tools/customer-tools.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 
 export interface QuentliRig {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
+import { PROVIDER_IDS, type ProviderId } from '../../src/providers/registry.js';
 import { structured, toolError } from '../helpers/mcp.js';
 import { useSandboxClient } from '../helpers/sandbox.js';
 

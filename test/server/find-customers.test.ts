@@ -5,8 +5,8 @@
  */
 import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { listedCustomerSchema, PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
-import { PROVIDERS } from '../../src/providers/registry.js';
+import { listedCustomerSchema } from '../../src/customer.js';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../src/providers/registry.js';
 import type { EmulatorResponse } from '../../src/sandbox/emulator.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MAX_RESULT_BYTES } from '../../src/tools/result.js';

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
+import { PROVIDER_IDS, type ProviderId } from '../../src/providers/registry.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { connectClient, structured } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';

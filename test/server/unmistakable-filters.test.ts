@@ -1,6 +1,6 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/customer.js';
+import type { ProviderId } from '../../src/providers/registry.js';
 import type { MapleEmulator } from '../../src/sandbox/maple/emulator.js';
 import { structured, toolError } from '../helpers/mcp.js';
 import { useSandboxClient } from '../helpers/sandbox.js';

@@ -7,7 +7,8 @@ import type { Upstream } from '../../upstream/upstream.js';
 import { matchingRow } from '../lookup-check.js';
 import type { CallContext, CustomerRef } from '../types.js';
 import { GET_RESOLVES_ID_FIRST } from './assumptions.js';
-import { findResponseSchema, normalizeCustomer, rawCustomerSchema } from './normalize.js';
+import { normalizeCustomer, rawCustomerSchema } from './normalize.js';
+import { findResponseSchema } from './wire.js';
 
 export function createCustomerLookup(upstream: Upstream, customersPath: string) {
   const notFound = (field: 'id' | 'external_id', value: string) =>

@@ -1,9 +1,7 @@
-/** Maple customer JSON → the CONTRACT §4 shape, plus the zod schemas of what Maple answers. */
-import { z } from 'zod';
+/** Maple customer JSON → the CONTRACT §4 shape (what Maple sends is parsed in wire.ts). */
 import type { Address, Customer, DetailLevel } from '../../customer.js';
 import {
   cleanId,
-  countOrNull,
   plainData,
   type RawCustomer,
   rawCustomerSchema,
@@ -12,23 +10,9 @@ import {
   text,
   withDetail,
 } from '../normalize-shared.js';
-import { TOTAL_FIELD } from './assumptions.js';
 
 /** Every field is optional or nullable across doc revisions (§6.1); only `id` is load-bearing. */
 export { type RawCustomer, rawCustomerSchema };
-
-export const findResponseSchema = z.looseObject({
-  results: z.array(rawCustomerSchema),
-  pagination: z.looseObject({ from_key: z.unknown().optional() }).nullish(),
-});
-export type FindResponse = z.infer<typeof findResponseSchema>;
-
-/** The count under `include_meta`, when it is a usable number. */
-export function reportedTotal(response: FindResponse): number | null {
-  return countOrNull(
-    (response.pagination as Record<string, unknown> | null | undefined)?.[TOTAL_FIELD],
-  );
-}
 
 const MAPPED = [
   'id',
@@ -100,21 +84,6 @@ function addressLeftover(value: unknown): Record<string, unknown> | null {
   return rest.length > 0
     ? (plainData(Object.fromEntries(rest), 1) as Record<string, unknown>)
     : null;
-}
-
-/** Maple's error body (§4): message, plus the validation errors that say which field was wrong. */
-export function errorMessage(body: unknown): unknown {
-  if (body === null || typeof body !== 'object') return undefined;
-  const { error_message: message, validation_errors: problems } = body as Record<string, unknown>;
-  if (!Array.isArray(problems) || problems.length === 0) return message;
-  const listed = problems.slice(0, 3).map(describeProblem).join('; ');
-  return `${typeof message === 'string' ? message : 'Validation failed'} (${listed})`;
-}
-
-function describeProblem(problem: unknown): string {
-  if (problem === null || typeof problem !== 'object') return '?';
-  const { field, message } = problem as Record<string, unknown>;
-  return [text(field), text(message)].filter((part) => part !== null).join(': ') || '?';
 }
 
 /** Maple Money `{currency, value_in_cents}` → whole cents, or null when not a usable number. */

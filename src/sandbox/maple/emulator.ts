@@ -23,7 +23,9 @@ export interface MapleEmulator extends ProviderEmulator {
   /** The live data the server answers from: tests read it as ground truth and may add rows. */
   readonly customers: MapleRawCustomer[];
   readonly switches: FindSwitches;
-  readonly settings: ProviderSettings & { companyId: string };
+  readonly settings: ProviderSettings & { extras: { companyId: string } };
+  /** The company the test key belongs to (also `settings.extras.companyId`). */
+  readonly companyId: string;
 }
 
 export function mapleError(
@@ -68,7 +70,8 @@ export async function startMapleEmulator(
   const emulator = await Emulator.start(handle);
   return {
     emulator,
-    settings: { baseUrl: `${emulator.baseUrl}${PREFIX}`, apiKey, companyId },
+    settings: { baseUrl: `${emulator.baseUrl}${PREFIX}`, apiKey, extras: { companyId } },
+    companyId,
     customers,
     switches,
     close: () => emulator.close(),

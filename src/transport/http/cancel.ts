@@ -11,22 +11,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Registry } from '../../providers/descriptor.js';
 
 type Deliver = () => void;
 
-/** Headers that identify a caller; the digest is all that is kept. */
-const IDENTITY_HEADERS = [
-  'authorization',
-  'x-quentli-api-key',
-  'x-flexprice-api-key',
-  'x-maple-api-key',
-  'x-maple-company-id',
-];
+/**
+ * Headers that identify a caller: the bearer token and every provider's credential headers (its
+ * key and extra settings, such as Maple's company id). The digest is all that is kept.
+ */
+export function identityHeaders(registry: Registry): string[] {
+  return ['authorization', ...registry.flatMap((entry) => entry.credentialHeaders)];
+}
 
-export function callerKey(req: IncomingMessage): string {
+export function callerKey(req: IncomingMessage, headers: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const name of IDENTITY_HEADERS)
-    hash.update(`${name}\u0000${String(req.headers[name] ?? '')}\u0000`);
+  for (const name of headers) hash.update(`${name}\u0000${String(req.headers[name] ?? '')}\u0000`);
   return hash.digest('base64url');
 }
 

@@ -5,27 +5,26 @@
  * come with the request is a coded `unauthorized` naming that header, rather than "Unknown tool".
  */
 import { ToolError } from '../../errors.js';
-import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
+import { headerTitle, type ProviderEntry, type Registry } from '../../providers/descriptor.js';
 import type { MissingProviders } from '../../server.js';
 import { type CrossProviderToolDefinition, CUSTOMER_TOOLS } from '../../tools/customer-tools.js';
 import { findCustomers } from '../../tools/find-customers.js';
 import { errorResult } from '../../tools/result.js';
 
-/** `X-Quentli-Api-Key`, `X-Flexprice-Api-Key`, `X-Maple-Api-Key` (+ `X-Maple-Company-Id`), optional `X-<Provider>-Base-Url`. */
-export const keyHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-api-key`;
-export const baseUrlHeader = (entry: Pick<ProviderEntry, 'id'>) => `x-${entry.id}-base-url`;
-export const MAPLE_COMPANY_HEADER = 'x-maple-company-id';
-
-/** The headers a provider needs, as people write them: `X-Maple-Api-Key and X-Maple-Company-Id`. */
-export function credentialHeaders(entry: Pick<ProviderEntry, 'id'>): string {
-  return [keyHeader(entry), ...(entry.id === 'maple' ? [MAPLE_COMPANY_HEADER] : [])]
-    .map((name) => name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase()))
-    .join(' and ');
+/**
+ * The headers a provider needs (its descriptor's `x-<id>-api-key` and each extra setting's), as
+ * people write them: `X-Maple-Api-Key and X-Maple-Company-Id`.
+ */
+export function credentialHeaders(entry: Pick<ProviderEntry, 'credentialHeaders'>): string {
+  return entry.credentialHeaders.map(headerTitle).join(' and ');
 }
 
 /** For a request that sent credentials for `present` only; undefined when nothing is missing. */
-export function missingProviders(present: readonly ProviderEntry[]): MissingProviders | undefined {
-  const absent = PROVIDERS.filter((entry) => !present.includes(entry));
+export function missingProviders(
+  present: readonly ProviderEntry[],
+  registry: Registry,
+): MissingProviders | undefined {
+  const absent = registry.filter((entry) => !present.includes(entry));
   if (absent.length === 0) return undefined;
   const send = (entries: readonly ProviderEntry[]) =>
     entries.map((e) => `${credentialHeaders(e)} (${e.displayName})`).join('; ');

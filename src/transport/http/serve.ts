@@ -25,6 +25,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Principal } from '../../audit.js';
 import { logLine } from '../../log.js';
+import { PROVIDERS } from '../../providers/registry.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
 import type { ServerFactory } from '../../server.js';
 import { codedErrorOf } from '../../tools/result.js';
@@ -32,7 +33,7 @@ import { type RequestStats, withRequestStats } from '../../upstream/request-stat
 import { type Outgoing, redacting } from '../redacting.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
 import type { Authenticator, Refusal } from './auth.js';
-import { CancellableCalls, callerKey } from './cancel.js';
+import { CancellableCalls, callerKey, identityHeaders } from './cancel.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { checkHostAndOrigin } from './guard.js';
 import { readBody } from './limits.js';
@@ -65,6 +66,8 @@ export interface ServeHttpOptions {
    * it a little above the longest a call can take (answerDeadlineMs in ./start.ts).
    */
   answerDeadlineMs?: number;
+  /** Headers that tell callers apart for cancellation (default: the built-in registry's). */
+  callerHeaders?: readonly string[];
 }
 
 export interface RunningHttpServer {
@@ -90,6 +93,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   let draining = false;
   let inFlightCalls = 0;
   const cancellable = new CancellableCalls();
+  const callerHeaders = options.callerHeaders ?? identityHeaders(PROVIDERS);
   /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
   const unanswered = new Set<ServerResponse>();
   /** The SDK hands the factory the Request we built: this finds the route and filter for it. */
@@ -271,7 +275,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     }
 
     // Step 5: the SDK handler.
-    const caller = callerKey(req);
+    const caller = callerKey(req, callerHeaders);
     cancellable.cancel(caller, messages);
     // Gone while its body was read: its 'close' has fired already and would never release the slot.
     if (res.closed) {

@@ -5,10 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
+import type { Registry } from '../../providers/descriptor.js';
 import { processSecrets, Secrets } from '../../redact.js';
 import type { OperatorOptions, ServerFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
+import { identityHeaders } from './cancel.js';
 import { type Route, type RunningHttpServer, serveHttp } from './serve.js';
 import { type HttpServeSettings, tokenFromFile } from './settings.js';
 import { tenantRoute } from './tenants.js';
@@ -24,6 +26,8 @@ export interface StartHttpOptions {
   onClose: () => Promise<void>;
   /** Masking and the audit log, for the servers built per tenant (header credentials). */
   operator?: OperatorOptions;
+  /** The providers this process knows: header credentials and cancellation scoping use them. */
+  registry: Registry;
 }
 
 export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
@@ -39,6 +43,7 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
           http: options.http,
           version: options.version,
           operator: options.operator,
+          registry: options.registry,
           secrets: (tenant) => {
             const secrets = new Secrets();
             for (const key of tenant.keys) secrets.add(key);
@@ -51,6 +56,7 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
     authenticator,
     route,
     answerDeadlineMs: answerDeadlineMs(options.http),
+    callerHeaders: identityHeaders(options.registry),
   }).catch((error: unknown) => {
     throw listenError(error, settings) ?? error;
   });

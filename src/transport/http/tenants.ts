@@ -10,23 +10,16 @@ import type { IncomingMessage } from 'node:http';
 import { normalizeBaseUrl } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { fingerprint } from '../../fingerprint.js';
-import { PROVIDERS, type ProviderEntry } from '../../providers/registry.js';
+import type { ProviderEntry, Registry } from '../../providers/descriptor.js';
+import { PROVIDERS } from '../../providers/registry.js';
 import type { ProviderSettings } from '../../providers/types.js';
 import { MIN_SECRET_LENGTH } from '../../redact.js';
 import { type OperatorOptions, type ServerFactory, serverFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import type { Refusal } from './auth.js';
-import {
-  baseUrlHeader,
-  credentialHeaders,
-  keyHeader,
-  MAPLE_COMPANY_HEADER,
-  missingProviders,
-} from './credential-headers.js';
+import { credentialHeaders, missingProviders } from './credential-headers.js';
 import type { Route } from './serve.js';
 import { isVisibleAscii } from './settings.js';
-
-export { baseUrlHeader, keyHeader, MAPLE_COMPANY_HEADER };
 
 export interface Tenant {
   server: ServerFactory;
@@ -45,6 +38,8 @@ export interface TenantRouteOptions {
   secrets: (tenant: Tenant) => Route['secrets'];
   /** The operator's masking and audit log, the same for every tenant. */
   operator?: OperatorOptions;
+  /** The providers a request may send credentials for (default: the built-in registry). */
+  registry?: Registry;
 }
 
 export function tenantRoute(
@@ -52,11 +47,12 @@ export function tenantRoute(
 ): (req: IncomingMessage) => Route | Refusal {
   const tenants = new Map<string, { tenant: Tenant; route: Route }>();
   const max = options.maxTenants ?? 256;
+  const registry = options.registry ?? PROVIDERS;
 
   return (req) => {
     let configured: { entry: ProviderEntry; settings: ProviderSettings }[];
     try {
-      configured = fromHeaders(req, options.allowedBaseUrls);
+      configured = fromHeaders(req, options.allowedBaseUrls, registry);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       return {
@@ -80,7 +76,10 @@ export function tenantRoute(
           providers,
           version: options.version,
           cacheScope: 'private',
-          missing: missingProviders(configured.map(({ entry }) => entry)),
+          missing: missingProviders(
+            configured.map(({ entry }) => entry),
+            registry,
+          ),
           ...options.operator,
         }),
         keys: configured.map(({ settings }) => settings.apiKey),
@@ -103,36 +102,40 @@ export function tenantRoute(
  * Flexprice `sk_` + a 26-character ULID, Quentli `sk_…`, Maple an opaque bearer token (tokens
  * that travel in an Authorization header are visible ASCII by RFC 6750's b64token, and JWT-sized
  * ones stay well under 512) — and 6 is the shortest a key can be and still be redacted. A space,
- * TAB, non-ASCII byte or a 2,000-character key is nobody's real key. A Maple company id is
- * `cmp_` + a 27-character KSUID: up to 128. A base URL: up to 2,048.
+ * TAB, non-ASCII byte or a 2,000-character key is nobody's real key. An extra setting (Maple's
+ * company id): 1 to its descriptor's maxLength. A base URL: up to 2,048.
  */
 export const HEADER_BOUNDS = {
   key: { min: MIN_SECRET_LENGTH, max: 512 },
-  company: { min: 1, max: 128 },
   baseUrl: { min: 1, max: 2048 },
 } as const;
 
-function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
+function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[], registry: Registry) {
   const configured: { entry: ProviderEntry; settings: ProviderSettings }[] = [];
   // Every credential header is bounded first: nothing below runs on an out-of-bounds value.
-  const read = PROVIDERS.map((entry) => ({
+  const read = registry.map((entry) => ({
     entry,
-    apiKey: header(req, keyHeader(entry), HEADER_BOUNDS.key),
-    baseUrl: header(req, baseUrlHeader(entry), HEADER_BOUNDS.baseUrl),
-    companyId:
-      entry.id === 'maple' ? header(req, MAPLE_COMPANY_HEADER, HEADER_BOUNDS.company) : undefined,
+    apiKey: header(req, entry.keyHeader, HEADER_BOUNDS.key),
+    baseUrl: header(req, entry.baseUrlHeader, HEADER_BOUNDS.baseUrl),
+    extras: entry.extraSettings.map((setting) => ({
+      setting,
+      value: header(req, setting.header, { min: 1, max: setting.maxLength }),
+    })),
   }));
-  for (const { entry, apiKey, baseUrl, companyId } of read) {
+  for (const { entry, apiKey, baseUrl, extras } of read) {
     if (apiKey === undefined) {
-      if (baseUrl !== undefined || companyId !== undefined) {
-        throw new ConfigError(
-          `${baseUrl !== undefined ? baseUrlHeader(entry) : MAPLE_COMPANY_HEADER} needs ${keyHeader(entry)} beside it.`,
-        );
+      const stray =
+        baseUrl !== undefined
+          ? entry.baseUrlHeader
+          : extras.find(({ value }) => value !== undefined)?.setting.header;
+      if (stray !== undefined) {
+        throw new ConfigError(`${stray} needs ${entry.keyHeader} beside it.`);
       }
       continue;
     }
-    if (entry.id === 'maple' && companyId === undefined) {
-      throw new ConfigError(`${keyHeader(entry)} needs ${MAPLE_COMPANY_HEADER} beside it.`);
+    const absent = extras.find(({ value }) => value === undefined);
+    if (absent) {
+      throw new ConfigError(`${entry.keyHeader} needs ${absent.setting.header} beside it.`);
     }
     const settings: ProviderSettings = {
       baseUrl: baseUrlFor(entry, baseUrl, allowedBaseUrls),
@@ -140,7 +143,11 @@ function fromHeaders(req: IncomingMessage, allowedBaseUrls: readonly string[]) {
       // A tenant's keys are headers: an unauthorized error names those, not the env variables.
       credentialHint: credentialHeaders(entry),
     };
-    if (companyId !== undefined) settings.companyId = companyId;
+    if (extras.length > 0) {
+      settings.extras = Object.fromEntries(
+        extras.map(({ setting, value }) => [setting.key, value as string]),
+      );
+    }
     configured.push({ entry, settings });
   }
   return configured;
@@ -152,7 +159,7 @@ function baseUrlFor(
   raw: string | undefined,
   allowed: readonly string[],
 ): string {
-  const name = baseUrlHeader(entry);
+  const name = entry.baseUrlHeader;
   if (raw === undefined) return normalizeBaseUrl(undefined, entry);
   const normalized = normalizeBaseUrl(raw, { ...entry, baseUrlEnv: name });
   if (!allowed.includes(new URL(normalized).origin)) {
