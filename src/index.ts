@@ -19,9 +19,10 @@ import { VERSION } from './version.js';
 async function main(): Promise<void> {
   // Keys are registered before anything can be printed: a config error that quotes a value (a key
   // pasted into BILLING_MCP_TIMEOUT_MS by mistake) goes through logLine's redaction.
-  for (const entry of PROVIDERS) processSecrets.add(process.env[entry.secretEnv]);
+  const registry = PROVIDERS;
+  for (const entry of registry) processSecrets.add(process.env[entry.secretEnv]);
   processSecrets.add(process.env.BILLING_MCP_HTTP_TOKEN);
-  const config = loadConfig(process.env, process.argv.slice(2), PROVIDERS);
+  const config = loadConfig(process.env, process.argv.slice(2), registry);
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${VERSION}\n`);
   // Operator settings for every server and tenant: start-up errors, like the rest of the config.

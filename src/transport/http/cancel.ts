@@ -23,7 +23,10 @@ export function identityHeaders(registry: Registry): string[] {
   return ['authorization', ...registry.flatMap((entry) => entry.credentialHeaders)];
 }
 
-export function callerKey(req: IncomingMessage, headers: readonly string[]): string {
+export function callerKey(
+  req: Pick<IncomingMessage, 'headers'>,
+  headers: readonly string[],
+): string {
   const hash = createHash('sha256');
   for (const name of headers) hash.update(`${name}\u0000${String(req.headers[name] ?? '')}\u0000`);
   return hash.digest('base64url');

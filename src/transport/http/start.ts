@@ -37,20 +37,7 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
   // and in headers mode the tenant's own (one Secrets per tenant, dropped with it from the LRU).
   const operator: Route = { server: options.server, secrets: [processSecrets] };
   const route =
-    settings.credentials === 'headers'
-      ? tenantRoute({
-          allowedBaseUrls: settings.allowedBaseUrls,
-          http: options.http,
-          version: options.version,
-          operator: options.operator,
-          registry: options.registry,
-          secrets: (tenant) => {
-            const secrets = new Secrets();
-            for (const key of tenant.keys) secrets.add(key);
-            return [processSecrets, secrets];
-          },
-        })
-      : () => operator;
+    settings.credentials === 'headers' ? headerCredentialRoute(options) : () => operator;
   const running = await serveHttp({
     settings,
     authenticator,
@@ -76,6 +63,24 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   return running;
+}
+
+/** Header-credential mode's route: a tenant per set of credentials, redacted against its keys. */
+export function headerCredentialRoute(
+  options: Pick<StartHttpOptions, 'settings' | 'http' | 'version' | 'operator' | 'registry'>,
+): ReturnType<typeof tenantRoute> {
+  return tenantRoute({
+    allowedBaseUrls: options.settings.allowedBaseUrls,
+    http: options.http,
+    version: options.version,
+    operator: options.operator,
+    registry: options.registry,
+    secrets: (tenant) => {
+      const secrets = new Secrets();
+      for (const key of tenant.keys) secrets.add(key);
+      return [processSecrets, secrets];
+    },
+  });
 }
 
 /**
