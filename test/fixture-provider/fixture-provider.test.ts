@@ -4,6 +4,7 @@
  * variables, served with its two tools and in find_customers, over header credentials, checked
  * by doctor, and its key redacted. Each step of the document is checked here.
  */
+import { Writable } from 'node:stream';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, usageText } from '../../src/config.js';
@@ -220,10 +221,12 @@ describe('doctor', () => {
       provider: entry.create(settings, testHttp()),
       baseUrl: settings.baseUrl,
     }));
-    let out = '';
-    const stream = { write: (text: string) => ((out += text), true) } as NodeJS.WritableStream;
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write: (chunk, _encoding, done) => done(undefined, chunks.push(String(chunk))),
+    });
     const code = await runDoctor(targets, config, stream, { command: 'node', script: 'bin.js' });
-    return { code, out };
+    return { code, out: chunks.join('') };
   };
   const tallyEnv = () => envFor(TALLY, tally());
 
