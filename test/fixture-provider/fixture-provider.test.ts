@@ -223,7 +223,10 @@ describe('doctor', () => {
     }));
     const chunks: string[] = [];
     const stream = new Writable({
-      write: (chunk, _encoding, done) => done(undefined, chunks.push(String(chunk))),
+      write: (chunk, _encoding, done) => {
+        chunks.push(String(chunk));
+        done();
+      },
     });
     const code = await runDoctor(targets, config, stream, { command: 'node', script: 'bin.js' });
     return { code, out: chunks.join('') };
