@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
-const PROVIDER_IDS = ['quentli', 'flexprice', 'maple'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -57,6 +57,41 @@ describe('import boundaries', () => {
       expect(text, file.path).not.toMatch(/console\.(log|info|debug)\(/);
       if (!['index.ts', 'doctor.ts', 'transport/stdio.ts'].includes(file.path))
         expect(text, file.path).not.toContain('process.stdout');
+    }
+  });
+});
+
+/** The files every provider folder has, each with one role (docs/adding-a-provider.md). */
+const PROVIDER_FILES = [
+  'index.ts', // the descriptor: defineProvider({...}), the registry's entry
+  'client.ts', // create<Provider>Provider: the BillingProvider over one Upstream
+  'wire.ts', // what the API sends: response schemas and the error-body reader
+  'normalize.ts', // a raw row → the normalized Customer
+  'filters.ts', // the list filters' zod schema and their translation to the API
+  'assumptions.ts', // the documented facts and limits the client relies on
+];
+
+describe('provider folders', () => {
+  it('exist for exactly the registered providers, each with the same files and roles', () => {
+    const folders = readdirSync(join(SRC, 'providers'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.sort()).toEqual([...PROVIDER_IDS].sort());
+    for (const id of PROVIDER_IDS) {
+      const own = readdirSync(join(SRC, 'providers', id));
+      expect(own, id).toEqual(expect.arrayContaining(PROVIDER_FILES));
+      const index = readFileSync(join(SRC, 'providers', id, 'index.ts'), 'utf8');
+      expect(index, id).toContain('defineProvider({');
+      expect(readdirSync(join(SRC, 'sandbox', id)), id).toContain('emulator.ts');
+    }
+  });
+
+  it('keeps provider names out of shared code: nothing outside a provider folder branches on one', () => {
+    const shared = files.filter((f) => !/^(providers|sandbox)\/[a-z]+\//.test(f.path));
+    for (const file of shared) {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      for (const id of PROVIDER_IDS)
+        expect(text, file.path).not.toMatch(new RegExp(`[=!]==? '${id}'|'${id}' [=!]==?`));
     }
   });
 });

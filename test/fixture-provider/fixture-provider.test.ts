@@ -4,6 +4,8 @@
  * variables, served with its two tools and in find_customers, over header credentials, checked
  * by doctor, and its key redacted. Each step of the document is checked here.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import { type RunningHttpServer, serveHttp } from '../../src/transport/http/serv
 import { headerCredentialRoute } from '../../src/transport/http/start.js';
 import { connectHttpClient, httpSettings, postMcp, rpcBody } from '../helpers/http.js';
 import { connectInMemory, structured, testHttp, toolError } from '../helpers/mcp.js';
+import { ROOT } from '../helpers/run.js';
 import { TALLY_KEY, TALLY_WORKSPACE } from './emulator.js';
 import { TALLY } from './provider.js';
 
@@ -41,6 +44,28 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sandbox.close();
+});
+
+describe('docs/adding-a-provider.md', () => {
+  const text = readFileSync(join(ROOT, 'docs', 'adding-a-provider.md'), 'utf8');
+
+  it('has the three steps this test follows: a folder, an emulator, one entry', () => {
+    const steps = [...text.matchAll(/^## (\d)\. (.+)$/gm)].map((m) => m[2]);
+    expect(steps).toEqual([
+      'A folder: `src/providers/<provider>/`',
+      'An emulator: `src/sandbox/<provider>/emulator.ts`',
+      'One entry: `src/providers/registry.ts`',
+    ]);
+  });
+
+  it('lists the files every provider folder has, and each built-in folder has them', () => {
+    const table = [...text.matchAll(/^\| `([\w.-]+\.ts)` +\|/gm)].map((m) => m[1] as string);
+    expect(table).toHaveLength(6);
+    for (const entry of PROVIDERS) {
+      const own = readdirSync(join(ROOT, 'src', 'providers', entry.id));
+      expect(own, entry.id).toEqual(expect.arrayContaining(table));
+    }
+  });
 });
 
 describe('configuration from the descriptor', () => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/registry.js';
+import { registryVariables } from '../helpers/published.js';
 import { CONFIG_VARS } from '../helpers/readme.js';
 import { ROOT } from '../helpers/run.js';
 
@@ -81,9 +82,14 @@ describe('server.json (MCP Registry)', () => {
       // Every provider is optional on its own; the server needs at least one (or the sandbox).
       expect(input.isRequired, input.name).toBe(false);
     }
+    // Each provider's variables exactly as its descriptor publishes them.
     for (const entry of PROVIDERS) {
-      const base = env.find((v) => v.name === entry.baseUrlEnv);
-      expect(base?.default).toBe(entry.defaultOrigin);
+      const declared = registryVariables(entry);
+      const names = declared.map((v) => v.name);
+      expect(
+        env.filter((v) => names.includes(v.name)),
+        entry.id,
+      ).toEqual(declared);
     }
   });
 

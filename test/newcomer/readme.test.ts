@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/config.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { connectClient, testHttp } from '../helpers/mcp.js';
+import { manifestEntries } from '../helpers/published.js';
 import {
   CONFIG_VARS,
   codeBlocks,
@@ -246,6 +247,20 @@ describe('manifest.json (MCPB)', () => {
     // The bundle can start with every key empty: the Sandbox checkbox, off by default.
     expect(MANIFEST.user_config.sandbox).toMatchObject({ type: 'boolean', default: false });
     expect(MANIFEST.server.mcp_config.args.join(' ')).not.toMatch(/KEY|user_config/);
+  });
+
+  it("holds each provider's settings and tools exactly as its descriptor publishes them", () => {
+    const pick = (from: Record<string, unknown>, keys: string[]) =>
+      Object.fromEntries(keys.map((key) => [key, from[key]]));
+    for (const entry of PROVIDERS) {
+      const { env, userConfig, tools } = manifestEntries(entry);
+      expect(pick(MANIFEST.server.mcp_config.env, Object.keys(env)), entry.id).toEqual(env);
+      expect(pick(MANIFEST.user_config, Object.keys(userConfig)), entry.id).toEqual(userConfig);
+      const listed = MANIFEST.tools.filter((t: { name: string }) =>
+        t.name.startsWith(`${entry.id}_`),
+      );
+      expect(listed, entry.id).toEqual(tools);
+    }
   });
 
   it('has an icon (a PNG in the repository), repository, documentation and support links', () => {

@@ -2,6 +2,7 @@ import type { Client, Tool } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerSchema, listedCustomerSchema } from '../../src/customer.js';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { connectClient, structured } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
@@ -119,7 +120,7 @@ describe('tools/list', () => {
   });
 });
 
-describe.each(['quentli', 'flexprice', 'maple'])('%s tools', (provider) => {
+describe.each(PROVIDER_IDS)('%s tools', (provider) => {
   it('list returns normalized customers whose text is the JSON of structuredContent', async () => {
     const page = structured<{ provider: string; items: unknown[]; returned: number }>(
       await client.callTool({ name: `${provider}_list_customers`, arguments: { take: 5 } }),
