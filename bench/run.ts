@@ -89,6 +89,9 @@ async function main(): Promise<void> {
   if (only !== undefined && !sections.some(([name]) => name === only))
     throw new Error(`--only: no section ${only} (${sections.map(([name]) => name).join(', ')})`);
   try {
+    // Every later section measures the customers the tokens section discovers.
+    if (only !== undefined && only !== 'tokens')
+      await step('discovery', () => discoverAndMeasureTokens(b));
     for (const [name, label, run] of sections) {
       if (only === undefined || name === only) await step(label, run);
     }

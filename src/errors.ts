@@ -25,6 +25,12 @@ export interface ToolErrorDetails {
  * the ids the caller sent, a provider message after it was parsed and trimmed): never a key,
  * a header or a raw body.
  */
+/** The §5 error object a result carries: the code, the message, and details when known. */
+export type ErrorObject = { code: ErrorCode; message: string; retryable: boolean } & Record<
+  string,
+  unknown
+>;
+
 export class ToolError extends Error {
   readonly code: ErrorCode;
   readonly details: ToolErrorDetails;
@@ -41,7 +47,7 @@ export class ToolError extends Error {
   }
 
   /** The JSON body of the `isError` tool result (CONTRACT §5). */
-  toJSON(): { error: Record<string, unknown> } {
+  toJSON(): { error: ErrorObject } {
     const { provider, httpStatus, retryAfterSeconds } = this.details;
     return {
       error: {

@@ -10,9 +10,11 @@ import {
   listed,
   listedCustomerSchema,
 } from '../customer.js';
+import { invalidArgument } from '../errors.js';
 import { safeString } from '../providers/filters.js';
-import type { BillingProvider, CallContext } from '../providers/types.js';
+import type { BillingProvider, CallContext, CustomerRef } from '../providers/types.js';
 import { decodeCursor, encodeCursor, MAX_CURSOR_CHARS, resolveCursorFilters } from './cursor.js';
+import { defineProviderTool, type ProviderTool } from './define.js';
 import { validateArguments } from './validate.js';
 
 export const READ_ONLY_API = {
@@ -21,33 +23,6 @@ export const READ_ONLY_API = {
   idempotentHint: true,
   openWorldHint: true,
 } as const;
-
-export interface ToolDefinition {
-  operation: string;
-  title: (provider: BillingProvider) => string;
-  description: (provider: BillingProvider) => string;
-  inputSchema: (provider: BillingProvider) => z.ZodType<Record<string, unknown>>;
-  outputSchema: (provider: BillingProvider) => z.ZodObject;
-  run: (
-    provider: BillingProvider,
-    args: never,
-    context: CallContext,
-  ) => Promise<Record<string, unknown>>;
-}
-
-/** A tool over several providers at once, registered when at least `minProviders` are enabled. */
-export interface CrossProviderToolDefinition {
-  name: string;
-  minProviders: number;
-  title: string;
-  description: (providers: readonly BillingProvider[]) => string;
-  inputSchema: (providers: readonly BillingProvider[]) => z.ZodType<Record<string, unknown>>;
-  outputSchema: (providers: readonly BillingProvider[]) => z.ZodObject;
-  /** Binds provider-specific parts (e.g. each provider's list input schema) once, at registration. */
-  prepare: (providers: readonly BillingProvider[]) => {
-    run: (args: never, context: CallContext) => Promise<Record<string, unknown>>;
-  };
-}
 
 export const detailInput = z
   .enum(DETAIL_LEVELS)
@@ -122,11 +97,10 @@ export type ListCustomersOutput = Omit<
   'items'
 > & { items: ListedCustomer[] };
 
-type GetArgs = z.infer<ReturnType<typeof getInputSchema>>;
-export type ListArgs = z.infer<ReturnType<typeof listInputSchema>> &
-  z.infer<z.ZodObject<typeof PAGE_INPUTS>>;
+type GetArgs = z.output<ReturnType<typeof getInputSchema>>;
+export type ListArgs = z.output<ReturnType<typeof listInputSchema>>;
 
-const getCustomer: ToolDefinition = {
+const getCustomer = defineProviderTool({
   operation: 'get_customer',
   title: (p) => `Get a ${p.displayName} customer`,
   description: (p) =>
@@ -134,14 +108,20 @@ const getCustomer: ToolDefinition = {
     `To find one by email, name or text, use ${p.id}_list_customers.`,
   inputSchema: getInputSchema,
   outputSchema: getCustomerOutputSchema,
-  run: async (provider, args: GetArgs, context) => {
-    const ref =
-      args.id !== undefined ? { id: args.id } : { externalId: args.external_id as string };
+  handler: async (provider, args, context) => {
+    const ref = customerRef(args, provider.id);
     return { customer: await provider.getCustomer(ref, { ...context, detail: args.detail }) };
   },
-};
+});
 
-const listCustomers: ToolDefinition = {
+/** The schema's refinement allows exactly one of the two; said again here for the type. */
+function customerRef(args: GetArgs, provider: string): CustomerRef {
+  if (args.id !== undefined) return { id: args.id };
+  if (args.external_id !== undefined) return { externalId: args.external_id };
+  throw invalidArgument('give exactly one of id or external_id', provider);
+}
+
+const listCustomers = defineProviderTool({
   operation: 'list_customers',
   title: (p) => `List ${p.displayName} customers`,
   description: (p) =>
@@ -149,8 +129,8 @@ const listCustomers: ToolDefinition = {
     'Prefer filters to paging through everything.',
   inputSchema: listInputSchema,
   outputSchema: listCustomersOutputSchema,
-  run: (provider, args: ListArgs, context) => listPage(provider, args, context),
-};
+  handler: listPage,
+});
 
 /**
  * One page of list_customers, from arguments already parsed by `listInputSchema(provider)`: the one
@@ -210,4 +190,4 @@ function continued(provider: BillingProvider, cursor: string, given: Record<stri
   return { filters, start: { skip: opened.skip, resume: opened.resume } };
 }
 
-export const CUSTOMER_TOOLS: readonly ToolDefinition[] = [getCustomer, listCustomers];
+export const CUSTOMER_TOOLS: readonly ProviderTool[] = [getCustomer, listCustomers];

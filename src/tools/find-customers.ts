@@ -4,16 +4,12 @@
  * are parsed by the provider's own list schema and its next_cursor continues P_list_customers.
  */
 import { z } from 'zod';
-import { ToolError } from '../errors.js';
+import type { ListedCustomer } from '../customer.js';
+import { type ErrorObject, ToolError } from '../errors.js';
 import { sharedFilters } from '../providers/filters.js';
 import { type BillingProvider, type CallContext, CUSTOMER_STATUSES } from '../providers/types.js';
-import {
-  type CrossProviderToolDefinition,
-  detailInput,
-  type ListArgs,
-  listInputSchema,
-  listPage,
-} from './customer-tools.js';
+import { detailInput, listInputSchema, listPage } from './customer-tools.js';
+import { defineCrossProviderTool } from './define.js';
 import { MAX_RESULT_BYTES, resultBytes, sectionTooLarge, toToolError } from './result.js';
 import { validateArguments } from './validate.js';
 
@@ -21,8 +17,11 @@ const FILTERS = ['email', 'external_id', 'name', 'search'] as const;
 const TAKE_ERROR = { error: 'must be a whole number from 1 to 20' };
 
 /** Registered with two providers or more, so the list is never empty. */
-const ids = (providers: readonly BillingProvider[]) =>
-  providers.map((p) => p.id) as [string, ...string[]];
+function ids(providers: readonly BillingProvider[]): [string, ...string[]] {
+  const [first, ...rest] = providers.map((p) => p.id);
+  if (first === undefined) throw new Error('find_customers needs at least one provider');
+  return [first, ...rest];
+}
 
 /** The §5 error object, as an isError body's `error` carries it (open: its other keys are optional). */
 const errorObjectSchema = z.looseObject({ code: z.string(), message: z.string() });
@@ -82,10 +81,18 @@ const inputSchema = (providers: readonly BillingProvider[]) =>
       error: 'give at least one of email, external_id, name or search',
     });
 
-type FindArgs = z.infer<ReturnType<typeof inputSchema>>;
+type FindArgs = z.output<ReturnType<typeof inputSchema>>;
 
-type FailedSection = { provider: string; error: Record<string, unknown> };
-type PageSection = Record<string, unknown> & { provider: string; returned: number };
+type FailedSection = { provider: string; error: ErrorObject };
+type PageSection = {
+  provider: string;
+  items: ListedCustomer[];
+  returned: number;
+  has_more: boolean;
+  next_cursor: string | null;
+  statuses: string[];
+  note?: string;
+};
 type Section = FailedSection | PageSection;
 
 /** Room for `{"results":[…]}` and the JSON-RPC envelope around the sections. */
@@ -97,26 +104,25 @@ const ENVELOPE_BYTES = 4096;
  * oversized answer never hides the others' (CONTRACT §3.3); only what does not fit is dropped.
  */
 function fitSections(results: Section[]): Section[] {
-  const fitted = [...results];
   const budget = MAX_RESULT_BYTES - ENVELOPE_BYTES;
-  const sizes = fitted.map((section) => resultBytes(section));
-  let total = sizes.reduce((sum, size) => sum + size, 0);
+  const share = budget / results.length;
+  const sized = results.map((section) => ({ section, bytes: resultBytes(section) }));
+  let total = sized.reduce((sum, { bytes }) => sum + bytes, 0);
   while (total > budget) {
-    let largest = -1;
-    fitted.forEach((section, index) => {
+    let largest: { section: PageSection; bytes: number; at: number } | undefined;
+    sized.forEach(({ section, bytes }, at) => {
       if ('error' in section) return;
-      if (largest === -1 || (sizes[index] as number) > (sizes[largest] as number)) largest = index;
+      if (largest === undefined || bytes > largest.bytes) largest = { section, bytes, at };
     });
-    if (largest === -1) break;
-    const { provider, returned } = fitted[largest] as PageSection;
-    const bytes = sizes[largest] as number;
-    const share = budget / fitted.length;
-    const error = sectionTooLarge(provider, returned, bytes, share);
-    fitted[largest] = { provider, error: error.toJSON().error };
-    sizes[largest] = resultBytes(fitted[largest]);
-    total += (sizes[largest] as number) - bytes;
+    if (largest === undefined) break;
+    const { provider, returned } = largest.section;
+    const error = sectionTooLarge(provider, returned, largest.bytes, share);
+    const replaced: FailedSection = { provider, error: error.toJSON().error };
+    const bytes = resultBytes(replaced);
+    sized[largest.at] = { section: replaced, bytes };
+    total += bytes - largest.bytes;
   }
-  return fitted;
+  return sized.map(({ section }) => section);
 }
 
 /** Every provider failed: the §5 error body, plus each provider's own error. */
@@ -125,7 +131,7 @@ class EveryProviderFailed extends ToolError {
     const codes = new Set(sections.map((s) => s.error.code));
     const [only] = codes;
     super(
-      codes.size === 1 ? (only as ToolError['code']) : 'upstream_error',
+      codes.size === 1 && only !== undefined ? only : 'upstream_error',
       `No billing system answered. ${sections.map((s) => `${s.provider}: ${s.error.message}`).join(' | ')}`,
       { retryable: sections.some((s) => s.error.retryable === true) },
     );
@@ -136,7 +142,7 @@ class EveryProviderFailed extends ToolError {
   }
 }
 
-export const findCustomers: CrossProviderToolDefinition = {
+export const findCustomers = defineCrossProviderTool({
   name: 'find_customers',
   minProviders: 2,
   title: 'Find a customer in every billing system',
@@ -146,10 +152,14 @@ export const findCustomers: CrossProviderToolDefinition = {
   inputSchema,
   outputSchema,
   prepare: (providers) => {
-    const listSchemas = new Map(providers.map((p) => [p.id, listInputSchema(p)]));
+    // Each provider with its own list schema, built once (zod compiles a schema on first parse).
+    const sections = providers.map((provider) => ({
+      provider,
+      listSchema: listInputSchema(provider),
+    }));
 
     async function section(
-      provider: BillingProvider,
+      { provider, listSchema }: (typeof sections)[number],
       args: FindArgs,
       context: CallContext,
     ): Promise<Section> {
@@ -166,10 +176,10 @@ export const findCustomers: CrossProviderToolDefinition = {
         // The provider's own list schema applies its filter rules and defaults, as the list tool
         // does; the status plan's filters (e.g. Flexprice's status "any") travel in next_cursor.
         const listArgs = validateArguments(
-          listSchemas.get(provider.id) as ReturnType<typeof listInputSchema>,
+          listSchema,
           { ...filters, ...plan.filters, take: args.take, detail: args.detail },
           provider.id,
-        ) as ListArgs;
+        );
         const page = await listPage(provider, listArgs, context);
         const { items, returned, has_more, next_cursor } = page;
         return { provider: provider.id, items, returned, has_more, next_cursor, ...asked };
@@ -178,24 +188,21 @@ export const findCustomers: CrossProviderToolDefinition = {
       }
     }
 
-    return {
-      run: async (args: FindArgs, context) => {
-        const asked = providers.filter((p) => args.providers?.includes(p.id) ?? true);
-        let done = 0;
-        const answered = async (p: BillingProvider) => {
-          const result = await section(p, args, context);
-          const outcome =
-            'error' in result
-              ? String((result.error as { code?: unknown }).code)
-              : `${result.returned} found`;
-          context.progress?.(++done, asked.length, `${p.displayName}: ${outcome}`);
-          return result;
-        };
-        const results = fitSections(await Promise.all(asked.map(answered)));
-        const failed = results.filter((r): r is FailedSection => 'error' in r);
-        if (failed.length === results.length) throw new EveryProviderFailed(failed);
-        return { results };
-      },
+    return async (args, context) => {
+      const asked = sections.filter(
+        ({ provider }) => args.providers?.includes(provider.id) ?? true,
+      );
+      let done = 0;
+      const answered = async (part: (typeof sections)[number]) => {
+        const result = await section(part, args, context);
+        const outcome = 'error' in result ? result.error.code : `${result.returned} found`;
+        context.progress?.(++done, asked.length, `${part.provider.displayName}: ${outcome}`);
+        return result;
+      };
+      const results = fitSections(await Promise.all(asked.map(answered)));
+      const failed = results.filter((r): r is FailedSection => 'error' in r);
+      if (failed.length === results.length) throw new EveryProviderFailed(failed);
+      return { results };
     };
   },
-};
+});

@@ -3,17 +3,12 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { type MaskSpec, maskResult } from '../mask.js';
 import type { BillingProvider, CallContext } from '../providers/types.js';
-import {
-  type CrossProviderToolDefinition,
-  CUSTOMER_TOOLS,
-  READ_ONLY_API,
-  type ToolDefinition,
-} from './customer-tools.js';
+import { CUSTOMER_TOOLS, READ_ONLY_API } from './customer-tools.js';
+import type { BoundParts, CrossProviderTool } from './define.js';
 import { findCustomers } from './find-customers.js';
 import { errorResult, successResult } from './result.js';
-import { validateArguments } from './validate.js';
 
-const CROSS_PROVIDER_TOOLS: readonly CrossProviderToolDefinition[] = [findCustomers];
+const CROSS_PROVIDER_TOOLS: readonly CrossProviderTool[] = [findCustomers];
 
 export interface BoundTool {
   name: string;
@@ -88,8 +83,7 @@ function splitTypeArray(node: Record<string, unknown>): Record<string, unknown> 
 /** Name, lazily built definition and one validated call path: the same for every kind of tool. */
 function bound(
   name: string,
-  parts: { title: string; description: string; input: z.ZodType; output: () => z.ZodType },
-  run: (args: never, context: CallContext) => Promise<Record<string, unknown>>,
+  parts: BoundParts,
   options: BindOptions,
   provider?: string,
 ): BoundTool {
@@ -109,8 +103,8 @@ function bound(
     },
     call: async (args, context) => {
       try {
-        const valid = validateArguments(parts.input, args, provider);
-        const value = await run(valid as never, context);
+        // Validated inside `run`, where the tool's own input type is still known (define.ts).
+        const value = await parts.run(args, context);
         // Masking before the result is built: its text, the redaction and every transport see
         // only the masked values (src/mask.ts).
         return successResult(options.mask ? maskResult(value, options.mask) : value, provider);
@@ -126,44 +120,6 @@ export interface BindOptions {
   mask?: MaskSpec;
 }
 
-function bindTool(
-  tool: ToolDefinition,
-  provider: BillingProvider,
-  options: BindOptions,
-): BoundTool {
-  return bound(
-    `${provider.id}_${tool.operation}`,
-    {
-      title: tool.title(provider),
-      description: tool.description(provider),
-      input: tool.inputSchema(provider),
-      output: () => tool.outputSchema(provider),
-    },
-    (args, context) => tool.run(provider, args, context),
-    options,
-    provider.id,
-  );
-}
-
-function bindCrossProviderTool(
-  tool: CrossProviderToolDefinition,
-  providers: readonly BillingProvider[],
-  options: BindOptions,
-): BoundTool {
-  const { run } = tool.prepare(providers);
-  return bound(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description(providers),
-      input: tool.inputSchema(providers),
-      output: () => tool.outputSchema(providers),
-    },
-    run,
-    options,
-  );
-}
-
 /**
  * Providers in the order given, each with its tools in table order, then the cross-provider
  * tools that have enough providers (CONTRACT §3).
@@ -174,10 +130,12 @@ export function bindProviderTools(
 ): BoundTool[] {
   return [
     ...providers.flatMap((provider) =>
-      CUSTOMER_TOOLS.map((tool) => bindTool(tool, provider, options)),
+      CUSTOMER_TOOLS.map((tool) =>
+        bound(`${provider.id}_${tool.operation}`, tool.bind(provider), options, provider.id),
+      ),
     ),
     ...CROSS_PROVIDER_TOOLS.filter((tool) => providers.length >= tool.minProviders).map((tool) =>
-      bindCrossProviderTool(tool, providers, options),
+      bound(tool.name, tool.bind(providers), options),
     ),
   ];
 }

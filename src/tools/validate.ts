@@ -13,7 +13,11 @@ const MAX_ARGUMENT_ELEMENTS = 3000;
 /** With the u flag, only a surrogate without its pair matches (String#isWellFormed is ES2024). */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-export function validateArguments<T>(schema: z.ZodType<T>, args: unknown, provider?: string): T {
+export function validateArguments<S extends z.ZodType>(
+  schema: S,
+  args: unknown,
+  provider?: string,
+): z.output<S> {
   if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
     const got = args === null ? 'null' : Array.isArray(args) ? 'an array' : `a ${typeof args}`;
     throw invalidArgument(

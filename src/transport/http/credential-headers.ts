@@ -7,7 +7,8 @@
 import { ToolError } from '../../errors.js';
 import { headerTitle, type ProviderEntry, type Registry } from '../../providers/descriptor.js';
 import type { MissingProviders } from '../../server.js';
-import { type CrossProviderToolDefinition, CUSTOMER_TOOLS } from '../../tools/customer-tools.js';
+import { CUSTOMER_TOOLS } from '../../tools/customer-tools.js';
+import type { CrossProviderTool } from '../../tools/define.js';
 import { findCustomers } from '../../tools/find-customers.js';
 import { errorResult } from '../../tools/result.js';
 
@@ -34,7 +35,7 @@ export function missingProviders(
     const result = errorResult(unauthorized(message, entry.id));
     for (const tool of CUSTOMER_TOOLS) byTool.set(`${entry.id}_${tool.operation}`, result);
   }
-  const cross: CrossProviderToolDefinition = findCustomers;
+  const cross: CrossProviderTool = findCustomers;
   if (present.length < cross.minProviders) {
     const have = present.length === 0 ? 'none' : present.map((e) => e.displayName).join(', ');
     const message = `${cross.name} needs credentials for at least ${cross.minProviders} billing systems; this request sent ${have}. Send ${send(absent)}.`;
