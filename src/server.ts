@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { type AuditLog, auditEvent, type Principal } from './audit.js';
-import { type CallLogSink, openCallLog } from './call-log.js';
+import { type CallLogSink, openCall, type RequestStats } from './call-state.js';
 import { type MaskSpec, maskNotice } from './mask.js';
 import type { BillingProvider } from './providers/types.js';
 import { telemetry } from './telemetry/index.js';
@@ -63,6 +63,8 @@ export interface InstanceOptions {
   /** Who this instance serves, for the audit log (HTTP: per request; stdio: the local user). */
   principal?: Principal;
   transport?: 'stdio' | 'http';
+  /** Remote mode: the inbound request's count of upstream requests (its access-log line). */
+  upstreamStats?: RequestStats;
 }
 
 /**
@@ -139,7 +141,12 @@ export function serverFactory({
   const traced = (request: { method: string; params?: unknown }, ctx: ServerContext) =>
     tracedRequest(request, ctx, (name) => byName.has(name));
 
-  return ({ outgoing, principal = LOCAL_USER, transport = 'stdio' }: InstanceOptions = {}) => {
+  return ({
+    outgoing,
+    principal = LOCAL_USER,
+    transport = 'stdio',
+    upstreamStats,
+  }: InstanceOptions = {}) => {
     const server = new BillingServer(
       { name: SERVER_NAME, version },
       {
@@ -187,7 +194,7 @@ export function serverFactory({
       // this request's own channel. The SDK's log applies the level the client asked for: the
       // session's logging/setLevel (2025-11-25) or the request's own logLevel (2026-07-28, where
       // a request that names none gets no log messages).
-      openCallLog(signal, clientLog(ctx.mcpReq.log));
+      openCall(signal, { log: clientLog(ctx.mcpReq.log), stats: upstreamStats });
       const progressToken = ctx.mcpReq._meta?.progressToken;
       const progress =
         progressToken === undefined

@@ -14,7 +14,7 @@
  *   `params._meta.traceparent` or else the HTTP `traceparent` header; the histogram
  *   `mcp.server.operation.duration`. `request.signal` (the call's abort signal, which every
  *   upstream request of the call carries down to Upstream) is how upstream attempts find their
- *   parent span: not AsyncLocalStorage, for the reason given in src/call-log.ts.
+ *   parent span: not AsyncLocalStorage, for the reason given in src/call-state.ts.
  * - `telemetry.upstreamAttempt(attempt, run)`: wraps one HTTP attempt to a provider; `run` gets
  *   the trace headers to send (`traceparent`, `tracestate`; undefined when off) and resolves with
  *   an object carrying the response `status`. One CLIENT span per attempt (provider, host, status,
@@ -29,7 +29,7 @@
  * Attributes are names, codes and numbers this server chose: never a key, a token, a URL query,
  * an argument value or a customer field.
  */
-import { callSignal } from '../call-log.js';
+import { callSignal } from '../call-state.js';
 import { ERROR_CODES } from '../errors.js';
 import { logLine } from '../log.js';
 import { processSecrets } from '../redact.js';
@@ -112,7 +112,7 @@ export interface TelemetryHost {
   version: string;
   errorCodes: readonly string[];
   connectionErrorCode: (error: unknown) => string | undefined;
-  /** The call's own signal for a signal derived from it (src/call-log.ts). */
+  /** The call's own signal for a signal derived from it (src/call-state.ts). */
   callSignal: (signal: AbortSignal) => AbortSignal;
   log: (line: string) => void;
 }

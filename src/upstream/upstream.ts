@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { noteRetry, noteTimeout } from '../call-log.js';
+import { countUpstreamRequest, noteRetry, noteTimeout } from '../call-state.js';
 import { ToolError, trimProviderMessage } from '../errors.js';
 import { fingerprint } from '../fingerprint.js';
 import { logLine } from '../log.js';
@@ -13,7 +13,6 @@ import { type TraceHeaders, telemetry } from '../telemetry/index.js';
 import { RequestGate } from './gate.js';
 import { parseProviderJson } from './json.js';
 import { isDotSegment } from './path.js';
-import { countUpstreamRequest } from './request-stats.js';
 import {
   backoffDelayMs,
   connectionErrorCode,
@@ -203,7 +202,7 @@ export class Upstream {
       release = await this.gate.acquire({ ...deadline, tenant: this.tenant });
       const { request } = await loadUndici();
       const dispatcher = http.dispatcher ?? (await sharedDispatcher(connectionsOf(http)));
-      countUpstreamRequest();
+      countUpstreamRequest(req.signal);
       const response = await request(url, {
         method: req.method,
         headers: {

@@ -1,5 +1,5 @@
 /** Flexprice (CONTRACT §3, providers/flexprice.md): customers by id, by external id, and search. */
-import { linkSignal } from '../../call-log.js';
+import { linkSignal } from '../../call-state.js';
 import { ToolError } from '../../errors.js';
 import { segment } from '../../upstream/path.js';
 import { type HttpSettings, Upstream } from '../../upstream/upstream.js';
@@ -136,7 +136,7 @@ export function createFlexpriceProvider(
       const signal = context.signal
         ? AbortSignal.any([context.signal, sibling.signal])
         : sibling.signal;
-      // Still this call's: its log and its trace (src/call-log.ts).
+      // Still this call's: its log and its trace (src/call-state.ts).
       if (context.signal) linkSignal(signal, context.signal);
       // One extra row makes has_more exact without trusting pagination.offset (the *next* offset).
       const segments = wireStatuses(filters).map((status) => {

@@ -24,12 +24,12 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Principal } from '../../audit.js';
+import type { RequestStats } from '../../call-state.js';
 import { logLine } from '../../log.js';
 import { PROVIDERS } from '../../providers/registry.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
 import type { ServerFactory } from '../../server.js';
 import { codedErrorOf } from '../../tools/result.js';
-import { type RequestStats, withRequestStats } from '../../upstream/request-stats.js';
 import { type Outgoing, redacting } from '../redacting.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
 import type { Authenticator, Refusal } from './auth.js';
@@ -83,6 +83,8 @@ interface Exchange {
   route: Route;
   outgoing: Outgoing;
   principal: Principal;
+  /** Counted by each call's upstream requests (src/call-state.ts), read by the access log. */
+  stats: RequestStats;
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpServer> {
@@ -101,8 +103,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const handler = createMcpHandler(({ requestInfo }) => {
     const exchange = requestInfo && exchanges.get(requestInfo);
     if (!exchange) throw new Error('an MCP request reached the handler without its route');
-    const { outgoing, principal } = exchange;
-    return exchange.route.server({ outgoing, principal, transport: 'http' });
+    const { outgoing, principal, stats } = exchange;
+    return exchange.route.server({ outgoing, principal, transport: 'http', upstreamStats: stats });
   });
 
   /**
@@ -163,22 +165,17 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         // While draining, a socket that just finished its last request is closed at once.
         if (draining) setImmediate(() => http.closeIdleConnections());
       });
-      withRequestStats(stats, () => handle(req, res, path, record, logged)).catch(
-        (error: unknown) => {
-          // One line, like every other line on stderr: the stack's frames joined.
-          const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-          // Redacted with the request's own keys too (logLine adds the environment's).
-          logLine(
-            redactWith(
-              `HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`,
-              logged.secrets,
-            ),
-          );
-          record.error = 'internal_error';
-          if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
-          else res.destroy();
-        },
-      );
+      handle(req, res, path, record, logged, stats).catch((error: unknown) => {
+        // One line, like every other line on stderr: the stack's frames joined.
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        // Redacted with the request's own keys too (logLine adds the environment's).
+        logLine(
+          redactWith(`HTTP request failed: ${detail.replace(/\s*\n\s*/g, ' | ')}`, logged.secrets),
+        );
+        record.error = 'internal_error';
+        if (!res.headersSent) sendJson(res, 500, rpcError('Internal server error'));
+        else res.destroy();
+      });
     },
   );
 
@@ -188,6 +185,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     path: string,
     record: AccessRecord,
     logged: { secrets: readonly Secrets[] },
+    stats: RequestStats,
   ) {
     // Step 1: public documents.
     if (path === '/healthz') return healthz(req, res);
@@ -325,7 +323,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
       return redact(message);
     };
     const request = webRequest(req, path, body, aborted.signal);
-    exchanges.set(request, { route, outgoing, principal });
+    exchanges.set(request, { route, outgoing, principal, stats });
     const response = await handler.fetch(request, { parsedBody: parsed });
     // Bodies the handler built itself (its refusals) are redacted here, as text, fail-closed.
     await writeResponse(res, response, (text) => redactWith(text, route.secrets));

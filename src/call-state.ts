@@ -1,7 +1,9 @@
 /**
- * The log of the tool call in progress, for the MCP client (`notifications/message`): the server
- * opens it for each call (openCallLog), and the upstream client, which knows nothing of
- * MCP, reports retries, rate-limit waits and timeouts into it. Outside a call it does nothing.
+ * The state of the tool call in progress, the one per-call mechanism: the server opens it for
+ * each call (openCall) and the upstream client, which knows nothing of MCP or HTTP, reports into
+ * it — retries, rate-limit waits and timeouts into the call's MCP log (`notifications/message`),
+ * and each request it sends into the inbound HTTP request's count (remote mode's access log).
+ * Outside a call it does nothing.
  *
  * Messages name the provider, a status or error code and a wait: never a key, an id, a filter
  * value or anything the provider said about a customer (and the transport redacts every
@@ -12,13 +14,24 @@
 export type CallLogLevel = 'info' | 'warning';
 export type CallLogSink = (level: CallLogLevel, message: string) => void;
 
+/** Per inbound HTTP request: how many upstream HTTP requests its calls sent. */
+export interface RequestStats {
+  upstreamRequests: number;
+}
+
+export interface CallState {
+  log?: CallLogSink;
+  /** Set in remote mode: the inbound request this call came in. */
+  stats?: RequestStats;
+}
+
 /**
  * Keyed by the call's abort signal, which the SDK makes per request and which every upstream
  * request of the call already carries, untouched, down to Upstream. Not AsyncLocalStorage: on
  * Node 20 it turns on promise hooks for every await in the process, ~3–4% of the CPU of a call
- * (measured with the bench's probe), for a log that speaks only on retries and timeouts.
+ * (measured with the bench's probe), for state read only when an upstream request is sent.
  */
-const sinks = new WeakMap<AbortSignal, CallLogSink>();
+const calls = new WeakMap<AbortSignal, CallState>();
 
 /** A signal derived from a call's (AbortSignal.any), to the signal it was derived from. */
 const derivedFrom = new WeakMap<AbortSignal, AbortSignal>();
@@ -39,9 +52,9 @@ export function callSignal(signal: AbortSignal): AbortSignal {
   return current;
 }
 
-/** Makes `sink` the log of the call that `signal` belongs to. */
-export function openCallLog(signal: AbortSignal, sink: CallLogSink): void {
-  sinks.set(signal, sink);
+/** Makes `state` the state of the call that `signal` belongs to. */
+export function openCall(signal: AbortSignal, state: CallState): void {
+  calls.set(signal, state);
 }
 
 export function callLog(
@@ -49,7 +62,13 @@ export function callLog(
   level: CallLogLevel,
   message: string,
 ): void {
-  if (signal) sinks.get(callSignal(signal))?.(level, message);
+  if (signal) calls.get(callSignal(signal))?.log?.(level, message);
+}
+
+/** Called by Upstream once per attempt sent. */
+export function countUpstreamRequest(signal: AbortSignal | undefined): void {
+  const stats = signal && calls.get(callSignal(signal))?.stats;
+  if (stats) stats.upstreamRequests++;
 }
 
 /**
