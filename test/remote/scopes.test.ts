@@ -4,6 +4,8 @@
  * over Streamable HTTP on 127.0.0.1 (both eras: the remote-modern project re-runs this file), and
  * the 403 insufficient_scope step-up on the wire.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../src/customer.js';
 import type { BillingProvider } from '../../src/providers/types.js';
@@ -19,6 +21,7 @@ import {
 } from '../helpers/http.js';
 import { type Idp, startIdp } from '../helpers/idp.js';
 import { structured, toolError } from '../helpers/mcp.js';
+import { codeBlocks } from '../helpers/readme.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
 const AUDIENCE = 'https://billing-mcp.example.com/mcp';
@@ -71,7 +74,9 @@ const stepUp = (scopes: string, missing: string) =>
 describe('OAuth provider scopes', () => {
   it('the RFC 9728 metadata lists the provider scopes; a request without a token is told to ask for them', async () => {
     const origin = server.url.replace(/\/mcp$/, '');
-    const document = await (await fetch(`${origin}/.well-known/oauth-protected-resource`)).json();
+    const document = (await (
+      await fetch(`${origin}/.well-known/oauth-protected-resource`)
+    ).json()) as { scopes_supported: string[] };
     expect(document.scopes_supported).toEqual(PROVIDER_IDS.map(providerScope));
     expect(document.scopes_supported.join(' ')).toBe(ALL_SCOPES);
     const anonymous = await postMcp(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
@@ -86,7 +91,7 @@ describe('OAuth provider scopes', () => {
     [['maple']],
     [['flexprice', 'maple']],
     [['quentli', 'flexprice', 'maple']],
-  ] as const)(
+  ] as [ProviderId[]][])(
     'scopes for %j: the client sees exactly those tools, and find_customers spans exactly them',
     async (granted) => {
       const scope = ['openid', ...granted.map(providerScope)].join(' ');
@@ -111,7 +116,7 @@ describe('OAuth provider scopes', () => {
             await client.callTool({ name: 'find_customers', arguments: { search: 'a', take: 1 } }),
           );
           expect(found.results.map((section) => section.provider)).toEqual(granted);
-          const schema = tools.find((t) => t.name === 'find_customers')?.inputSchema as {
+          const schema = tools.find((t) => t.name === 'find_customers')?.inputSchema as unknown as {
             properties: { providers: { items: { enum: string[] } } };
           };
           expect(schema.properties.providers.items.enum).toEqual(granted);
@@ -159,6 +164,16 @@ describe('OAuth provider scopes', () => {
       expect(server.log.at(-1)).toContain('"error":"insufficient_scope"');
     },
   );
+
+  it("docs/remote.md's step-up challenge is the one the server sends", async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'remote.md'), 'utf8');
+    const shown = codeBlocks(doc, 'text').find((b) => b.includes('insufficient_scope')) ?? '';
+    const token = await idp.sign({ scope: providerScope('quentli') });
+    const response = await postMcp(server.url, callOf('maple_list_customers'), {
+      authorization: `Bearer ${token}`,
+    });
+    expect(shown.trim()).toBe(`WWW-Authenticate: ${response.headers.get('www-authenticate')}`);
+  });
 
   it('a batch with one call outside the grant is refused whole, naming every missing scope', async () => {
     const token = await idp.sign({ scope: providerScope('quentli') });
