@@ -265,7 +265,9 @@ describe('the built bin with a tokens file (--demo)', { timeout: 60_000 }, () =>
     const client = await connectHttpClient(bin.url, { authorization: `Bearer ${SINGLE}` });
     expect((await client.listTools()).tools).toHaveLength(7);
     await client.close();
-    for (const wrong of [`${token.slice(0, -1)}0`, digestOf(token), 'sha256']) {
+    // One character off (never the token itself, whatever its last digit), its digest, junk.
+    const off = `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
+    for (const wrong of [off, digestOf(token), 'sha256']) {
       const response = await postMcp(
         bin.url,
         { jsonrpc: '2.0', id: 1, method: 'tools/list' },
