@@ -16,6 +16,7 @@ import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
 import { measureBurst } from './sections/burst.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
+import { measureGrants } from './sections/grants.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     ['latency', 'latency, throughput, memory', () => measureCalls(b)],
     ['paging', 'maple paging', () => measurePaging(b)],
     ['http', 'remote mode (HTTP)', () => measureHttp(b)],
+    ['grants', 'per-provider access (HTTP)', () => measureGrants(b)],
     ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
     ['redaction', 'redaction', () => measureRedaction(b)],
     ['telemetry', 'telemetry off and on', () => measureTelemetry(b)],

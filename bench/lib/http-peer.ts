@@ -15,6 +15,8 @@ export class HttpPeer {
     readonly label: string,
     private readonly child: ChildProcess,
     readonly url: string,
+    /** Sent with every request (an Authorization header). */
+    private readonly headers: Record<string, string>,
   ) {}
 
   /** Spawns a server that names its URL on stderr (`… over HTTP at http://…`). */
@@ -23,6 +25,7 @@ export class HttpPeer {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    headers: Record<string, string> = {},
   ): Promise<HttpPeer> {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -36,14 +39,18 @@ export class HttpPeer {
       });
       child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
     });
-    return new HttpPeer(label, child, url);
+    return new HttpPeer(label, child, url, headers);
   }
 
   get pid(): number {
     return this.child.pid ?? -1;
   }
 
-  async callTool(name: string, args: Record<string, unknown>): Promise<ToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<ToolResult> {
     const id = this.nextId++;
     const response = await request(this.url, {
       method: 'POST',
@@ -52,6 +59,8 @@ export class HttpPeer {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': PROTOCOL_VERSION,
+        ...this.headers,
+        ...headers,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',

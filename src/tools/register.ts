@@ -8,7 +8,16 @@ import type { BoundParts, CrossProviderTool } from './define.js';
 import { findCustomers } from './find-customers.js';
 import { errorResult, successResult } from './result.js';
 
-const CROSS_PROVIDER_TOOLS: readonly CrossProviderTool[] = [findCustomers];
+export const CROSS_PROVIDER_TOOLS: readonly CrossProviderTool[] = [findCustomers];
+
+/** The name of one provider's tool: `<provider>_<operation>`. */
+const toolName = (provider: Pick<BillingProvider, 'id'>, operation: string) =>
+  `${provider.id}_${operation}`;
+
+/** The names of one provider's tools (`<provider>_<operation>`), in table order. */
+export function providerToolNames(provider: Pick<BillingProvider, 'id'>): string[] {
+  return CUSTOMER_TOOLS.map((tool) => toolName(provider, tool.operation));
+}
 
 export interface BoundTool {
   name: string;
@@ -131,7 +140,7 @@ export function bindProviderTools(
   return [
     ...providers.flatMap((provider) =>
       CUSTOMER_TOOLS.map((tool) =>
-        bound(`${provider.id}_${tool.operation}`, tool.bind(provider), options, provider.id),
+        bound(toolName(provider, tool.operation), tool.bind(provider), options, provider.id),
       ),
     ),
     ...CROSS_PROVIDER_TOOLS.filter((tool) => providers.length >= tool.minProviders).map((tool) =>
