@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 import type { ProviderId } from '../../src/providers/types.js';
 import type { Fault } from '../../src/sandbox/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
@@ -185,7 +186,7 @@ describe('the built bin over stdio, under the fault matrix', { timeout: 15_000 }
     expect(() => process.kill(server.pid, 0)).not.toThrow();
     expect(server.errors.map(String)).toEqual([]);
     const stderr = capture.texts.filter((text) => !text.startsWith('{'));
-    expect(stderr.join('')).toContain('serving quentli, flexprice, maple');
+    expect(stderr.join('')).toContain(`serving ${PROVIDER_IDS.join(', ')}`);
     expect(stderr.join('')).not.toMatch(/unhandled rejection|uncaught exception|unexpected error/);
     expect(capture.leaks(secretForms(keys()))).toEqual([]);
   });

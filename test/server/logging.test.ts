@@ -8,6 +8,7 @@
 import type { LoggingMessageNotification } from '@modelcontextprotocol/client';
 import { Client, InMemoryTransport, LOG_LEVEL_META_KEY } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 import type { BillingProvider } from '../../src/providers/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createServer } from '../../src/server.js';
@@ -16,7 +17,7 @@ import { structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
 type Logged = LoggingMessageNotification['params'];
-const STARTUP = 'v0.0.0-test serving quentli, flexprice, maple over stdio';
+const STARTUP = `v0.0.0-test serving ${PROVIDER_IDS.join(', ')} over stdio`;
 
 let sandbox: Sandbox;
 let providers: BillingProvider[];

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditRecord } from '../../src/audit.js';
 import { parseMask } from '../../src/mask.js';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 import { createCapture } from '../helpers/capture.js';
 import { connectHttpClient, spawnHttpBin } from '../helpers/http.js';
 import { structured, toolError } from '../helpers/mcp.js';
@@ -40,7 +41,7 @@ describe('masking (BILLING_MCP_MASK), stdio --demo', { timeout: 60_000 }, () => 
       expect(client.getInstructions()).toContain(
         'The operator masks email, phone, address, metadata',
       );
-      for (const provider of ['quentli', 'flexprice', 'maple']) {
+      for (const provider of PROVIDER_IDS) {
         for (const detail of ['summary', 'full']) {
           const page = structured<{ items: Row[] }>(
             await client.callTool({
@@ -134,7 +135,7 @@ describe('audit log (BILLING_MCP_AUDIT_LOG)', { timeout: 60_000 }, () => {
       transport: 'stdio',
       principal: { kind: 'local' },
       tool: 'find_customers',
-      providers: ['quentli', 'flexprice', 'maple'],
+      providers: [...PROVIDER_IDS],
       args: { email: hmac('billing@sirius-media.example') },
       result: 'ok',
       customer_ids: [`flexprice:${flexId}`],

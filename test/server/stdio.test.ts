@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_IDS } from '../../src/providers/registry.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { expectEra, newClient, structured, testEra, toolError } from '../helpers/mcp.js';
 import { runProcess } from '../helpers/run.js';
@@ -79,8 +80,8 @@ describe('the built bin over stdio', () => {
     const client = await connectBin({ ...BASE_ENV, ...sandboxEnv(sandbox.emulators) });
     try {
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(7);
-      for (const provider of ['quentli', 'flexprice', 'maple']) {
+      expect(tools).toHaveLength(PROVIDER_IDS.length * 2 + 1);
+      for (const provider of PROVIDER_IDS) {
         const page = structured<{ returned: number }>(
           await client.callTool({ name: `${provider}_list_customers`, arguments: { take: 2 } }),
         );
