@@ -62,12 +62,19 @@ export function staticTokenAuth(token: string): Authenticator {
  */
 export async function oauthAuth(
   settings: OAuthSettings,
-  fetchMetadata: typeof fetch = fetch,
+  {
+    fetchMetadata = fetch,
+    jwksCooldownMs = JWKS_COOLDOWN_MS,
+  }: {
+    fetchMetadata?: typeof fetch;
+    /** How often an unknown `kid` may refetch the key set; tests that rotate keys shorten it. */
+    jwksCooldownMs?: number;
+  } = {},
 ): Promise<Authenticator> {
   const jwksUri = await discoverJwksUri(settings.issuer, fetchMetadata);
   const jwks = createRemoteJWKSet(new URL(jwksUri), {
     timeoutDuration: JWKS_TIMEOUT_MS,
-    cooldownDuration: JWKS_COOLDOWN_MS,
+    cooldownDuration: jwksCooldownMs,
   });
   const metadataUrl = protectedResourceMetadataUrl(settings.audience);
   const challenge = [
