@@ -414,7 +414,11 @@ describe('a client that does not read its answers', () => {
     }
     // Unread, the answers stop the reading: the calls reaching the provider level off well short
     // of those sent (64 in flight plus the answers that fit the unread bound), and stay there.
-    // Levelled off = no new call for 750 ms (a loaded machine is still sending them at 2 s).
+    // Levelled off = no new call for 750 ms once they began (a loaded machine is still starting
+    // the bin, or still sending them, 2 s in).
+    await vi.waitFor(() => expect(emulator.requests.length).toBeGreaterThan(before), {
+      timeout: 15_000,
+    });
     const whileUnread = (await settled(() => emulator.requests.length, { quietMs: 750 })) - before;
     expect(whileUnread).toBeGreaterThan(0);
     expect(whileUnread).toBeLessThan(total / 2);
