@@ -47,8 +47,14 @@ export default defineConfig({
         test: { name: 'http', include: CONTRACT, env: { MCP_TEST_TRANSPORT: 'http' } },
       },
       {
+        // Not hostile input: an era frames requests and results, not the arguments' JSON, and
+        // hostile input in 2026-07-28 runs over HTTP (http-modern) and over stdio (stdio-modern).
         extends: true,
-        test: { name: 'modern', include: CONTRACT, env: { MCP_TEST_ERA: 'modern' } },
+        test: {
+          name: 'modern',
+          include: CONTRACT.filter((file) => !file.endsWith('hostile-input.test.ts')),
+          env: { MCP_TEST_ERA: 'modern' },
+        },
       },
       {
         extends: true,

@@ -422,8 +422,10 @@ describe('a client that does not read its answers', () => {
     const whileUnread = (await settled(() => emulator.requests.length, { quietMs: 750 })) - before;
     expect(whileUnread).toBeGreaterThan(0);
     expect(whileUnread).toBeLessThan(total / 2);
+    // And stays there: a second later, still well short (a reader that kept reading would be
+    // through all of them by now; an exact count would measure the machine's load).
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(emulator.requests.length - before).toBe(whileUnread);
+    expect(emulator.requests.length - before).toBeLessThan(total / 2);
     // Read, every request is answered.
     let answered = 0;
     let rest = '';
