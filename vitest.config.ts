@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
  * repeat only what a transport or a protocol era can change, through test/helpers/mcp.ts's
  * connectClient: the contract surface (tools, results, find_customers), the coded errors of the
  * fault matrix and of hostile input, cancellation, and the redaction of what goes out. Provider
- * logic (filters, normalization, paging, the emulators: test/quentli, flexprice, maple, and
- * hostile answers) is the same code under every transport and era, so it runs once.
+ * logic (filters, normalization and summary shapes, paging, the emulators: test/quentli,
+ * flexprice, maple, hostile answers) is the same code under every transport and era: it runs once.
  * MCP_TEST_TRANSPORT=http serves the same server with serveHttp() on 127.0.0.1 (remote mode must
  * answer exactly like stdio); MCP_TEST_ERA=modern pins the client to 2026-07-28, auto lets it
  * probe with server/discover. docs/development.md says how to run one project.
