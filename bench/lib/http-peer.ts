@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'undici';
+import { type Era, eraHeaders, eraParams } from './era.js';
 import { cpuMsOf, PROTOCOL_VERSION, type ToolResult } from './stdio-peer.js';
 
 export class HttpPeer {
@@ -15,6 +16,8 @@ export class HttpPeer {
     readonly label: string,
     private readonly child: ChildProcess,
     readonly url: string,
+    /** The protocol era this peer speaks (stateless in both: no handshake needed for a call). */
+    readonly era: Era,
   ) {}
 
   /** Spawns a server that names its URL on stderr (`… over HTTP at http://…`). */
@@ -23,6 +26,7 @@ export class HttpPeer {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    era: Era = PROTOCOL_VERSION,
   ): Promise<HttpPeer> {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -36,7 +40,7 @@ export class HttpPeer {
       });
       child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
     });
-    return new HttpPeer(label, child, url);
+    return new HttpPeer(label, child, url, era);
   }
 
   get pid(): number {
@@ -51,13 +55,13 @@ export class HttpPeer {
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': PROTOCOL_VERSION,
+        ...eraHeaders(this.era, 'tools/call', name),
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id,
         method: 'tools/call',
-        params: { name, arguments: args },
+        params: eraParams(this.era, { name, arguments: args }),
       }),
     });
     const text = await response.body.text();
