@@ -21,12 +21,14 @@ interface KeyProbe {
   keyTimeoutMs: number;
 }
 
-/** Header-credential mode: tools/list with a key of punctuation; the time until it is answered. */
+/**
+ * Header-credential mode: tools/list with a key of punctuation; the time until it is answered,
+ * and how long a /healthz sent 50 ms after it waits (the event loop is blocked or it is not).
+ */
 export async function bigKeyToolsList(
   entry: string,
-  _env: NodeJS.ProcessEnv,
   config: KeyProbe,
-): Promise<{ ms: number; answered: boolean; status?: number }> {
+): Promise<{ ms: number; answered: boolean; status?: number; healthzMs: number }> {
   const env = { ...serverEnv({}), BILLING_MCP_HTTP_CREDENTIALS: 'headers' };
   const server = await HttpPeer.spawn(
     'headers mode',
@@ -36,6 +38,14 @@ export async function bigKeyToolsList(
   );
   const key = '~!*'.repeat(Math.ceil(config.keyLength / 3)).slice(0, config.keyLength);
   const started = performance.now();
+  const healthz = sleep(50).then(async () => {
+    const sent = performance.now();
+    const health = new URL('/healthz', server.url);
+    await fetch(health, { signal: AbortSignal.timeout(config.keyTimeoutMs) })
+      .then((r) => r.text())
+      .catch(() => undefined);
+    return performance.now() - sent;
+  });
   try {
     const response = await fetch(server.url, {
       method: 'POST',
@@ -44,9 +54,10 @@ export async function bigKeyToolsList(
       signal: AbortSignal.timeout(config.keyTimeoutMs),
     });
     await response.text();
-    return { ms: performance.now() - started, answered: true, status: response.status };
+    const ms = performance.now() - started;
+    return { ms, answered: true, status: response.status, healthzMs: await healthz };
   } catch {
-    return { ms: performance.now() - started, answered: false };
+    return { ms: performance.now() - started, answered: false, healthzMs: await healthz };
   } finally {
     await server.kill();
   }
@@ -56,12 +67,13 @@ interface SocketProbe {
   sockets: number;
   batchesPerSocket: number;
   callsPerBatch: number;
+  /** A normal call is tried every second until it is served, or this has passed. */
   holdMs: number;
 }
 
 /**
- * Sockets that pipeline batches of full pages and never read. After `holdMs`: the server's peak
- * RSS, and one normal call (status and time; "served" when it got its result).
+ * Sockets that pipeline batches of full pages and never read; meanwhile a normal call every
+ * second until one is served: how long after the sockets' start, and the server's peak RSS then.
  */
 export async function neverReadingHttp(
   entry: string,
@@ -70,7 +82,8 @@ export async function neverReadingHttp(
 ): Promise<{
   rssBeforeMiB: number;
   rssAfterMiB: number;
-  caller: { status: number; ms: number; served: boolean };
+  servedAfterMs: number | null;
+  lastStatus: number;
 }> {
   const server = await HttpPeer.spawn(
     'never-read',
@@ -82,10 +95,18 @@ export async function neverReadingHttp(
   try {
     await normalCall(server.url);
     const rssBeforeMiB = mib(readStatusKb(server.pid, 'VmRSS'));
+    const started = performance.now();
     for (let s = 0; s < config.sockets; s++) sockets.push(neverReading(server.url, config));
-    await sleep(config.holdMs);
-    const caller = await normalCall(server.url);
-    return { rssBeforeMiB, rssAfterMiB: mib(readStatusKb(server.pid, 'VmHWM')), caller };
+    let servedAfterMs: number | null = null;
+    let lastStatus = 0;
+    while (servedAfterMs === null && performance.now() - started < config.holdMs) {
+      await sleep(1000);
+      const caller = await normalCall(server.url);
+      lastStatus = caller.status;
+      if (caller.served) servedAfterMs = performance.now() - started;
+    }
+    const rssAfterMiB = mib(readStatusKb(server.pid, 'VmHWM'));
+    return { rssBeforeMiB, rssAfterMiB, servedAfterMs, lastStatus };
   } finally {
     for (const socket of sockets) socket.destroy();
     await server.kill();
@@ -184,8 +205,8 @@ export async function neverReadingStdio(
       if (peak > peakMiB + 1) [peakMiB, peakAt] = [peak, now];
       if (peakMiB >= config.stdioRssCapMiB)
         return { startMiB, peakMiB, capped: true, ms: now - started };
-      // Flat for 5 s (bounded, or done), or out of time.
-      if (now - peakAt > 5000 || now - started > config.stdioMs)
+      // Flat for 10 s (bounded, or done), or out of time.
+      if (now - peakAt > 10_000 || now - started > config.stdioMs)
         return { startMiB, peakMiB, capped: false, ms: now - started };
     }
   } finally {
