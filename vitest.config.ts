@@ -36,6 +36,11 @@ const AUTO = [
 
 export default defineConfig({
   test: {
+    // Generous ceilings: a test that passes takes its own time, and on a loaded 2-core machine
+    // spawning a process or opening sockets can outlast vitest's 5 s default without any fault.
+    // Speed is the benchmark's business, not a timeout's.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
       {

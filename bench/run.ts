@@ -17,6 +17,7 @@ import { type Build, v1Build } from './lib/v1-build.js';
 import { measureBurst } from './sections/burst.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
+import { measureGrants } from './sections/grants.js';
 import { measureHardening } from './sections/hardening.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     ['latency', 'latency, throughput, memory', () => measureCalls(b), 'needs customers'],
     ['paging', 'maple paging', () => measurePaging(b)],
     ['http', 'remote mode (HTTP)', () => measureHttp(b), 'needs customers'],
+    ['grants', 'per-provider access (HTTP)', () => measureGrants(b)],
     ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
     ['redaction', 'redaction', () => measureRedaction(b)],
     ['telemetry', 'telemetry off and on', () => measureTelemetry(b)],

@@ -16,6 +16,8 @@ export class HttpPeer {
     readonly label: string,
     private readonly child: ChildProcess,
     readonly url: string,
+    /** Sent with every request (an Authorization header). */
+    private readonly headers: Record<string, string>,
     /** The protocol era this peer speaks (stateless in both: no handshake needed for a call). */
     readonly era: Era,
   ) {}
@@ -26,6 +28,7 @@ export class HttpPeer {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    headers: Record<string, string> = {},
     era: Era = PROTOCOL_VERSION,
   ): Promise<HttpPeer> {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -40,14 +43,18 @@ export class HttpPeer {
       });
       child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
     });
-    return new HttpPeer(label, child, url, era);
+    return new HttpPeer(label, child, url, headers, era);
   }
 
   get pid(): number {
     return this.child.pid ?? -1;
   }
 
-  async callTool(name: string, args: Record<string, unknown>): Promise<ToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<ToolResult> {
     const id = this.nextId++;
     const response = await request(this.url, {
       method: 'POST',
@@ -56,6 +63,8 @@ export class HttpPeer {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
         ...eraHeaders(this.era, 'tools/call', name),
+        ...this.headers,
+        ...headers,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',

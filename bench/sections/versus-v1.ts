@@ -37,7 +37,7 @@ export async function measureVersusV1(b: Bench, v1: Build): Promise<void> {
   const stdio = (label: string, entry: string, era: Era) =>
     StdioPeer.spawn(label, process.execPath, [entry], env, era);
   const http = (label: string, entry: string, era: Era) =>
-    HttpPeer.spawn(label, process.execPath, [entry, '--http', '--port', '0'], env, era);
+    HttpPeer.spawn(label, process.execPath, [entry, '--http', '--port', '0'], env, {}, era);
   const transports: [string, () => Promise<Peer[]>][] = [
     [
       'stdio',
