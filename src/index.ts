@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     const running = await startHttp({
       settings: config.http,
       server: serverFactory(serverOptions),
+      providers: serverOptions.providers,
       http,
       version: VERSION,
       onClose,

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'undici';
+import { type Era, eraHeaders, eraParams } from './era.js';
 import { cpuMsOf, PROTOCOL_VERSION, type ToolResult } from './stdio-peer.js';
 
 export class HttpPeer {
@@ -15,6 +16,10 @@ export class HttpPeer {
     readonly label: string,
     private readonly child: ChildProcess,
     readonly url: string,
+    /** Sent with every request (an Authorization header). */
+    private readonly headers: Record<string, string>,
+    /** The protocol era this peer speaks (stateless in both: no handshake needed for a call). */
+    readonly era: Era,
   ) {}
 
   /** Spawns a server that names its URL on stderr (`… over HTTP at http://…`). */
@@ -23,6 +28,8 @@ export class HttpPeer {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    headers: Record<string, string> = {},
+    era: Era = PROTOCOL_VERSION,
   ): Promise<HttpPeer> {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -36,14 +43,18 @@ export class HttpPeer {
       });
       child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
     });
-    return new HttpPeer(label, child, url);
+    return new HttpPeer(label, child, url, headers, era);
   }
 
   get pid(): number {
     return this.child.pid ?? -1;
   }
 
-  async callTool(name: string, args: Record<string, unknown>): Promise<ToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<ToolResult> {
     const id = this.nextId++;
     const response = await request(this.url, {
       method: 'POST',
@@ -51,13 +62,15 @@ export class HttpPeer {
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': PROTOCOL_VERSION,
+        ...eraHeaders(this.era, 'tools/call', name),
+        ...this.headers,
+        ...headers,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id,
         method: 'tools/call',
-        params: { name, arguments: args },
+        params: eraParams(this.era, { name, arguments: args }),
       }),
     });
     const text = await response.body.text();

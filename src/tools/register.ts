@@ -13,7 +13,12 @@ import { findCustomers } from './find-customers.js';
 import { errorResult, successResult } from './result.js';
 import { validateArguments } from './validate.js';
 
-const CROSS_PROVIDER_TOOLS: readonly CrossProviderToolDefinition[] = [findCustomers];
+export const CROSS_PROVIDER_TOOLS: readonly CrossProviderToolDefinition[] = [findCustomers];
+
+/** The names of one provider's tools (`<provider>_<operation>`), in table order. */
+export function providerToolNames(provider: Pick<BillingProvider, 'id'>): string[] {
+  return CUSTOMER_TOOLS.map((tool) => `${provider.id}_${tool.operation}`);
+}
 
 export interface BoundTool {
   name: string;
@@ -132,7 +137,7 @@ function bindTool(
   options: BindOptions,
 ): BoundTool {
   return bound(
-    `${provider.id}_${tool.operation}`,
+    `${provider.id}_${tool.operation}`, // as providerToolNames() names it
     {
       title: tool.title(provider),
       description: tool.description(provider),

@@ -2,9 +2,6 @@
  * Access control in remote mode (CONTRACT §6): the static bearer token, and OAuth 2.1 access
  * tokens verified against a JWKS server started here, with keys jose generates. Real HTTP both ways.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -16,6 +13,7 @@ import {
   startHttpServer,
   type TestHttpServer,
 } from '../helpers/http.js';
+import { type Idp, startIdp } from '../helpers/idp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
 const LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
@@ -200,10 +198,12 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     const settings = { issuer: rotating.issuer, audience };
     // A cooldown the test cannot outlast, and one short enough to pass during it.
     const patient = await startHttpServer(providers, {
-      authenticator: await oauthAuth(settings, { jwksCooldownMs: 60 * JWKS_COOLDOWN_MS }),
+      authenticator: await oauthAuth(settings, fetch, undefined, {
+        jwksCooldownMs: 60 * JWKS_COOLDOWN_MS,
+      }),
     });
     const quick = await startHttpServer(providers, {
-      authenticator: await oauthAuth(settings, { jwksCooldownMs: 100 }),
+      authenticator: await oauthAuth(settings, fetch, undefined, { jwksCooldownMs: 100 }),
     });
     const statusOn = async (on: TestHttpServer) => {
       const token = await rotating.sign({});
@@ -283,88 +283,3 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     );
   });
 });
-
-interface SignOptions {
-  expiresIn?: number | null;
-  /** Seconds from now for `iat` (default: now). */
-  issuedIn?: number;
-  audience?: string;
-  issuer?: string;
-  scope?: string;
-  foreignKey?: boolean;
-}
-
-interface Idp {
-  issuer: string;
-  jwksFetches: number;
-  /** What the JWKS endpoint answers instead of the key set (an outage), or null. */
-  jwksFailure: null | { status: number; body: string };
-  sign(options: SignOptions): Promise<string>;
-  /** Publishes a new key (new kid) beside the old one and signs with it from now on. */
-  rotate(): Promise<void>;
-  close(): Promise<void>;
-}
-
-type Key = { privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; jwk: JWK };
-
-async function newKey(kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
-
-/** An authorization server as far as a resource server sees it: metadata and a JWKS. */
-async function startIdp(options: { openIdOnly?: boolean } = {}): Promise<Idp> {
-  const keys: Key[] = [await newKey('k1')];
-  const foreign = await newKey('k1');
-  let issuer = '';
-  const state: Pick<Idp, 'jwksFetches' | 'jwksFailure'> = { jwksFetches: 0, jwksFailure: null };
-  const server: Server = createServer((req, res) => {
-    const send = (body: unknown) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const meta = { issuer, jwks_uri: `${issuer}/jwks` };
-    if (req.url === '/.well-known/oauth-authorization-server' && !options.openIdOnly)
-      return send(meta);
-    if (req.url === '/.well-known/openid-configuration') return send(meta);
-    if (req.url === '/jwks') {
-      state.jwksFetches++;
-      if (state.jwksFailure) {
-        res.writeHead(state.jwksFailure.status, { 'content-type': 'text/html' });
-        return res.end(state.jwksFailure.body);
-      }
-      return send({ keys: keys.map((k) => k.jwk) });
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    issuer,
-    get jwksFetches() {
-      return state.jwksFetches;
-    },
-    get jwksFailure() {
-      return state.jwksFailure;
-    },
-    set jwksFailure(failure) {
-      state.jwksFailure = failure;
-    },
-    async sign(o) {
-      const key = o.foreignKey ? foreign : (keys[keys.length - 1] as Key);
-      let jwt = new SignJWT({ scope: o.scope ?? 'openid billing:read' })
-        .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid as string })
-        .setIssuer(o.issuer ?? issuer)
-        .setAudience(o.audience ?? 'https://billing-mcp.example.com/mcp')
-        .setSubject('agent-1')
-        .setIssuedAt(Math.floor(Date.now() / 1000) + (o.issuedIn ?? 0));
-      if (o.expiresIn !== null)
-        jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + (o.expiresIn ?? 300));
-      return jwt.sign(key.privateKey);
-    },
-    async rotate() {
-      keys.push(await newKey(`k${keys.length + 1}`));
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}

@@ -8,7 +8,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Principal } from '../../audit.js';
+import { PROVIDER_IDS, type ProviderId } from '../../customer.js';
 import { ConfigError } from '../../errors.js';
+import { providerScope, providersOfScopes } from './grants.js';
 import type { OAuthSettings } from './settings.js';
 
 /** An answer instead of serving the request. */
@@ -23,16 +25,24 @@ export interface Refusal {
 /** A request let through, and who sent it (for the audit log). */
 export interface Accepted {
   principal: Principal;
+  /** The providers it may use (./grants.ts); absent: every configured one. */
+  grant?: readonly ProviderId[];
 }
 
 export interface Authenticator {
   check(req: IncomingMessage): Promise<Refusal | Accepted>;
   /** RFC 9728 documents to serve, by path (OAuth only). */
   metadata: Map<string, unknown>;
+  /** The 403 for a call that needs providers the caller is not granted. */
+  insufficientScope(needed: readonly ProviderId[]): Refusal;
 }
 
 const LOCAL: Accepted = { principal: { kind: 'local' } };
-export const OPEN: Authenticator = { check: async () => LOCAL, metadata: new Map() };
+export const OPEN: Authenticator = {
+  check: async () => LOCAL,
+  metadata: new Map(),
+  insufficientScope: (needed) => insufficientScope(needed, ''),
+};
 /** The one static token has no name of its own: the audit log calls its holder `token`. */
 const TOKEN_HOLDER: Accepted = { principal: { kind: 'token', name: 'token' } };
 
@@ -46,6 +56,7 @@ export function staticTokenAuth(token: string): Authenticator {
   const expected = sha256(token);
   return {
     metadata: new Map(),
+    insufficientScope: (needed) => insufficientScope(needed, ''),
     check: async (req) => {
       const given = bearer(req);
       if (given.token === undefined) return refuseBearer(given, '');
@@ -62,14 +73,11 @@ export function staticTokenAuth(token: string): Authenticator {
  */
 export async function oauthAuth(
   settings: OAuthSettings,
-  {
-    fetchMetadata = fetch,
-    jwksCooldownMs = JWKS_COOLDOWN_MS,
-  }: {
-    fetchMetadata?: typeof fetch;
-    /** How often an unknown `kid` may refetch the key set; tests that rotate keys shorten it. */
-    jwksCooldownMs?: number;
-  } = {},
+  fetchMetadata: typeof fetch = fetch,
+  /** The providers this server serves: with provider scopes, the scopes it supports. */
+  configured: readonly ProviderId[] = PROVIDER_IDS,
+  /** How often an unknown `kid` may refetch the key set; tests that rotate keys shorten it. */
+  { jwksCooldownMs = JWKS_COOLDOWN_MS }: { jwksCooldownMs?: number } = {},
 ): Promise<Authenticator> {
   const jwksUri = await discoverJwksUri(settings.issuer, fetchMetadata);
   const jwks = createRemoteJWKSet(new URL(jwksUri), {
@@ -77,8 +85,12 @@ export async function oauthAuth(
     cooldownDuration: jwksCooldownMs,
   });
   const metadataUrl = protectedResourceMetadataUrl(settings.audience);
+  const providerScopes = settings.providerScopes ? configured.map(providerScope) : [];
+  // What a client should ask for at first: the required scope and every provider's (the issuer
+  // grants what the user may have; a call outside it is stepped up with a 403 below).
+  const supported = [...(settings.scope ? [settings.scope] : []), ...providerScopes];
   const challenge = [
-    settings.scope ? `scope="${settings.scope}"` : '',
+    supported.length > 0 ? `scope="${supported.join(' ')}"` : '',
     `resource_metadata="${metadataUrl}"`,
   ]
     .filter(Boolean)
@@ -86,7 +98,7 @@ export async function oauthAuth(
   const document = {
     resource: settings.audience,
     authorization_servers: [settings.issuer],
-    ...(settings.scope ? { scopes_supported: [settings.scope] } : {}),
+    ...(supported.length > 0 ? { scopes_supported: supported } : {}),
     bearer_methods_supported: ['header'],
     resource_name: 'billing-customers-mcp',
   };
@@ -95,8 +107,12 @@ export async function oauthAuth(
     [new URL(metadataUrl).pathname, document],
   ]);
 
+  const stepUp = (needed: readonly ProviderId[]) =>
+    insufficientScope(needed, `resource_metadata="${metadataUrl}"`, needed.map(providerScope));
+
   return {
     metadata,
+    insufficientScope: stepUp,
     check: async (req) => {
       const given = bearer(req);
       if (given.token === undefined) return refuseBearer(given, challenge);
@@ -136,8 +152,35 @@ export async function oauthAuth(
           body: { error: 'insufficient_scope', error_description: 'Insufficient scope' },
         };
       }
-      return { principal };
+      if (!settings.providerScopes) return { principal };
+      const grant = providersOfScopes(scopes, configured);
+      // A token that grants no billing system here could do nothing: stepped up at once.
+      return grant.length > 0 ? { principal, grant } : stepUp(configured);
     },
+  };
+}
+
+/**
+ * 403 insufficient_scope (RFC 6750 §3.1, the MCP authorization spec's step-up): `scope` names
+ * the scopes the call needs (with OAuth provider scopes), so a client can ask for exactly those.
+ */
+export function insufficientScope(
+  needed: readonly ProviderId[],
+  challenge: string,
+  scopes: readonly string[] = [],
+): Refusal {
+  const description = `Not granted: ${needed.join(', ')}`;
+  const parts = [
+    'error="insufficient_scope"',
+    `error_description="${description}"`,
+    ...(scopes.length > 0 ? [`scope="${scopes.join(' ')}"`] : []),
+    ...(challenge ? [challenge] : []),
+  ];
+  return {
+    status: 403,
+    code: 'insufficient_scope',
+    headers: { 'www-authenticate': `Bearer ${parts.join(', ')}` },
+    body: { error: 'insufficient_scope', error_description: description },
   };
 }
 
@@ -187,7 +230,7 @@ async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Pro
   );
 }
 
-function bearer(
+export function bearer(
   req: IncomingMessage,
 ):
   | { token: string; error?: undefined }
@@ -253,7 +296,7 @@ function keySetUnavailable(error: unknown): boolean {
  * request with no credentials at all gets the challenge without an error code (RFC 6750 §3.1:
  * "the resource server SHOULD NOT include an error code"), still with its description.
  */
-function refuseBearer(
+export function refuseBearer(
   given: { error: string; status?: 400; missing?: true },
   challenge: string,
 ): Refusal {
@@ -262,7 +305,7 @@ function refuseBearer(
   return bearerError(400, 'bad_request', 'invalid_request', given.error, challenge);
 }
 
-function invalidToken(description: string, challenge: string): Refusal {
+export function invalidToken(description: string, challenge: string): Refusal {
   return bearerError(401, 'unauthorized', 'invalid_token', description, challenge);
 }
 
@@ -287,6 +330,6 @@ function bearerError(
   };
 }
 
-function sha256(text: string): Buffer {
+export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }

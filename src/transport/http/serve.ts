@@ -8,10 +8,12 @@
  * A request passes these steps in this order (each may answer it instead):
  *   1. /healthz, /readyz and the OAuth metadata documents (public)
  *   2. Host/Origin guard (DNS rebinding), path, CORS (the preflight answered here) and method
- *   3. access control (static token or OAuth bearer) and the route (the operator's server, or
- *      the tenant's, from its credential headers)
- *   4. limits: the body, read and capped once; tool calls in flight
- *   5. the SDK handler
+ *   3. access control (static token or OAuth bearer) and the route (the operator's server, the
+ *      one for the caller's grant set, or the tenant's, from its credential headers)
+ *   4. limits: the body, read and capped once; calls outside the caller's grant (403); tool
+ *      calls in flight
+ *   5. the SDK handler, its answer written as it comes; a connection whose unread answers pass
+ *      a bound is cut (./unread.ts)
  *   6. the access log, written when the response closes
  * Everything here is framing around the SDK; JSON-RPC itself is the SDK's.
  */
@@ -24,6 +26,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { createMcpHandler, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Principal } from '../../audit.js';
+import { PROVIDER_IDS, type ProviderId } from '../../customer.js';
 import { logLine } from '../../log.js';
 import { processSecrets, redactWith, type Secrets } from '../../redact.js';
 import type { ServerFactory } from '../../server.js';
@@ -31,12 +34,13 @@ import { codedErrorOf } from '../../tools/result.js';
 import { type RequestStats, withRequestStats } from '../../upstream/request-stats.js';
 import { type Outgoing, redacting } from '../redacting.js';
 import { type AccessRecord, accessLogLine, loggedPath, safeName } from './access-log.js';
-import type { Authenticator, Refusal } from './auth.js';
+import type { Accepted, Authenticator, Refusal } from './auth.js';
 import { CancellableCalls, callerKey } from './cancel.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { checkHostAndOrigin } from './guard.js';
 import { readBody } from './limits.js';
 import type { HttpServeSettings } from './settings.js';
+import { UnreadAnswers } from './unread.js';
 import { webRequest, writeResponse } from './web.js';
 
 export const MCP_PATH = '/mcp';
@@ -50,12 +54,15 @@ export interface Route {
   secrets: readonly Secrets[];
   /** Who the audit log says made the call, when the route knows better than the access check. */
   principal?: Principal;
+  /** With grants (./grants.ts): the providers a tool needs that the caller lacks, if any. */
+  missingGrant?: (tool: string) => readonly ProviderId[] | undefined;
 }
 
 export interface ServeHttpOptions {
   settings: HttpServeSettings;
   authenticator: Authenticator;
-  route: (req: IncomingMessage) => Route | Refusal;
+  /** Which server answers an accepted request (./start.ts builds it from the settings). */
+  route: (req: IncomingMessage, accepted: Accepted) => Route | Refusal;
   /** Where access-log lines go, already redacted (stderr by default). */
   writeLog?: (line: string) => void;
   /**
@@ -65,6 +72,11 @@ export interface ServeHttpOptions {
    * it a little above the longest a call can take (answerDeadlineMs in ./start.ts).
    */
   answerDeadlineMs?: number;
+  /**
+   * Answer bytes a connection may hold unread (MAX_UNREAD_ANSWER_BYTES in ./unread.ts by
+   * default); past it the connection is cut and its calls' slots released.
+   */
+  maxUnreadBytes?: number;
 }
 
 export interface RunningHttpServer {
@@ -92,6 +104,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const cancellable = new CancellableCalls();
   /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
   const unanswered = new Set<ServerResponse>();
+  const unread = new UnreadAnswers(options.maxUnreadBytes);
   /** The SDK hands the factory the Request we built: this finds the route and filter for it. */
   const exchanges = new WeakMap<Request, Exchange>();
   const handler = createMcpHandler(({ requestInfo }) => {
@@ -144,6 +157,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         error: null,
       };
       unanswered.add(res);
+      unread.track(res);
       if (draining) closeAfterLast(req.socket);
       // Step 6, the access log: once per request, whatever answered it.
       res.once('close', () => {
@@ -152,6 +166,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         record.status = res.headersSent ? res.statusCode : null;
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
+        if (unread.wasCut(res)) record.error = 'unread_answers';
         if (!res.writableFinished) record.error ??= 'client_closed';
         // The SDK's own refusals (406, 415, 400 parse error) are built without passing send().
         if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
@@ -215,7 +230,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     // are refused before the body is read).
     const accepted = await options.authenticator.check(req);
     if ('status' in accepted) return refuse(res, accepted, record);
-    const route = options.route(req);
+    const route = options.route(req, accepted);
     if ('status' in route) return refuse(res, route, record);
     // A tenant (header credentials) is named by its fingerprint; otherwise by the access check.
     const principal = route.principal ?? accepted.principal;
@@ -246,6 +261,11 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
     const calls = messages.filter(isToolCall);
     noteRequest(record, messages);
+    // Before the SDK, so the client gets the HTTP status its step-up needs (not a tool result).
+    const needed = route.missingGrant && missingProviders(calls, route.missingGrant);
+    if (needed && needed.length > 0) {
+      return refuse(res, options.authenticator.insufficientScope(needed), record);
+    }
     if (cancelsItself(messages)) {
       // A cancelled request gets no answer, and a batch's answer waits for all of them: served,
       // it would hold its slots and the connection without ever being answered.
@@ -324,7 +344,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     exchanges.set(request, { route, outgoing, principal });
     const response = await handler.fetch(request, { parsedBody: parsed });
     // Bodies the handler built itself (its refusals) are redacted here, as text, fail-closed.
-    await writeResponse(res, response, (text) => redactWith(text, route.secrets));
+    await writeResponse(res, response, {
+      rewrite: (text) => redactWith(text, route.secrets),
+      cutIfUnread: (written) => unread.cutIfOver(written),
+    });
   }
 
   function metadata(
@@ -457,6 +480,19 @@ function cancelsItself(messages: unknown[]): boolean {
 function idOf(parsed: unknown): string | number | null {
   const id = (parsed as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** Every provider the request's tool calls need beyond the caller's grant, in provider order. */
+function missingProviders(
+  calls: unknown[],
+  missingGrant: NonNullable<Route['missingGrant']>,
+): ProviderId[] {
+  const needed = new Set<ProviderId>();
+  for (const call of calls) {
+    const name = (call as { params?: { name?: unknown } }).params?.name;
+    if (typeof name === 'string') for (const id of missingGrant(name) ?? []) needed.add(id);
+  }
+  return PROVIDER_IDS.filter((id) => needed.has(id));
 }
 
 /** The access log's rpc and tool fields: the first message's method, the first call's tool name. */

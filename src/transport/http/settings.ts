@@ -9,6 +9,8 @@ export interface OAuthSettings {
   audience: string;
   /** A scope every token must carry, if set. */
   scope?: string;
+  /** BILLING_MCP_OAUTH_PROVIDER_SCOPES: `billing.<provider>.read` grants that provider (./grants.ts). */
+  providerScopes?: boolean;
 }
 
 export interface HttpServeSettings {
@@ -19,6 +21,8 @@ export interface HttpServeSettings {
   token?: string;
   /** …or as a file to read at start-up (a mounted secret). */
   tokenFile?: string;
+  /** Named tokens, each granting some providers (./named-tokens.ts), read at start-up. */
+  tokensFile?: string;
   oauth?: OAuthSettings;
   /** `env`: the operator's keys (default); `headers`: each request brings its own (multi-tenant). */
   credentials: 'env' | 'headers';
@@ -44,7 +48,9 @@ export const HTTP_USAGE = `Remote mode (--http): Streamable HTTP at POST /mcp, s
   BILLING_MCP_HTTP_HOST (default 127.0.0.1; --host), BILLING_MCP_HTTP_PORT (default 3000, 0 = any free; --port)
   Access (required off the loopback, one of):
     BILLING_MCP_HTTP_TOKEN or BILLING_MCP_HTTP_TOKEN_FILE   a static bearer token
+    BILLING_MCP_HTTP_TOKENS_FILE   named tokens (SHA-256 digests), each granting some providers
     BILLING_MCP_OAUTH_ISSUER + BILLING_MCP_OAUTH_AUDIENCE [+ BILLING_MCP_OAUTH_SCOPE]   OAuth 2.1 JWTs
+      BILLING_MCP_OAUTH_PROVIDER_SCOPES=1   scope billing.<provider>.read grants that provider
     BILLING_MCP_HTTP_CREDENTIALS=headers   each request brings provider keys as X-<Provider>-Api-Key
   BILLING_MCP_HTTP_ALLOWED_HOSTS, BILLING_MCP_HTTP_ALLOWED_ORIGINS (comma-separated; loopback always)
   BILLING_MCP_HTTP_ALLOWED_BASE_URLS (headers mode: origins X-<Provider>-Base-Url may name)
@@ -87,10 +93,13 @@ export function parseHttpSettings(
     throw new ConfigError('Set BILLING_MCP_HTTP_TOKEN or BILLING_MCP_HTTP_TOKEN_FILE, not both.');
   }
   if (token !== undefined) checkToken(token, 'BILLING_MCP_HTTP_TOKEN');
+  const tokensFile = isSet(env.BILLING_MCP_HTTP_TOKENS_FILE)
+    ? env.BILLING_MCP_HTTP_TOKENS_FILE.trim()
+    : undefined;
   const oauth = parseOAuth(env, isSet);
-  if (oauth && (token || tokenFile)) {
+  if (oauth && (token || tokenFile || tokensFile)) {
     throw new ConfigError(
-      'Choose one way to authenticate clients: BILLING_MCP_HTTP_TOKEN(_FILE) or BILLING_MCP_OAUTH_*, not both.',
+      'Choose one way to authenticate clients: BILLING_MCP_HTTP_TOKEN(_FILE) / BILLING_MCP_HTTP_TOKENS_FILE or BILLING_MCP_OAUTH_*, not both.',
     );
   }
 
@@ -102,7 +111,13 @@ export function parseHttpSettings(
       `BILLING_MCP_HTTP_CREDENTIALS must be "headers" or "env" (got ${JSON.stringify(mode)})`,
     );
   }
-  const authenticated = Boolean(token || tokenFile || oauth);
+  // Grants choose among the operator's providers; a tenant brings its own keys, so they are moot.
+  if (mode === 'headers' && (tokensFile || oauth?.providerScopes)) {
+    throw new ConfigError(
+      `${tokensFile ? 'BILLING_MCP_HTTP_TOKENS_FILE' : 'BILLING_MCP_OAUTH_PROVIDER_SCOPES'} grants the operator's providers; with BILLING_MCP_HTTP_CREDENTIALS=headers each request brings its own keys. Use one or the other.`,
+    );
+  }
+  const authenticated = Boolean(token || tokenFile || tokensFile || oauth);
   if (!isLoopbackHost(host) && !authenticated && mode !== 'headers') {
     throw new ConfigError(
       `Refusing to serve billing data on ${host} without access control. Set BILLING_MCP_HTTP_TOKEN (or BILLING_MCP_HTTP_TOKEN_FILE), or BILLING_MCP_OAUTH_ISSUER + BILLING_MCP_OAUTH_AUDIENCE, or BILLING_MCP_HTTP_CREDENTIALS=headers; or bind 127.0.0.1.`,
@@ -153,6 +168,7 @@ export function parseHttpSettings(
     port,
     token,
     tokenFile,
+    tokensFile,
     oauth,
     credentials: mode,
     allowedBaseUrls,
@@ -184,9 +200,14 @@ function parseOAuth(
     ? env.BILLING_MCP_OAUTH_AUDIENCE.trim()
     : undefined;
   const scope = isSet(env.BILLING_MCP_OAUTH_SCOPE) ? env.BILLING_MCP_OAUTH_SCOPE.trim() : undefined;
+  const providerScopes = flag(env, 'BILLING_MCP_OAUTH_PROVIDER_SCOPES', isSet);
   if (!issuer && !audience) {
     if (scope)
       throw new ConfigError('BILLING_MCP_OAUTH_SCOPE is set but BILLING_MCP_OAUTH_ISSUER is not.');
+    if (providerScopes)
+      throw new ConfigError(
+        'BILLING_MCP_OAUTH_PROVIDER_SCOPES is set but BILLING_MCP_OAUTH_ISSUER is not: provider scopes come with OAuth tokens.',
+      );
     return undefined;
   }
   if (!issuer || !audience) {
@@ -203,7 +224,17 @@ function parseOAuth(
   if (scope !== undefined && /\s/.test(scope)) {
     throw new ConfigError('BILLING_MCP_OAUTH_SCOPE is one scope name, without spaces.');
   }
-  return { issuer, audience, scope };
+  return { issuer, audience, scope, ...(providerScopes ? { providerScopes } : {}) };
+}
+
+/** A yes/no variable: `1`/`true` or `0`/`false` (any case); anything else is refused. */
+function flag(env: Env, name: string, isSet: (v: string | undefined) => v is string): boolean {
+  const raw = env[name];
+  if (!isSet(raw)) return false;
+  const value = raw.trim().toLowerCase();
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0 (got ${JSON.stringify(raw.trim())}).`);
 }
 
 /** https, or http on a loopback host (local test issuers); no query or fragment (RFC 8414 §2). */

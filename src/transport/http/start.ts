@@ -3,12 +3,16 @@
  * listening server, and a graceful stop on SIGTERM/SIGINT. Loaded lazily: stdio never pays for it.
  */
 import { readFile } from 'node:fs/promises';
+import type { ProviderId } from '../../customer.js';
 import { ConfigError } from '../../errors.js';
 import { logLine } from '../../log.js';
+import type { BillingProvider } from '../../providers/types.js';
 import { processSecrets, Secrets } from '../../redact.js';
 import type { OperatorOptions, ServerFactory } from '../../server.js';
 import type { HttpSettings } from '../../upstream/upstream.js';
 import { type Authenticator, OPEN, oauthAuth, staticTokenAuth } from './auth.js';
+import { grantRoute, TOKENS_FILE_VARIABLE } from './grants.js';
+import { namedTokensAuth, parseTokensFile } from './named-tokens.js';
 import { type Route, type RunningHttpServer, serveHttp } from './serve.js';
 import { type HttpServeSettings, tokenFromFile } from './settings.js';
 import { tenantRoute } from './tenants.js';
@@ -17,6 +21,8 @@ export interface StartHttpOptions {
   settings: HttpServeSettings;
   /** The operator's server (env keys or --demo); with header credentials each tenant gets its own. */
   server: ServerFactory;
+  /** The operator's providers: with grants, each grant set gets a server over its own. */
+  providers: readonly BillingProvider[];
   /** Upstream settings for the providers built per tenant (header credentials). */
   http: HttpSettings;
   version: string;
@@ -28,7 +34,8 @@ export interface StartHttpOptions {
 
 export async function startHttp(options: StartHttpOptions): Promise<RunningHttpServer> {
   const { settings, onClose } = options;
-  const authenticator = await authenticatorFor(settings);
+  const configured = options.providers.map((p) => p.id);
+  const authenticator = await authenticatorFor(settings, configured);
   // Every message a request's server sends is redacted, as over stdio: the environment's keys,
   // and in headers mode the tenant's own (one Secrets per tenant, dropped with it from the LRU).
   const operator: Route = { server: options.server, secrets: [processSecrets] };
@@ -45,7 +52,13 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
             return [processSecrets, secrets];
           },
         })
-      : () => operator;
+      : settings.tokensFile || settings.oauth?.providerScopes
+        ? grantRoute({
+            providers: options.providers,
+            version: options.version,
+            operator: options.operator,
+          })
+        : () => operator;
   const running = await serveHttp({
     settings,
     authenticator,
@@ -98,23 +111,32 @@ export function listenError(
   return undefined;
 }
 
-async function authenticatorFor(settings: HttpServeSettings): Promise<Authenticator> {
-  if (settings.token) return staticTokenAuth(settings.token);
+async function authenticatorFor(
+  settings: HttpServeSettings,
+  configured: readonly ProviderId[],
+): Promise<Authenticator> {
+  let single = settings.token;
   if (settings.tokenFile) {
-    let content: string;
-    try {
-      content = await readFile(settings.tokenFile, 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        `BILLING_MCP_HTTP_TOKEN_FILE: cannot read ${settings.tokenFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      );
-    }
-    const token = tokenFromFile(content);
-    processSecrets.add(token);
-    return staticTokenAuth(token);
+    single = tokenFromFile(await readSetting(settings.tokenFile, 'BILLING_MCP_HTTP_TOKEN_FILE'));
+    processSecrets.add(single);
   }
-  if (settings.oauth) return oauthAuth(settings.oauth);
+  if (settings.tokensFile) {
+    const content = await readSetting(settings.tokensFile, TOKENS_FILE_VARIABLE);
+    return namedTokensAuth(parseTokensFile(content, configured), single);
+  }
+  if (single) return staticTokenAuth(single);
+  if (settings.oauth) return oauthAuth(settings.oauth, fetch, configured);
   return OPEN;
+}
+
+async function readSetting(path: string, variable: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
 }
 
 /**
