@@ -115,9 +115,9 @@ describe('timeouts against a hanging upstream', () => {
     expect(received).toBeLessThanOrEqual(CALLS);
     // Before the gate: one empty connection per queued call (184 of 200 here, ~984 of 1,000).
     // What remains is undici's own reconnect after each aborted in-flight request (see
-    // src/upstream/gate.ts): at most one per request that was sent, however many calls were
-    // waiting. That is one per pool connection when the calls arrive together; a loaded machine
-    // spreads them over more than one timeout, and each wave sent may reconnect once.
-    expect(opened - received).toBeLessThanOrEqual(Math.max(DEFAULT_MAX_CONNECTIONS, received));
+    // src/upstream/gate.ts): about one per pool connection when the calls arrive together. A
+    // loaded machine spreads them over more than one timeout, and a slot handed over as its
+    // holder is aborted may reconnect once more: a small multiple of the pool, never one per call.
+    expect(opened - received).toBeLessThanOrEqual(2 * DEFAULT_MAX_CONNECTIONS);
   });
 });
