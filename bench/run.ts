@@ -13,16 +13,20 @@ import { bench, resolvePaths } from './lib/context.js';
 import { EmulatorHost } from './lib/host.js';
 import { cpuBusy, QUIET_BUSY_MAX } from './lib/machine.js';
 import { renderMarkdown, renderTable, writeResults } from './lib/report.js';
+import { type Build, v1Build } from './lib/v1-build.js';
 import { measureBurst } from './sections/burst.js';
 import { measureColdStart } from './sections/cold-start.js';
 import { measureFind } from './sections/find.js';
 import { measureGrants } from './sections/grants.js';
+import { measureHardening } from './sections/hardening.js';
 import { measureHttp } from './sections/http.js';
 import { measureCalls } from './sections/latency.js';
 import { measurePaging } from './sections/paging.js';
 import { measureRedaction } from './sections/redaction.js';
+import { measureSizes } from './sections/sizes.js';
 import { measureTelemetry } from './sections/telemetry.js';
 import { discoverAndMeasureTokens } from './sections/tokens.js';
+import { measureVersusV1 } from './sections/versus-v1.js';
 
 // Compiled to bench/.build/bench/run.js.
 const buildRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,15 +76,25 @@ async function main(): Promise<void> {
     await run();
     process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   };
+  // The v1 build (the last commit before SDK v2), built once per commit under the temp dir.
+  let built: Build | undefined;
+  const v1 = () => {
+    built ??= v1Build(repo);
+    return built;
+  };
   // `--only <name>`: one section (as an issue asks for a single figure); results are printed,
-  // not written over bench/results/latest.json.
-  const sections: [string, string, () => Promise<void>][] = [
+  // not written over bench/results/latest.json. Sections that call tools on discovered customers
+  // get the tokens section run first (its rows dropped).
+  const sections: [string, string, () => Promise<void>, 'needs customers'?][] = [
     ['tokens', 'tools/list, pages and customer sizes', () => discoverAndMeasureTokens(b)],
     ['find', 'find_customers and default pages', () => measureFind(b)],
-    ['cold-start', 'cold start', () => measureColdStart(b)],
-    ['latency', 'latency, throughput, memory', () => measureCalls(b)],
+    ['cold-start', 'cold start', () => measureColdStart(b, v1()), 'needs customers'],
+    ['versus-v1', 'calls against the v1 build', () => measureVersusV1(b, v1()), 'needs customers'],
+    ['sizes', 'dist/ and MCPB sizes', async () => measureSizes(b, v1())],
+    ['hardening', 'hardening figures, before and after', () => measureHardening(b, v1())],
+    ['latency', 'latency, throughput, memory', () => measureCalls(b), 'needs customers'],
     ['paging', 'maple paging', () => measurePaging(b)],
-    ['http', 'remote mode (HTTP)', () => measureHttp(b)],
+    ['http', 'remote mode (HTTP)', () => measureHttp(b), 'needs customers'],
     ['grants', 'per-provider access (HTTP)', () => measureGrants(b)],
     ['burst', 'burst against a 200 ms upstream, first call', () => measureBurst(b)],
     ['redaction', 'redaction', () => measureRedaction(b)],
@@ -91,9 +105,12 @@ async function main(): Promise<void> {
   if (only !== undefined && !sections.some(([name]) => name === only))
     throw new Error(`--only: no section ${only} (${sections.map(([name]) => name).join(', ')})`);
   try {
-    // Every later section measures the customers the tokens section discovers.
-    if (only !== undefined && only !== 'tokens')
-      await step('discovery', () => discoverAndMeasureTokens(b));
+    if (sections.some(([name, , , needs]) => name === only && needs)) {
+      await step('customers to call (tokens section, rows dropped)', () =>
+        discoverAndMeasureTokens(b),
+      );
+      b.rows.length = 0;
+    }
     for (const [name, label, run] of sections) {
       if (only === undefined || name === only) await step(label, run);
     }

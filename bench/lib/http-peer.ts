@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'undici';
+import { type Era, eraHeaders, eraParams } from './era.js';
 import { cpuMsOf, PROTOCOL_VERSION, type ToolResult } from './stdio-peer.js';
 
 export class HttpPeer {
@@ -17,6 +18,8 @@ export class HttpPeer {
     readonly url: string,
     /** Sent with every request (an Authorization header). */
     private readonly headers: Record<string, string>,
+    /** The protocol era this peer speaks (stateless in both: no handshake needed for a call). */
+    readonly era: Era,
   ) {}
 
   /** Spawns a server that names its URL on stderr (`… over HTTP at http://…`). */
@@ -26,6 +29,7 @@ export class HttpPeer {
     args: string[],
     env: NodeJS.ProcessEnv,
     headers: Record<string, string> = {},
+    era: Era = PROTOCOL_VERSION,
   ): Promise<HttpPeer> {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -39,7 +43,7 @@ export class HttpPeer {
       });
       child.once('exit', (code) => reject(new Error(`${label} exited (${code}): ${stderr}`)));
     });
-    return new HttpPeer(label, child, url, headers);
+    return new HttpPeer(label, child, url, headers, era);
   }
 
   get pid(): number {
@@ -58,7 +62,7 @@ export class HttpPeer {
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': PROTOCOL_VERSION,
+        ...eraHeaders(this.era, 'tools/call', name),
         ...this.headers,
         ...headers,
       },
@@ -66,7 +70,7 @@ export class HttpPeer {
         jsonrpc: '2.0',
         id,
         method: 'tools/call',
-        params: { name, arguments: args },
+        params: eraParams(this.era, { name, arguments: args }),
       }),
     });
     const text = await response.body.text();

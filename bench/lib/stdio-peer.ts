@@ -5,8 +5,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { type Era, eraParams, firstRequest } from './era.js';
 
-export const PROTOCOL_VERSION = '2025-11-25';
+export const PROTOCOL_VERSION: Era = '2025-11-25';
 /** USER_HZ: 100 on every mainstream Linux build; /proc/<pid>/stat counts CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -36,6 +37,8 @@ export class StdioPeer {
   private constructor(
     readonly label: string,
     private readonly child: ChildProcessWithoutNullStreams,
+    /** The protocol era this peer speaks (each request's `_meta` in 2026-07-28). */
+    readonly era: Era,
   ) {
     this.startedAt = performance.now();
     child.stdout.setEncoding('utf8');
@@ -56,9 +59,15 @@ export class StdioPeer {
     child.stdin.on('error', () => undefined);
   }
 
-  static spawn(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): StdioPeer {
+  static spawn(
+    label: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    era: Era = PROTOCOL_VERSION,
+  ): StdioPeer {
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    return new StdioPeer(label, child);
+    return new StdioPeer(label, child, era);
   }
 
   get pid(): number {
@@ -76,7 +85,8 @@ export class StdioPeer {
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
     });
-    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    const line = { jsonrpc: '2.0', id, method, params: eraParams(this.era, params) };
+    this.child.stdin.write(`${JSON.stringify(line)}\n`);
     return promise;
   }
 
@@ -84,13 +94,11 @@ export class StdioPeer {
     this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method, params })}\n`);
   }
 
+  /** The era's first exchange: initialize (then notifications/initialized), or server/discover. */
   async initialize(): Promise<unknown> {
-    const result = await this.request('initialize', {
-      protocolVersion: PROTOCOL_VERSION,
-      capabilities: {},
-      clientInfo: { name: 'billing-bench', version: '0.0.0' },
-    });
-    this.notify('notifications/initialized');
+    const { method, params } = firstRequest(this.era);
+    const result = await this.request(method, params);
+    if (this.era === '2025-11-25') this.notify('notifications/initialized');
     return result;
   }
 
@@ -167,7 +175,8 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
-function readStatusKb(pid: number, field: string): number {
+/** Linux only: a /proc/<pid>/status figure in KiB (VmRSS now, VmHWM the peak so far). */
+export function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);

@@ -25,6 +25,8 @@
  * sent into the same 429. Rate limits are per API key, so another tenant's line keeps moving: one
  * tenant's 429 never stalls another (in env mode there is one tenant, so the whole origin waits).
  */
+import { type Clock, realClock } from './clock.js';
+
 export interface Waiter {
   signal: AbortSignal;
   /** Epoch ms at which `signal` aborts with a timeout. */
@@ -52,6 +54,8 @@ export class RequestGate {
   constructor(
     private readonly limit: number,
     private readonly minRemainingMs: number,
+    /** What a 429 pause is measured on (deadlines are always real time: undici's timers are). */
+    private readonly clock: Clock = realClock,
   ) {}
 
   /** Requests holding a slot now (for tests and diagnostics). */
@@ -96,7 +100,7 @@ export class RequestGate {
   /** The provider said to wait (429): `tenant` gets no slot for `ms`. */
   pause(ms: number, tenant = ''): void {
     if (!(ms > 0)) return;
-    const until = Math.max(this.pausedUntil.get(tenant) ?? 0, Date.now() + ms);
+    const until = Math.max(this.pausedUntil.get(tenant) ?? 0, this.clock.now() + ms);
     this.pausedUntil.set(tenant, until);
     this.armResume();
   }
@@ -104,7 +108,7 @@ export class RequestGate {
   private paused(tenant: string): boolean {
     const until = this.pausedUntil.get(tenant);
     if (until === undefined) return false;
-    if (Date.now() < until) return true;
+    if (this.clock.now() < until) return true;
     this.pausedUntil.delete(tenant);
     return false;
   }
@@ -113,7 +117,7 @@ export class RequestGate {
   private armResume(): void {
     clearTimeout(this.resumeTimer);
     this.resumeTimer = undefined;
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [tenant, until] of this.pausedUntil)
       if (until <= now) this.pausedUntil.delete(tenant);
     const ends = [...this.pausedUntil.values()];

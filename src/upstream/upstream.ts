@@ -10,6 +10,7 @@ import { fingerprint } from '../fingerprint.js';
 import { logLine } from '../log.js';
 import { Secrets } from '../redact.js';
 import { type TraceHeaders, telemetry } from '../telemetry/index.js';
+import { type Clock, realClock } from './clock.js';
 import { RequestGate } from './gate.js';
 import { parseProviderJson } from './json.js';
 import { isDotSegment } from './path.js';
@@ -18,7 +19,6 @@ import {
   connectionErrorCode,
   parseRetryAfter,
   RETRYABLE_STATUSES,
-  sleep,
 } from './retry.js';
 import { DEFAULT_MAX_CONNECTIONS, loadUndici, sharedDispatcher } from './undici.js';
 
@@ -37,6 +37,8 @@ export interface HttpSettings {
   retryAfterCapSeconds?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** What the waits between attempts run on (Retry-After, backoff, 429 pause); default real. */
+  clock?: Clock;
 }
 
 export interface UpstreamOptions {
@@ -77,15 +79,21 @@ const MIN_REMAINING_MS = 250;
 /**
  * One gate per origin, like the pool it guards: in remote mode with per-request credentials an
  * Upstream lives for one request, and a gate of its own would admit everything. Origins come from
- * configuration or an allow-list, so this map stays small.
+ * configuration or an allow-list, so this map stays small. A 429 pause runs on its clock, so a
+ * test clock gets gates of its own.
  */
-const gates = new Map<string, RequestGate>();
+const gatesByClock = new WeakMap<Clock, Map<string, RequestGate>>();
 
-function gateFor(baseUrl: string, timeoutMs: number, limit: number): RequestGate {
+function gateFor(baseUrl: string, timeoutMs: number, limit: number, clock: Clock): RequestGate {
   const key = `${new URL(baseUrl).origin} ${timeoutMs} ${limit}`;
+  let gates = gatesByClock.get(clock);
+  if (!gates) {
+    gates = new Map();
+    gatesByClock.set(clock, gates);
+  }
   let gate = gates.get(key);
   if (!gate) {
-    gate = new RequestGate(limit, Math.min(MIN_REMAINING_MS, timeoutMs / 10));
+    gate = new RequestGate(limit, Math.min(MIN_REMAINING_MS, timeoutMs / 10), clock);
     gates.set(key, gate);
   }
   return gate;
@@ -110,10 +118,12 @@ export class Upstream {
 
   /** Whose requests these are, for the gate's per-tenant lines: a digest of the credentials. */
   private readonly tenant: string;
+  private readonly clock: Clock;
 
   constructor(private readonly options: UpstreamOptions) {
     const { http } = options;
-    this.gate = gateFor(options.baseUrl, http.timeoutMs, connectionsOf(http));
+    this.clock = http.clock ?? realClock;
+    this.gate = gateFor(options.baseUrl, http.timeoutMs, connectionsOf(http), this.clock);
     this.tenant = fingerprint(options.headers);
     for (const value of Object.values(options.headers)) this.secrets.add(value);
   }
@@ -151,7 +161,7 @@ export class Upstream {
       if (response.status >= 200 && response.status < 300) return this.parse(response, req);
       const failure = this.statusError(response, req);
       if (lastAttempt || !RETRYABLE_STATUSES.has(response.status)) throw failure;
-      const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'));
+      const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'), this.clock.now());
       const cap = http.retryAfterCapSeconds ?? DEFAULT_RETRY_AFTER_CAP_SECONDS;
       if (retryAfter !== undefined && retryAfter > cap) throw failure;
       // Retry-After only ever lengthens the wait: a 0, negative or past value must not turn the
@@ -168,7 +178,7 @@ export class Upstream {
   /** The wait between attempts; a cancellation during it ends the call as a coded error. */
   private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
     try {
-      await sleep(ms, signal);
+      await this.clock.sleep(ms, signal);
     } catch (error) {
       throw this.toToolError(error, signal);
     }
@@ -275,7 +285,10 @@ export class Upstream {
       );
     }
     if (status === 429) {
-      const retryAfterSeconds = parseRetryAfter(header(response.headers, 'retry-after'));
+      const retryAfterSeconds = parseRetryAfter(
+        header(response.headers, 'retry-after'),
+        this.clock.now(),
+      );
       return new ToolError(
         'rate_limited',
         `${displayName} is rate limiting requests (HTTP 429${said}). Wait${retryAfterSeconds === undefined ? ' a little' : ` ${retryAfterSeconds} s`} and retry, or narrow the query.`,

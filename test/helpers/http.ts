@@ -39,6 +39,7 @@ export async function startHttpServer(
     authenticator?: Authenticator;
     route?: ServeHttpOptions['route'];
     answerDeadlineMs?: number;
+    maxUnreadBytes?: number;
   } = {},
 ): Promise<TestHttpServer> {
   const log: string[] = [];
@@ -52,6 +53,7 @@ export async function startHttpServer(
     route: options.route ?? (() => route),
     writeLog: (line: string) => log.push(line),
     answerDeadlineMs: options.answerDeadlineMs,
+    maxUnreadBytes: options.maxUnreadBytes,
   });
   return { ...running, log, close: async () => void (await running.shutdown(1000)) };
 }

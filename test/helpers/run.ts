@@ -27,9 +27,13 @@ export function runProcess(
     env?: Record<string, string>;
     cwd?: string;
     timeoutMs?: number;
-    /** Lines written to stdin, which is closed `closeStdinAfterMs` later (default: no stdin). */
+    /** Lines written to stdin (default: none). */
     stdinLines?: readonly string[];
-    closeStdinAfterMs?: number;
+    /**
+     * stdin closes once this holds for what the process has written so far (checked on each
+     * chunk): a condition to wait for, never a guess at how long it takes. Default: at once.
+     */
+    closeStdinWhen?: (written: { stdout: string; stderr: string }) => boolean;
   } = {},
 ): Promise<Finished> {
   return new Promise((resolve, reject) => {
@@ -39,15 +43,22 @@ export function runProcess(
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     for (const line of options.stdinLines ?? []) child.stdin.write(`${line}\n`);
-    setTimeout(() => child.stdin.end(), options.closeStdinAfterMs ?? 0);
     let stdout = '';
     let stderr = '';
+    const closeWhen = options.closeStdinWhen;
+    const maybeClose = () => {
+      if (!child.stdin.writableEnded && closeWhen?.({ stdout, stderr })) child.stdin.end();
+    };
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
+      maybeClose();
     });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
+      maybeClose();
     });
+    if (closeWhen) maybeClose();
+    else child.stdin.end();
     // A hung child must fail the test with what it printed, not leave vitest waiting.
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);

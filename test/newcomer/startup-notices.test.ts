@@ -6,11 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_ENV, BIN, runProcess } from '../helpers/run.js';
 
-/** Starts the server, lets stdin close (so it exits cleanly) and returns what it said. */
+/**
+ * Starts the server, closes stdin once it says it is serving (so it exits cleanly after every
+ * start-up notice) and returns what it said.
+ */
 async function startAndStop(env: Record<string, string>, args: string[] = []) {
   const result = await runProcess(process.execPath, [BIN, ...args], {
     env: { ...BASE_ENV, ...env },
-    closeStdinAfterMs: 300,
+    closeStdinWhen: ({ stderr }) => stderr.includes(' over stdio\n'),
   });
   expect(result.code, result.stderr).toBe(0);
   return result.stderr;

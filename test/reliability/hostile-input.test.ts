@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { captureStderr, createCapture, secretForms } from '../helpers/capture.js';
-import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
+import { connectClient, structured, testEra, testHttp, toolError } from '../helpers/mcp.js';
 import {
   HOSTILE_STRINGS,
   onDocumentedRoute,
@@ -17,6 +17,13 @@ import {
 } from '../helpers/reliability.js';
 
 const OVER_HTTP = process.env.MCP_TEST_TRANSPORT === 'http';
+/**
+ * Property runs: the full count in `default`, a quarter in the transport and era repeats. What a
+ * repeat can change is how the arguments travel (the JSON of the transport, the era's framing);
+ * the validation and every provider path behind it were walked in full in `default`.
+ */
+const REPEAT = OVER_HTTP || testEra() !== 'legacy';
+const runs = (full: number) => (REPEAT ? Math.ceil(full / 4) : full);
 
 /** Codes that say something true about the input or the data; anything else here is our fault. */
 const FINE = new Set(['invalid_argument', 'not_found']);
@@ -121,7 +128,7 @@ describe.each(PROVIDER_CASES)('$id: hostile input', { timeout: 30_000 }, (pc) =>
         fc.asyncProperty(anyArguments(name), async (args) => {
           await check(name, args);
         }),
-        { numRuns: 150 },
+        { numRuns: runs(150) },
       );
     },
   );
@@ -206,7 +213,7 @@ describe.each(PROVIDER_CASES)('$id: hostile input', { timeout: 30_000 }, (pc) =>
             expect(receivedValues(first), `${key} ${JSON.stringify(value)}`).toContain(value);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -26,7 +26,8 @@ import { sandboxEnv } from '../helpers/sandbox.js';
 
 /** Waits are generous (shared, noisy machines); vi.waitFor, as expect.poll needs a test context. */
 const POLL = { timeout: 5000 };
-const TIMEOUT_MS = 600;
+/** Short, for the stall rows; long enough that a loaded machine's normal answer is not cut. */
+const TIMEOUT_MS = 1500;
 const MB = 1024 * 1024;
 
 const started = {} as Record<ProviderId, ProviderEmulator>;
@@ -482,7 +483,7 @@ describe('malformed requests get a one-line JSON-RPC error', () => {
           .map((line) => JSON.parse(line))
           .find((m) => m.error !== undefined);
         expect(found).toBeDefined();
-      });
+      }, POLL);
       return found as { id: unknown; error: { code: number; message: string } };
     };
     for (const [message, id, code] of cases) {

@@ -11,8 +11,10 @@ import { startQuentliEmulator } from '../../src/sandbox/quentli/emulator.js';
 import type { ProviderEmulator } from '../../src/sandbox/types.js';
 import { parseRetryAfter } from '../../src/upstream/retry.js';
 import { DEFAULT_MAX_CONNECTIONS } from '../../src/upstream/undici.js';
+import { skippingClock } from '../helpers/clock.js';
 import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.js';
 import { PROVIDER_CASES } from '../helpers/reliability.js';
+import { settled } from '../helpers/settle.js';
 
 const quentli = PROVIDER_CASES.find((pc) => pc.id === 'quentli');
 if (!quentli) throw new Error('no quentli case');
@@ -22,9 +24,16 @@ describe('Retry-After that would skip the backoff', () => {
   const CALLS = 20;
   let sandbox: ProviderEmulator;
   let client: Client;
+  // Each wait is recorded and skipped: the waits asked for are the measure, not the gaps.
+  const clock = skippingClock();
   beforeAll(async () => {
     sandbox = await startQuentliEmulator();
-    const http = testHttp({ maxRetries: 1, backoffBaseMs: BACKOFF_MS, backoffMaxMs: BACKOFF_MS });
+    const http = testHttp({
+      maxRetries: 1,
+      backoffBaseMs: BACKOFF_MS,
+      backoffMaxMs: BACKOFF_MS,
+      clock,
+    });
     client = await connectClient([quentli.create(sandbox.settings, http)]);
   });
   afterAll(async () => {
@@ -39,9 +48,8 @@ describe('Retry-After that would skip the backoff', () => {
     expect(parseRetryAfter('0')).toBe(0);
   });
 
-  it(`Retry-After 0, negative or in the past: each retry still waits the normal backoff (${CALLS} calls, gaps from the emulator log)`, async () => {
-    const headers = ['0', '-1', new Date(Date.now() - 3_600_000).toUTCString()];
-    const gaps: number[] = [];
+  it(`Retry-After 0, negative or in the past: each retry still waits the normal backoff (${CALLS} calls)`, async () => {
+    const headers = ['0', '-1', new Date(clock.now() - 3_600_000).toUTCString()];
     for (let call = 0; call < CALLS; call++) {
       sandbox.emulator.clearLog();
       const retryAfter = headers[call % headers.length] as string;
@@ -59,11 +67,13 @@ describe('Retry-After that would skip the backoff', () => {
       expect(structured<{ returned: number }>(result).returned).toBe(1);
       const [first, second] = sandbox.emulator.requests;
       expect([first?.status, second?.status]).toEqual([429, 200]);
-      gaps.push((second?.at ?? 0) - (first?.at ?? 0));
     }
-    // Full jitter makes each wait uniform in [0, BACKOFF_MS]: the sum is ~CALLS × BACKOFF_MS / 2.
-    // Under a fifth of that has probability ~4e-7; without the backoff the sum is a few ms.
-    const total = gaps.reduce((sum, gap) => sum + gap, 0);
+    // One wait per retried call, each the backoff's: full jitter makes it uniform in
+    // [0, BACKOFF_MS], so the sum is ~CALLS × BACKOFF_MS / 2. Under a fifth of that has
+    // probability ~4e-7; a Retry-After taken at its word would make every wait 0.
+    expect(clock.waits).toHaveLength(CALLS);
+    for (const wait of clock.waits) expect(wait).toBeLessThanOrEqual(BACKOFF_MS);
+    const total = clock.waits.reduce((sum, wait) => sum + wait, 0);
     expect(total).toBeGreaterThanOrEqual((CALLS * BACKOFF_MS) / 5);
   });
 });
@@ -96,8 +106,8 @@ describe('timeouts against a hanging upstream', () => {
       ),
     );
     expect(new Set(results.map((result) => toolError(result).code))).toEqual(new Set(['timeout']));
-    // Let any reconnects the aborts would trigger happen before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Let any reconnects the aborts trigger happen before counting: until the count is quiet.
+    await settled(() => sandbox.emulator.connections);
     sandbox.emulator.clearFaults();
     const received = sandbox.emulator.requests.length;
     const opened = sandbox.emulator.connections;
@@ -105,7 +115,9 @@ describe('timeouts against a hanging upstream', () => {
     expect(received).toBeLessThanOrEqual(CALLS);
     // Before the gate: one empty connection per queued call (184 of 200 here, ~984 of 1,000).
     // What remains is undici's own reconnect after each aborted in-flight request (see
-    // src/upstream/gate.ts): at most one per pool connection, however many calls were waiting.
-    expect(opened - received).toBeLessThanOrEqual(DEFAULT_MAX_CONNECTIONS);
+    // src/upstream/gate.ts): about one per pool connection when the calls arrive together. A
+    // loaded machine spreads them over more than one timeout, and a slot handed over as its
+    // holder is aborted may reconnect once more: a small multiple of the pool, never one per call.
+    expect(opened - received).toBeLessThanOrEqual(2 * DEFAULT_MAX_CONNECTIONS);
   });
 });

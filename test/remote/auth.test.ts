@@ -2,7 +2,7 @@
  * Access control in remote mode (CONTRACT §6): the static bearer token, and OAuth 2.1 access
  * tokens verified against a JWKS server started here, with keys jose generates. Real HTTP both ways.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { JWKS_COOLDOWN_MS, oauthAuth, staticTokenAuth } from '../../src/transport/http/auth.js';
@@ -193,13 +193,40 @@ describe('OAuth 2.1 resource server (BILLING_MCP_OAUTH_*)', () => {
     });
   });
 
-  it('key rotation: a token signed with a newly published key is accepted once the key set is refetched', async () => {
-    expect((await status(await idp.sign({}))).status).toBe(200);
-    await idp.rotate();
-    // jose refetches the key set for an unknown kid at most once per cooldown.
-    await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN_MS + 200));
-    expect((await status(await idp.sign({}))).status).toBe(200);
-    expect(idp.jwksFetches).toBeGreaterThanOrEqual(2);
+  it('key rotation: a newly published key is not fetched again within the cooldown, and is accepted once it has passed', async () => {
+    const rotating = await startIdp();
+    const settings = { issuer: rotating.issuer, audience };
+    // A cooldown the test cannot outlast, and one short enough to pass during it.
+    const patient = await startHttpServer(providers, {
+      authenticator: await oauthAuth(settings, fetch, undefined, {
+        jwksCooldownMs: 60 * JWKS_COOLDOWN_MS,
+      }),
+    });
+    const quick = await startHttpServer(providers, {
+      authenticator: await oauthAuth(settings, fetch, undefined, { jwksCooldownMs: 100 }),
+    });
+    const statusOn = async (on: TestHttpServer) => {
+      const token = await rotating.sign({});
+      return (await postMcp(on.url, LIST, { authorization: `Bearer ${token}` })).status;
+    };
+    try {
+      expect(await statusOn(patient)).toBe(200);
+      expect(await statusOn(quick)).toBe(200);
+      expect(rotating.jwksFetches).toBe(2);
+      await rotating.rotate();
+      // Within its cooldown an unknown kid is refused without a refetch (no fetch per token).
+      expect(await statusOn(patient)).toBe(401);
+      expect(rotating.jwksFetches).toBe(2);
+      await vi.waitFor(async () => expect(await statusOn(quick)).toBe(200), {
+        timeout: 5000,
+        interval: 50,
+      });
+      expect(rotating.jwksFetches).toBeGreaterThanOrEqual(3);
+    } finally {
+      await patient.close();
+      await quick.close();
+      await rotating.close();
+    }
   });
 
   it.each([

@@ -17,6 +17,9 @@ import {
 import { structured, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
+/** Waits are generous: shared, noisy machines (vi.waitFor's own default is 1 s). */
+const POLL = { timeout: 5000 };
+
 let sandbox: Sandbox;
 let server: TestHttpServer;
 let base: string;
@@ -201,8 +204,9 @@ describe('limits', () => {
         postMcp(server.url, { ...CALL, id: 1 }),
         postMcp(server.url, { ...CALL, id: 2 }),
       ];
-      await vi.waitFor(() =>
-        expect(emulator.requests.filter((r) => r.status === null).length).toBe(2),
+      await vi.waitFor(
+        () => expect(emulator.requests.filter((r) => r.status === null).length).toBe(2),
+        POLL,
       );
       const shed = await postMcp(server.url, { ...CALL, id: 3 });
       expect(shed.status).toBe(503);
@@ -234,8 +238,8 @@ describe('every accepted request is answered within a deadline', () => {
       expect(performance.now() - started).toBeLessThan(3000);
       expect(late.status).toBe(200);
       expect(await rpcBody(late)).toMatchObject({ id: 'late-1', error: { code: -32000 } });
-      await vi.waitFor(() => expect(emulator.requests.at(-1)?.closedEarly).toBe(true));
-      await vi.waitFor(() => expect(own.log.at(-1)).toContain('"error":"deadline"'));
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.closedEarly).toBe(true), POLL);
+      await vi.waitFor(() => expect(own.log.at(-1)).toContain('"error":"deadline"'), POLL);
       // The one slot is free again.
       expect(
         structured(((await rpcBody(await postMcp(own.url, CALL))) as { result: unknown }).result),
@@ -303,10 +307,10 @@ describe('cancellation is scoped to the client', () => {
       const before = emulator.requests.length;
       // Both clients number this call 1 (after initialize, 0); B's is in flight first.
       const victim = b.callTool(args);
-      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1), POLL);
       const controller = new AbortController();
       const cancelled = a.callTool(args, { signal: controller.signal });
-      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 2));
+      await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 2), POLL);
       controller.abort('changed my mind');
       await expect(cancelled).rejects.toThrow();
       expect(structured<{ returned: number }>(await victim).returned).toBe(2);
@@ -323,7 +327,7 @@ describe('cancellation is scoped to the client', () => {
     emulator.inject({ hang: 'headers' });
     const before = emulator.requests.length;
     const call = postMcp(server.url, { ...CALL, id: 'alone-1' });
-    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1), POLL);
     const cancel = await postMcp(server.url, {
       jsonrpc: '2.0',
       method: 'notifications/cancelled',
@@ -333,7 +337,7 @@ describe('cancellation is scoped to the client', () => {
     const answered = await call;
     expect(answered.status).toBe(200);
     expect(await rpcBody(answered)).toMatchObject({ id: 'alone-1', error: { code: -32800 } });
-    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true), POLL);
   });
 });
 
@@ -367,10 +371,10 @@ describe('a client that hangs up', () => {
         params: { name: 'flexprice_list_customers', arguments: { take: 1 } },
       }),
     );
-    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1));
+    await vi.waitFor(() => expect(emulator.requests.length).toBe(before + 1), POLL);
     req.destroy();
-    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true));
-    await vi.waitFor(() => expect(server.log.at(-1)).toContain('"error":"client_closed"'));
+    await vi.waitFor(() => expect(emulator.requests[before]?.closedEarly).toBe(true), POLL);
+    await vi.waitFor(() => expect(server.log.at(-1)).toContain('"error":"client_closed"'), POLL);
   });
 });
 
@@ -475,7 +479,7 @@ describe('an unexpected failure while serving', () => {
     try {
       const response = await postMcp(own.url, CALL);
       expect(response.status).toBe(500);
-      await vi.waitFor(() => expect(own.log).toHaveLength(1));
+      await vi.waitFor(() => expect(own.log).toHaveLength(1), POLL);
     } finally {
       spy.mockRestore();
       await own.close();
@@ -517,7 +521,7 @@ describe('slow clients', () => {
         await closed;
         expect(answer).toMatch(/^HTTP\/1\.1 408 /);
         // Headers never completed: no request reached the handler, so no access-log line.
-        await vi.waitFor(() => expect(own.log).toHaveLength(logLines));
+        await vi.waitFor(() => expect(own.log).toHaveLength(logLines), POLL);
         for (const line of own.log) {
           expect(JSON.parse(line)).toMatchObject({ status: null, error: 'client_closed' });
         }
@@ -556,7 +560,7 @@ describe('graceful drain', () => {
       expect(await post(1)).toEqual({ status: 200, connection: 'keep-alive' });
       emulator.latencyMs = 500;
       const inFlight = post(2);
-      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull(), POLL);
       const drained = own.shutdown(5000);
       expect(await inFlight).toEqual({ status: 200, connection: 'close' });
       expect(await drained).toEqual({ drained: true });
@@ -585,7 +589,7 @@ describe('graceful drain', () => {
         return `POST /mcp HTTP/1.1\r\nhost: localhost\r\n${head.join('')}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
       };
       socket.write(raw(1) + raw(2));
-      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull());
+      await vi.waitFor(() => expect(emulator.requests.at(-1)?.status).toBeNull(), POLL);
       const drained = own.shutdown(5000);
       await closed;
       const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => m[1]);

@@ -15,8 +15,10 @@ import { connectClient, structured, testHttp, toolError } from '../helpers/mcp.j
 import { sandboxProviders } from '../helpers/sandbox.js';
 
 const POLL = { timeout: 5000 };
-/** Small, so the hanging-provider test stays quick; large enough for a busy machine's normal calls. */
+/** The hanging-provider test's timeout: small, so it stays quick (its client is its own). */
 const TIMEOUT_MS = 1500;
+/** Everyone else's: heavy rows on a loaded machine take seconds, and only a hang should time out. */
+const PATIENT_MS = 15_000;
 
 interface Section {
   provider: ProviderId;
@@ -34,7 +36,7 @@ const closers: (() => Promise<unknown>)[] = [];
 const emulators = () => PROVIDER_IDS.map((id) => sandbox.emulators[id].emulator);
 
 beforeAll(async () => {
-  const setup = await sandboxProviders(testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: 2 }));
+  const setup = await sandboxProviders(testHttp({ timeoutMs: PATIENT_MS, maxRetries: 2 }));
   sandbox = setup.sandbox;
   client = await connectClient(setup.providers);
 });
@@ -167,9 +169,14 @@ describe('find_customers: concurrency and failures', () => {
   });
 
   it('one provider hanging: the others answer, its section is a timeout after one attempt of its own timeout', async () => {
+    const http = testHttp({ timeoutMs: TIMEOUT_MS, maxRetries: 2 });
+    const hasty = await connectClient(
+      PROVIDERS.map((entry) => entry.create(sandbox.settings[entry.id], http)),
+    );
+    closers.push(() => hasty.close());
     const hanging = sandbox.emulators.flexprice.emulator;
     hanging.inject({ hang: 'headers' }, { hang: 'headers' }, { hang: 'headers' });
-    const found = sections(await find({ name: 'a' }));
+    const found = sections(await find({ name: 'a' }, hasty));
     const failed = found.find((s) => s.provider === 'flexprice');
     expect(failed?.error).toMatchObject({
       code: 'timeout',

@@ -16,6 +16,9 @@ import { connectHttpClient, startHttpServer } from '../helpers/http.js';
 import { structured, testHttp, toolError } from '../helpers/mcp.js';
 import { sandboxProviders } from '../helpers/sandbox.js';
 
+/** Waits are generous: shared, noisy machines (vi.waitFor's own default is 1 s). */
+const POLL = { timeout: 5000 };
+
 type Logged = LoggingMessageNotification['params'];
 const STARTUP = `v0.0.0-test serving ${PROVIDER_IDS.join(', ')} over stdio`;
 
@@ -42,7 +45,7 @@ beforeAll(async () => {
     logged.push(n.params);
   });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  await vi.waitFor(() => expect(logged.length).toBeGreaterThan(0));
+  await vi.waitFor(() => expect(logged.length).toBeGreaterThan(0), POLL);
   startup = [...logged];
 });
 afterEach(async () => {
@@ -72,7 +75,7 @@ describe('MCP logging', () => {
       await client.callTool({ name: 'quentli_list_customers', arguments: { email } }),
     );
     expect(page.items).toEqual([]);
-    await vi.waitFor(() => expect(warnings()).toHaveLength(2));
+    await vi.waitFor(() => expect(warnings()).toHaveLength(2), POLL);
     expect(warnings()[0]).toMatch(/^Quentli: HTTP 503; retry 1 of 2 in \d+ ms$/);
     expect(warnings()[1]).toMatch(/^Quentli: rate limited \(HTTP 429\); retry 2 of 2 in \d+ ms$/);
     const all = JSON.stringify(logged);
@@ -87,14 +90,15 @@ describe('MCP logging', () => {
       await client.callTool({ name: 'flexprice_get_customer', arguments: { id: 'cust_x' } }),
     );
     expect(timedOut.code).toBe('timeout');
-    await vi.waitFor(() =>
-      expect(warnings()).toEqual(['Flexprice: no answer within 400 ms (timeout)']),
+    await vi.waitFor(
+      () => expect(warnings()).toEqual(['Flexprice: no answer within 400 ms (timeout)']),
+      POLL,
     );
 
     logged.length = 0;
     sandbox.emulators.maple.emulator.inject({ reset: true });
     structured(await client.callTool({ name: 'maple_list_customers', arguments: { take: 1 } }));
-    await vi.waitFor(() => expect(warnings()).toHaveLength(1));
+    await vi.waitFor(() => expect(warnings()).toHaveLength(1), POLL);
     expect(warnings()[0]).toMatch(
       /^Maple Billing: (ECONNRESET|UND_ERR_SOCKET); retry 1 of 2 in \d+ ms$/,
     );
@@ -111,7 +115,7 @@ describe('MCP logging', () => {
     structured(await client.callTool({ name: 'quentli_list_customers', arguments: { take: 1 } }));
     // Notifications arrive in order: once the second call's warning is here, the first one's
     // would have been too.
-    await vi.waitFor(() => expect(warnings().length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(warnings().length).toBeGreaterThan(0), POLL);
     expect(warnings()).toEqual([expect.stringMatching(/^Quentli: HTTP 502; /)]);
   });
 });

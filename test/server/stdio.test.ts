@@ -37,18 +37,38 @@ async function connectBin(env: Record<string, string>): Promise<Client> {
   return client;
 }
 
-/** Runs the bin with the given stdin lines; resolves with everything it wrote once it exits. */
+/**
+ * Runs the bin with the given stdin lines; stdin closes once stdout answers every id in
+ * `answered` (at once when none). Resolves with everything it wrote once it exits.
+ */
 function run(
   env: Record<string, string>,
   args: string[],
   stdinLines: string[] = [],
-  closeAfterMs = 0,
+  answered: readonly number[] = [],
 ) {
   return runProcess(process.execPath, [BIN, ...args], {
     env,
     stdinLines,
-    closeStdinAfterMs: closeAfterMs,
+    closeStdinWhen: ({ stdout }) => {
+      const ids = new Set(answeredIds(stdout));
+      return answered.every((id) => ids.has(id));
+    },
   });
+}
+
+/** The ids of the complete JSON-RPC lines written so far. */
+function answeredIds(stdout: string): unknown[] {
+  return stdout
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { id?: unknown }).id;
+      } catch {
+        return undefined; // not JSON-RPC: the test's own checks say so
+      }
+    });
 }
 
 describe('the built bin over stdio', () => {
@@ -125,7 +145,7 @@ describe('the built bin over stdio', () => {
         params: { name: 'quentli_get_customer', arguments: { id: 'nope' } },
       },
     ].map((m) => JSON.stringify(m));
-    const result = await run(quentliEnv(), [], messages, 1500);
+    const result = await run(quentliEnv(), [], messages, [1, 2, 3, 4, 5]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n').filter((line) => line !== '');
     expect(lines.length).toBeGreaterThanOrEqual(5);

@@ -76,11 +76,11 @@ export function createQuentliProvider(
     http,
   });
 
-  const list = (query: ListQuery, signal?: AbortSignal): Promise<RawCustomer[]> =>
+  const list = async (query: ListQuery, signal?: AbortSignal): Promise<RawCustomer[]> =>
     upstream.request({
       method: 'GET',
       path: '/customers',
-      query: listQueryString(query),
+      query: await listQueryString(query),
       schema: listSchema,
       signal,
     });

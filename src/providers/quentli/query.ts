@@ -1,5 +1,4 @@
 /** `filter` / `orderBy` wire encoding (providers/quentli.md §9.1) with the qs limits checked first. */
-import qs from 'qs';
 import { invalidArgument } from '../../errors.js';
 import { QS_MAX_ARRAY, QS_MAX_DEPTH } from './assumptions.js';
 
@@ -16,20 +15,31 @@ export interface ListQuery {
  * `A-Za-z0-9-._~%[]=&`, which both encode the same way except `~` (kept raw here, as RFC 3986
  * allows); both decode identically. Skip 0 is Quentli's default and is left out (§7.4 example).
  */
-export function listQueryString({ filter, orderBy, skip, take }: ListQuery): string {
+export async function listQueryString({ filter, orderBy, skip, take }: ListQuery): Promise<string> {
+  // The limits first: a refused query never waits for the encoder.
+  if (filter) checkQsLimits(filter, 'filter', 0);
+  if (orderBy) checkQsLimits(orderBy, 'order_by', 0);
+  const { stringify } = await loadQs();
+  const encode = (value: Record<string, unknown>) => stringify(value, { encodeValuesOnly: true });
   const parts: string[] = [];
-  const filterText = filter ? encodeChecked(filter, 'filter') : '';
+  const filterText = filter ? encode(filter) : '';
   if (filterText) parts.push(`filter=${encodeURIComponent(filterText)}`);
-  const orderText = orderBy ? encodeChecked(orderBy, 'order_by') : '';
+  const orderText = orderBy ? encode(orderBy) : '';
   if (orderText) parts.push(`orderBy=${encodeURIComponent(orderText)}`);
   if (skip > 0) parts.push(`skip=${skip}`);
   parts.push(`take=${take}`);
   return parts.join('&');
 }
 
-function encodeChecked(value: Record<string, unknown>, argument: string): string {
-  checkQsLimits(value, argument, 0);
-  return qs.stringify(value, { encodeValuesOnly: true });
+let qsModule: Promise<typeof import('qs')> | undefined;
+
+/**
+ * qs is loaded with the first list call, not at start: it pulls in node:util (its inspector) and
+ * ~50 KB of code that `initialize`, `server/discover` and `tools/list` never need (cold start).
+ */
+function loadQs(): Promise<typeof import('qs')> {
+  qsModule ??= import('qs').then((module) => module.default ?? module);
+  return qsModule;
 }
 
 /**

@@ -76,11 +76,13 @@ export async function oauthAuth(
   fetchMetadata: typeof fetch = fetch,
   /** The providers this server serves: with provider scopes, the scopes it supports. */
   configured: readonly string[] = PROVIDER_IDS,
+  /** How often an unknown `kid` may refetch the key set; tests that rotate keys shorten it. */
+  { jwksCooldownMs = JWKS_COOLDOWN_MS }: { jwksCooldownMs?: number } = {},
 ): Promise<Authenticator> {
   const jwksUri = await discoverJwksUri(settings.issuer, fetchMetadata);
   const jwks = createRemoteJWKSet(new URL(jwksUri), {
     timeoutDuration: JWKS_TIMEOUT_MS,
-    cooldownDuration: JWKS_COOLDOWN_MS,
+    cooldownDuration: jwksCooldownMs,
   });
   const metadataUrl = protectedResourceMetadataUrl(settings.audience);
   const providerScopes = settings.providerScopes ? configured.map(providerScope) : [];

@@ -12,7 +12,8 @@
  *      one for the caller's grant set, or the tenant's, from its credential headers)
  *   4. limits: the body, read and capped once; calls outside the caller's grant (403); tool
  *      calls in flight
- *   5. the SDK handler
+ *   5. the SDK handler, its answer written as it comes; a connection whose unread answers pass
+ *      a bound is cut (./unread.ts)
  *   6. the access log, written when the response closes
  * Everything here is framing around the SDK; JSON-RPC itself is the SDK's.
  */
@@ -39,6 +40,7 @@ import { corsHeaders, preflightHeaders } from './cors.js';
 import { checkHostAndOrigin } from './guard.js';
 import { readBody } from './limits.js';
 import type { HttpServeSettings } from './settings.js';
+import { UnreadAnswers } from './unread.js';
 import { webRequest, writeResponse } from './web.js';
 
 export const MCP_PATH = '/mcp';
@@ -72,6 +74,11 @@ export interface ServeHttpOptions {
   answerDeadlineMs?: number;
   /** Headers that tell callers apart for cancellation (default: the built-in registry's). */
   callerHeaders?: readonly string[];
+  /**
+   * Answer bytes a connection may hold unread (MAX_UNREAD_ANSWER_BYTES in ./unread.ts by
+   * default); past it the connection is cut and its calls' slots released.
+   */
+  maxUnreadBytes?: number;
 }
 
 export interface RunningHttpServer {
@@ -102,6 +109,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
   const callerHeaders = options.callerHeaders ?? identityHeaders(PROVIDERS);
   /** Requests not yet answered: on shutdown each is told to close its connection after the answer. */
   const unanswered = new Set<ServerResponse>();
+  const unread = new UnreadAnswers(options.maxUnreadBytes);
   /** The SDK hands the factory the Request we built: this finds the route and filter for it. */
   const exchanges = new WeakMap<Request, Exchange>();
   const handler = createMcpHandler(({ requestInfo }) => {
@@ -154,6 +162,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         error: null,
       };
       unanswered.add(res);
+      unread.track(res);
       if (draining) closeAfterLast(req.socket);
       // Step 6, the access log: once per request, whatever answered it.
       res.once('close', () => {
@@ -162,6 +171,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
         record.status = res.headersSent ? res.statusCode : null;
         record.duration_ms = Math.round((performance.now() - started) * 100) / 100;
         record.upstream_requests = stats.upstreamRequests;
+        if (unread.wasCut(res)) record.error = 'unread_answers';
         if (!res.writableFinished) record.error ??= 'client_closed';
         // The SDK's own refusals (406, 415, 400 parse error) are built without passing send().
         if (res.statusCode >= 400) record.error ??= `http_${res.statusCode}`;
@@ -335,7 +345,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<RunningHttpS
     exchanges.set(request, { route, outgoing, principal, stats });
     const response = await handler.fetch(request, { parsedBody: parsed });
     // Bodies the handler built itself (its refusals) are redacted here, as text, fail-closed.
-    await writeResponse(res, response, (text) => redactWith(text, route.secrets));
+    await writeResponse(res, response, {
+      rewrite: (text) => redactWith(text, route.secrets),
+      cutIfUnread: (written) => unread.cutIfOver(written),
+    });
   }
 
   function metadata(

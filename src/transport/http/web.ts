@@ -28,14 +28,26 @@ export function webRequest(
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
+export interface WriteOptions {
+  /** May change a body the handler built whole (its own refusals), which is read as text for it. */
+  rewrite?: (text: string) => string;
+  /**
+   * Called after each write: true when the connection was cut for answers its client does not
+   * read (./unread.ts), and the rest of this answer is dropped.
+   */
+  cutIfUnread?: (res: ServerResponse) => boolean;
+}
+
 /**
- * Writes `response` to `res`, streaming its body with backpressure. `rewrite` may change a body
- * the handler built whole (its own refusals), which is read as text for it.
+ * Writes `response` to `res` as its body comes. It does not wait for 'drain': the SDK enqueues
+ * each message as soon as it is ready, whatever we do, so waiting would only move the unread bytes
+ * into the SDK's stream, where nothing can count them. Written at once they sit in the
+ * connection's buffers, which ./unread.ts bounds.
  */
 export async function writeResponse(
   res: ServerResponse,
   response: Response,
-  rewrite?: (text: string) => string,
+  { rewrite, cutIfUnread = () => false }: WriteOptions = {},
 ): Promise<void> {
   if (res.writableEnded || res.destroyed) {
     await response.body?.cancel().catch(() => undefined);
@@ -52,6 +64,7 @@ export async function writeResponse(
     delete headers['content-length'];
     res.writeHead(response.status, { ...headers, 'content-length': Buffer.byteLength(text) });
     res.end(text);
+    cutIfUnread(res);
     return;
   }
   if (!response.body) {
@@ -71,25 +84,13 @@ export async function writeResponse(
       if (res.destroyed) break;
       if (!res.headersSent) res.writeHead(response.status, headers);
       if (done) break;
-      if (!res.write(value)) await drained(res);
+      res.write(value);
+      if (cutIfUnread(res)) break;
     }
-    res.end();
+    if (!res.destroyed) res.end();
   } catch {
     res.destroy();
   } finally {
     res.off('close', stop);
   }
-}
-
-/** Resolves when `res` can take more, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }
