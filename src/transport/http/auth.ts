@@ -53,16 +53,30 @@ export const JWKS_COOLDOWN_MS = 2000;
 const CLOCK_TOLERANCE_S = 30;
 
 export function staticTokenAuth(token: string): Authenticator {
-  const expected = sha256(token);
+  return digestAuth([{ digest: sha256(token), accepted: TOKEN_HOLDER }]);
+}
+
+/** A static token's SHA-256, and what its holder is accepted as. */
+export type TokenHolder = { digest: Buffer; accepted: Accepted };
+
+/**
+ * Bearer tokens checked against every holder's digest, each compared in constant time and none
+ * skipped: the time taken says nothing about which token, if any, came close. Digests first:
+ * equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
+ */
+export function digestAuth(holders: readonly TokenHolder[]): Authenticator {
   return {
     metadata: new Map(),
     insufficientScope: (needed) => insufficientScope(needed, ''),
     check: async (req) => {
       const given = bearer(req);
       if (given.token === undefined) return refuseBearer(given, '');
-      // Digests first: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
-      if (timingSafeEqual(sha256(given.token), expected)) return TOKEN_HOLDER;
-      return invalidToken('Invalid bearer token', '');
+      const digest = sha256(given.token);
+      let match: Accepted | undefined;
+      for (const holder of holders) {
+        if (timingSafeEqual(digest, holder.digest)) match = holder.accepted;
+      }
+      return match ?? invalidToken('Invalid bearer token', '');
     },
   };
 }
@@ -230,7 +244,7 @@ async function discoverJwksUri(issuer: string, fetchMetadata: typeof fetch): Pro
   );
 }
 
-export function bearer(
+function bearer(
   req: IncomingMessage,
 ):
   | { token: string; error?: undefined }
@@ -296,7 +310,7 @@ function keySetUnavailable(error: unknown): boolean {
  * request with no credentials at all gets the challenge without an error code (RFC 6750 §3.1:
  * "the resource server SHOULD NOT include an error code"), still with its description.
  */
-export function refuseBearer(
+function refuseBearer(
   given: { error: string; status?: 400; missing?: true },
   challenge: string,
 ): Refusal {
@@ -305,7 +319,7 @@ export function refuseBearer(
   return bearerError(400, 'bad_request', 'invalid_request', given.error, challenge);
 }
 
-export function invalidToken(description: string, challenge: string): Refusal {
+function invalidToken(description: string, challenge: string): Refusal {
   return bearerError(401, 'unauthorized', 'invalid_token', description, challenge);
 }
 

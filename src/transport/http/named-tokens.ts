@@ -9,18 +9,9 @@
  * log's principal; the providers are the token's grant (./grants.ts). Every rule is checked at
  * start-up with the line number, and no message quotes a field that could hold a secret.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import { PROVIDER_IDS } from '../../providers/registry.js';
-import {
-  type Accepted,
-  type Authenticator,
-  bearer,
-  insufficientScope,
-  invalidToken,
-  refuseBearer,
-  sha256,
-} from './auth.js';
+import { type Authenticator, digestAuth, sha256, type TokenHolder } from './auth.js';
 import { TOKENS_FILE_VARIABLE } from './grants.js';
 
 export interface NamedToken {
@@ -111,13 +102,9 @@ function isAsciiLine(line: string): boolean {
   return true;
 }
 
-/**
- * Bearer tokens checked against every digest (and BILLING_MCP_HTTP_TOKEN's, which grants every
- * provider), each compared in constant time and none skipped: the time taken says nothing about
- * which token, if any, came close.
- */
+/** The file's tokens, and BILLING_MCP_HTTP_TOKEN's beside them (it grants every provider). */
 export function namedTokensAuth(tokens: readonly NamedToken[], single?: string): Authenticator {
-  const holders: { digest: Buffer; accepted: Accepted }[] = tokens.map((token) => ({
+  const holders: TokenHolder[] = tokens.map((token) => ({
     digest: token.digest,
     accepted: { principal: { kind: 'token', name: token.name }, grant: token.grant },
   }));
@@ -127,18 +114,5 @@ export function namedTokensAuth(tokens: readonly NamedToken[], single?: string):
       accepted: { principal: { kind: 'token', name: SINGLE_TOKEN_NAME } },
     });
   }
-  return {
-    metadata: new Map(),
-    insufficientScope: (needed) => insufficientScope(needed, ''),
-    check: async (req) => {
-      const given = bearer(req);
-      if (given.token === undefined) return refuseBearer(given, '');
-      const digest = sha256(given.token);
-      let match: Accepted | undefined;
-      for (const holder of holders) {
-        if (timingSafeEqual(digest, holder.digest)) match = holder.accepted;
-      }
-      return match ?? invalidToken('Invalid bearer token', '');
-    },
-  };
+  return digestAuth(holders);
 }
