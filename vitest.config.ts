@@ -35,6 +35,11 @@ const OVER_STDIO = [
 /** A client that negotiates (`mode: 'auto'`) lands on 2026-07-28: the surface, checked once. */
 const AUTO = ['test/server/tools-surface.test.ts', 'test/server/find-customers.test.ts'];
 
+/** A project repeating `include` (less `exclude`) with `env` set: another transport or era. */
+function repeat(name: string, include: string[], env: Record<string, string>, exclude?: string[]) {
+  return { extends: true as const, test: { name, include, env, ...(exclude && { exclude }) } };
+}
+
 export default defineConfig({
   test: {
     // Generous ceilings: a test that passes takes its own time, and on a loaded 2-core machine
@@ -48,59 +53,23 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
-      {
-        extends: true,
-        test: { name: 'http', include: CONTRACT, env: { MCP_TEST_TRANSPORT: 'http' } },
-      },
-      {
-        // Not hostile input: an era frames requests and results, not the arguments' JSON, and
-        // hostile input in 2026-07-28 runs over HTTP (http-modern) and over stdio (stdio-modern).
-        extends: true,
-        test: {
-          name: 'modern',
-          include: CONTRACT.filter((file) => !file.endsWith('hostile-input.test.ts')),
-          env: { MCP_TEST_ERA: 'modern' },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'http-modern',
-          include: CONTRACT,
-          env: { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'modern' },
-        },
-      },
-      {
-        extends: true,
-        test: { name: 'stdio-modern', include: OVER_STDIO, env: { MCP_TEST_ERA: 'modern' } },
-      },
-      {
-        // Remote mode's own suites (auth, tenants, instances, the bin) with 2026-07-28 clients;
-        // not settings.test.ts, which parses configuration and speaks to no client.
-        extends: true,
-        test: {
-          name: 'remote-modern',
-          include: ['test/remote/**/*.test.ts'],
-          exclude: ['test/remote/settings.test.ts'],
-          env: { MCP_TEST_ERA: 'modern' },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'auto',
-          include: [...AUTO, 'test/server/stdio.test.ts'],
-          env: { MCP_TEST_ERA: 'auto' },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'http-auto',
-          include: AUTO,
-          env: { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'auto' },
-        },
-      },
+      repeat('http', CONTRACT, { MCP_TEST_TRANSPORT: 'http' }),
+      // Not hostile input: an era frames requests and results, not the arguments' JSON, and
+      // hostile input in 2026-07-28 runs over HTTP (http-modern) and over stdio (stdio-modern).
+      repeat(
+        'modern',
+        CONTRACT.filter((file) => !file.endsWith('hostile-input.test.ts')),
+        { MCP_TEST_ERA: 'modern' },
+      ),
+      repeat('http-modern', CONTRACT, { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'modern' }),
+      repeat('stdio-modern', OVER_STDIO, { MCP_TEST_ERA: 'modern' }),
+      // Remote mode's own suites (auth, tenants, instances, the bin) with 2026-07-28 clients;
+      // not settings.test.ts, which parses configuration and speaks to no client.
+      repeat('remote-modern', ['test/remote/**/*.test.ts'], { MCP_TEST_ERA: 'modern' }, [
+        'test/remote/settings.test.ts',
+      ]),
+      repeat('auto', [...AUTO, 'test/server/stdio.test.ts'], { MCP_TEST_ERA: 'auto' }),
+      repeat('http-auto', AUTO, { MCP_TEST_TRANSPORT: 'http', MCP_TEST_ERA: 'auto' }),
     ],
   },
 });
