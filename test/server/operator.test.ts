@@ -17,6 +17,7 @@ import { createCapture } from '../helpers/capture.js';
 import { connectHttpClient, spawnHttpBin } from '../helpers/http.js';
 import { structured, toolError } from '../helpers/mcp.js';
 import { spawnClient } from '../helpers/process.js';
+import { BASE_ENV, runBin } from '../helpers/run.js';
 
 type Row = Record<string, unknown> & {
   email: string | null;
@@ -79,11 +80,13 @@ describe('masking (BILLING_MCP_MASK), stdio --demo', { timeout: 60_000 }, () => 
   });
 
   it('an unknown field is a start-up error naming the allowed ones', async () => {
-    const capture = createCapture();
-    await expect(
-      spawnClient({ BILLING_MCP_DEMO: '1', BILLING_MCP_MASK: 'email,name' }, capture),
-    ).rejects.toThrow();
-    expect(capture.texts.join('')).toContain('"name" is not a field that can be masked');
+    const { code, stderr } = await runBin([], {
+      ...BASE_ENV,
+      BILLING_MCP_DEMO: '1',
+      BILLING_MCP_MASK: 'email,name',
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('"name" is not a field that can be masked');
   });
 });
 
@@ -190,11 +193,13 @@ describe('audit log (BILLING_MCP_AUDIT_LOG)', { timeout: 60_000 }, () => {
   });
 
   it('without BILLING_MCP_AUDIT_KEY the bin refuses to start, naming it', async () => {
-    const capture = createCapture();
-    await expect(
-      spawnClient({ BILLING_MCP_DEMO: '1', BILLING_MCP_AUDIT_LOG: 'stderr' }, capture),
-    ).rejects.toThrow();
-    expect(capture.texts.join('')).toContain('BILLING_MCP_AUDIT_KEY must be too');
+    const { code, stderr } = await runBin([], {
+      ...BASE_ENV,
+      BILLING_MCP_DEMO: '1',
+      BILLING_MCP_AUDIT_LOG: 'stderr',
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('BILLING_MCP_AUDIT_KEY must be too');
   });
 });
 
