@@ -26,6 +26,12 @@ export class Secrets {
     if (this.forms.size !== before) this.automaton = undefined;
   }
 
+  /** Forgets every credential (a test runner reusing this module between files starts empty). */
+  clear(): void {
+    this.forms.clear();
+    this.automaton = undefined;
+  }
+
   get empty(): boolean {
     return this.forms.size === 0;
   }

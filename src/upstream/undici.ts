@@ -8,7 +8,8 @@ import { skippingContinue } from './interim.js';
 type Undici = typeof import('undici');
 
 let loading: Promise<Undici> | undefined;
-let shared: Dispatcher | undefined;
+/** One keep-alive pool per pool size: the bin has one; in-process servers may set others. */
+const shared = new Map<number, Dispatcher>();
 
 export function loadUndici(): Promise<Undici> {
   loading ??= import('undici');
@@ -21,19 +22,25 @@ export function loadUndici(): Promise<Undici> {
  */
 export const DEFAULT_MAX_CONNECTIONS = 64;
 
-/** The process-wide keep-alive pool; its size is fixed by the first caller (the bin's setting). */
+/** The process-wide keep-alive pool of `connections` per origin (the bin's setting). */
 export async function sharedDispatcher(connections = DEFAULT_MAX_CONNECTIONS): Promise<Dispatcher> {
   const { Agent, buildConnector } = await loadUndici();
-  shared ??= new Agent({
-    keepAliveTimeout: 30_000,
-    connections,
-    // An unsolicited `100 Continue` must not fail the call (see interim.ts).
-    connect: skippingContinue(buildConnector({})),
-  });
-  return shared;
+  let pool = shared.get(connections);
+  if (!pool) {
+    pool = new Agent({
+      keepAliveTimeout: 30_000,
+      connections,
+      // An unsolicited `100 Continue` must not fail the call (see interim.ts).
+      connect: skippingContinue(buildConnector({})),
+    });
+    shared.set(connections, pool);
+  }
+  return pool;
 }
 
-/** Closes the shared pool if it was ever created. */
+/** Closes every shared pool ever created; the next request opens a new one. */
 export async function destroySharedDispatcher(): Promise<void> {
-  await shared?.destroy();
+  const pools = [...shared.values()];
+  shared.clear();
+  await Promise.all(pools.map((pool) => pool.destroy()));
 }

@@ -74,9 +74,19 @@ export async function startHttp(options: StartHttpOptions): Promise<RunningHttpS
     await onClose();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  return running;
+  const onTerm = () => void stop('SIGTERM');
+  const onInt = () => void stop('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  // A server shut down by its caller (an in-process embedder, a test) leaves no listener behind.
+  return {
+    ...running,
+    shutdown: (graceMs) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      return running.shutdown(graceMs);
+    },
+  };
 }
 
 /** Header-credential mode's route: a tenant per set of credentials, redacted against its keys. */
