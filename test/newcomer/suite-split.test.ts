@@ -28,6 +28,25 @@ function suiteSection(): string {
   return text.slice(start, end === -1 ? undefined : end);
 }
 
+describe('npm test and its repeats', () => {
+  const scripts: Record<string, string> = JSON.parse(
+    readFileSync(join(ROOT, 'package.json'), 'utf8'),
+  ).scripts;
+
+  it('npm test runs the default project, test:repeats every other one, and CI runs both', () => {
+    expect(scripts.test).toBe('vitest run --project default');
+    expect(scripts['test:repeats']).toBe("vitest run --project '!default'");
+    expect(scripts['test:all']).toBe('vitest run');
+    for (const name of ['pretest', 'pretest:repeats', 'pretest:all'])
+      expect(scripts[name], name).toBe('npm run build');
+    // default holds every test file: the repeats add runs, never a test of their own.
+    expect(projects().get('default')).toEqual(['test/**/*.test.ts']);
+    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    expect(ci).toMatch(/^step "suite on Node [^"]*" npm test -- /m);
+    expect(ci).toMatch(/^\s*npm run test:repeats -- /m);
+  });
+});
+
 describe('docs/development.md on how the suite is split', () => {
   it('its table names every vitest project, and only those', () => {
     const named = [...suiteSection().matchAll(/^\| `([\w-]+)` +\|/gm)].map((m) => m[1]);
