@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   }
   // The start-up line also goes to the client as an MCP log message at info (stderr may be hidden).
   const startupMessage = `v${VERSION} serving ${names}${source} over stdio`;
-  await serveStdio(serverFactory({ ...serverOptions, startupMessage }), onClose);
+  await serveStdio(serverFactory({ ...serverOptions, startupMessage }), onClose, maxConnections);
   logLine(startupMessage);
 }
 

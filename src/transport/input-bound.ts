@@ -8,18 +8,26 @@
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 
-/** Tool calls served at once; more wait unread (HTTP has its own limit, BILLING_MCP_HTTP_MAX_IN_FLIGHT). */
+/**
+ * Tool calls served at once, at least (HTTP has its own limit, BILLING_MCP_HTTP_MAX_IN_FLIGHT).
+ * An operator who raises BILLING_MCP_MAX_CONNECTIONS past it raises this too: a burst over one
+ * stdio connection then uses every connection the pool may open, as it does over HTTP.
+ */
 export const MAX_STDIO_CALLS = 64;
 /** Answers written but not yet taken by the reader: about one large result. */
 export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 export class InputBound {
   private readonly calls = new Set<string>();
+  private readonly maxCalls: number;
 
   constructor(
     private readonly input: Readable,
     private readonly output: Writable,
+    /** The pool's connections per origin (BILLING_MCP_MAX_CONNECTIONS). */
+    maxConnections = MAX_STDIO_CALLS,
   ) {
+    this.maxCalls = Math.max(MAX_STDIO_CALLS, maxConnections);
     output.on('drain', () => this.resumeIfRoom());
   }
 
@@ -44,7 +52,7 @@ export class InputBound {
   }
 
   private full(): boolean {
-    return this.calls.size >= MAX_STDIO_CALLS || this.output.writableLength > MAX_UNREAD_BYTES;
+    return this.calls.size >= this.maxCalls || this.output.writableLength > MAX_UNREAD_BYTES;
   }
 
   private resumeIfRoom(): void {

@@ -20,10 +20,12 @@ import { RequestScreen } from './request-screen.js';
 export async function serveStdio(
   factory: ServerFactory,
   onClose: () => Promise<void>,
+  /** BILLING_MCP_MAX_CONNECTIONS: the calls served at once follow it past their floor. */
+  maxConnections?: number,
 ): Promise<void> {
   const gate = new LineGate(MAX_INPUT_LINE_BYTES, (head, bytes) => refuse(head, bytes));
   const screen = new RequestScreen(({ id, code, message }) => answerError(id, code, message));
-  const load = new InputBound(screen, process.stdout);
+  const load = new InputBound(screen, process.stdout, maxConnections);
   // The SDK's transport waits for 'drain' once per answer that found stdout full: expected, and
   // bounded by InputBound (those answers' bytes), so Node's leak warning would only be noise.
   process.stdout.setMaxListeners(0);
