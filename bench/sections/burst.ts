@@ -2,7 +2,8 @@
  * Burst: 1,000 concurrent flexprice_get_customer calls over one stdio
  * connection against an upstream answering every request in 200 ms, with
  * BILLING_MCP_MAX_CONNECTIONS 16, 64 and 256. Target: wall ≤ 1.25 × ⌈1000 / limit⌉ × 0.2 s, and
- * never more open connections (nor requests in flight) than the limit.
+ * never more open connections (nor requests in flight) than the limit. Then the floor: the same
+ * burst at the largest limit against an upstream that answers at once.
  *
  * First call: after a fresh spawn, initialize and tools/list, the first tool
  * call against the second, median of a few spawns. The upstream answers at once here.
@@ -79,30 +80,69 @@ function burstEnv(baseUrl: string, limit?: number): NodeJS.ProcessEnv {
 }
 
 export async function measureBurst(b: Bench): Promise<void> {
+  const section = 'burst';
+  const wallMetric = (upstreamMs: number, limit: number) =>
+    `${BURST.calls} concurrent calls, ${upstreamMs} ms upstream, limit ${limit}: wall`;
   const slow = await startSlowUpstream(BURST.upstreamMs);
   try {
-    for (const limit of BURST.limits) await burstOnce(b, slow, limit);
+    for (const limit of BURST.limits) {
+      const { wallS, peak } = await burstOnce(b, slow, limit);
+      const bound = 1.25 * Math.ceil(BURST.calls / limit) * (BURST.upstreamMs / 1000);
+      b.facts[`burst${limit}`] = { wallS, bound, peak };
+      b.rows.push(
+        absoluteRow(
+          {
+            section,
+            metric: wallMetric(BURST.upstreamMs, limit),
+            value: round(wallS, 2),
+            unit: 's',
+          },
+          { max: round(bound, 2) },
+        ),
+        absoluteRow(
+          {
+            section,
+            metric: `limit ${limit}: peak open connections`,
+            value: peak.connections,
+            unit: '',
+            note: `peak requests in flight upstream: ${peak.inFlight}`,
+          },
+          { max: limit },
+        ),
+      );
+    }
   } finally {
     await slow.close();
   }
-  // The floor under those figures: the same burst against an upstream that answers at once is
-  // what the calls cost this machine's cores (server, this client and the upstream share them).
+  // An upstream that answers at once serves the floor and the first-call probe.
   const instant = await startSlowUpstream(0);
   try {
-    await burstOnce(b, instant, Math.max(...BURST.limits), 0);
+    // The floor under those figures: the same burst against it is what the calls cost this
+    // machine's cores (the server, this client and the upstream share them).
+    const limit = Math.max(...BURST.limits);
+    const { wallS } = await burstOnce(b, instant, limit);
+    b.rows.push(
+      absoluteRow({
+        section,
+        metric: wallMetric(0, limit),
+        value: round(wallS, 2),
+        unit: 's',
+        note: 'the floor: what the calls cost these cores',
+      }),
+    );
+    await measureFirstCall(b, instant);
   } finally {
     await instant.close();
   }
-  await measureFirstCall(b);
 }
 
+/** One burst of BURST.calls at `limit`: its wall time and the upstream's peaks. */
 async function burstOnce(
   b: Bench,
-  slow: SlowUpstream,
+  upstream: SlowUpstream,
   limit: number,
-  upstreamMs: number = BURST.upstreamMs,
-): Promise<void> {
-  const server = spawnServer(b, `server (limit ${limit})`, burstEnv(slow.baseUrl, limit));
+): Promise<{ wallS: number; peak: SlowUpstream['peak'] }> {
+  const server = spawnServer(b, `server (limit ${limit})`, burstEnv(upstream.baseUrl, limit));
   try {
     await server.initialize();
     const call = async (i: number) => {
@@ -110,39 +150,10 @@ async function burstOnce(
       resultText(await server.callTool('flexprice_get_customer', { id }), 'burst get');
     };
     await call(-1);
-    slow.reset();
+    upstream.reset();
     const started = performance.now();
     await runConcurrent(call, BURST.calls, BURST.calls);
-    const wallS = (performance.now() - started) / 1000;
-    const bound = 1.25 * Math.ceil(BURST.calls / limit) * (upstreamMs / 1000);
-    const section = 'burst';
-    const metric = `${BURST.calls} concurrent calls, ${upstreamMs} ms upstream, limit ${limit}: wall`;
-    if (upstreamMs === 0) {
-      b.rows.push(
-        absoluteRow({
-          section,
-          metric,
-          value: round(wallS, 2),
-          unit: 's',
-          note: 'the floor: what the calls cost these cores',
-        }),
-      );
-      return;
-    }
-    b.facts[`burst${limit}`] = { wallS, bound, peak: { ...slow.peak } };
-    b.rows.push(
-      absoluteRow({ section, metric, value: round(wallS, 2), unit: 's' }, { max: round(bound, 2) }),
-      absoluteRow(
-        {
-          section,
-          metric: `limit ${limit}: peak open connections`,
-          value: slow.peak.connections,
-          unit: '',
-          note: `peak requests in flight upstream: ${slow.peak.inFlight}`,
-        },
-        { max: limit },
-      ),
-    );
+    return { wallS: (performance.now() - started) / 1000, peak: { ...upstream.peak } };
   } finally {
     await server.kill();
   }
@@ -152,34 +163,29 @@ async function burstOnce(
  * First and second tool call after spawn → initialize → tools/list, median over fresh spawns:
  * with the first call sent at once, and after a 300 ms pause (a person reading the tool list).
  */
-async function measureFirstCall(b: Bench): Promise<void> {
-  const fast = await startSlowUpstream(0);
+async function measureFirstCall(b: Bench, fast: SlowUpstream): Promise<void> {
   const runs = {
     atOnce: { first: [] as number[], second: [] as number[] },
     paused: { first: [] as number[], second: [] as number[] },
   };
-  try {
-    for (let run = 0; run < 2 * FIRST_CALL_RUNS; run++) {
-      const kind = run % 2 === 0 ? 'atOnce' : 'paused';
-      const server = spawnServer(b, 'server (first call)', burstEnv(fast.baseUrl));
-      try {
-        await server.initialize();
-        await server.request('tools/list');
-        if (kind === 'paused') await new Promise((resolve) => setTimeout(resolve, 300));
-        for (const samples of [runs[kind].first, runs[kind].second]) {
-          const started = performance.now();
-          resultText(
-            await server.callTool('flexprice_get_customer', { id: `cust_first${run}` }),
-            'first call',
-          );
-          samples.push(performance.now() - started);
-        }
-      } finally {
-        await server.kill();
+  for (let run = 0; run < 2 * FIRST_CALL_RUNS; run++) {
+    const kind = run % 2 === 0 ? 'atOnce' : 'paused';
+    const server = spawnServer(b, 'server (first call)', burstEnv(fast.baseUrl));
+    try {
+      await server.initialize();
+      await server.request('tools/list');
+      if (kind === 'paused') await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const samples of [runs[kind].first, runs[kind].second]) {
+        const started = performance.now();
+        resultText(
+          await server.callTool('flexprice_get_customer', { id: `cust_first${run}` }),
+          'first call',
+        );
+        samples.push(performance.now() - started);
       }
+    } finally {
+      await server.kill();
     }
-  } finally {
-    await fast.close();
   }
   b.facts.firstCallMs = runs;
   const section = 'first call';
